@@ -1,0 +1,110 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { parseDiscreteRules } from "../details/discrete-rules.ts";
+import { BadParameterError, ReportUploadError } from "../errors.ts";
+import { formatReportFileName } from "../output/file-name.ts";
+import { buildReportFiles, openReportStream } from "../output/report-files.ts";
+import { type CollectOptions, collectReport } from "../report/collect-report.ts";
+import type { CollectedReport } from "../report/types.ts";
+import { countQueries } from "../sql/port.ts";
+import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
+import type { CliIo, ExitCode } from "./io.ts";
+import { openSource } from "./open-source.ts";
+
+/** `generate`: collect the report from the chosen source and write it as JSON or tar. */
+export async function runGenerateCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const options = readGenerateOptions(args, io.env);
+  if (options.help) {
+    io.stdout(GENERATE_HELP);
+    return 0;
+  }
+  const collectOptions = await readCollectOptions(options);
+  const target = options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
+
+  const source = await openSource(options.source, io.env);
+  const sql = countQueries(source.port);
+  let collected: CollectedReport;
+  try {
+    collected = await collectReport(sql, collectOptions);
+  } finally {
+    await sql.close();
+  }
+
+  const now = new Date(collected.report.timestamp * 1000);
+  const files = buildReportFiles(collected, { format: options.format, includeDetails: options.includeDetails });
+  const stream = openReportStream(files, options.format, now);
+  if (target === undefined && options.out === "-") {
+    for await (const chunk of stream) io.stdout(chunk as Buffer);
+    await io.flush?.();
+    return 0;
+  }
+  const path = target ?? resolve(formatReportFileName(options.format, now, options.timeZone));
+  const bytes = await writeAtomically(path, stream);
+  io.stderr(
+    `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
+  );
+  return 0;
+}
+
+async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {
+  const wantsDetails = options.details && (options.format === "tar" || options.includeDetails);
+  const rules =
+    options.discreteRulesFile === undefined
+      ? undefined
+      : parseDiscreteRules(await readOptionFile(options.discreteRulesFile, "--discrete-rules"), "--discrete-rules");
+  const license =
+    options.licenseFile === undefined ? undefined : await readOptionFile(options.licenseFile, "--license");
+  return {
+    timeZone: options.timeZone,
+    ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+    ...(options.kongVersion === undefined ? {} : { kongVersion: options.kongVersion }),
+    ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),
+    ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
+    ...(license === undefined ? {} : { license }),
+    details: wantsDetails
+      ? { includeList: options.listDiscreteServices, ...(rules === undefined ? {} : { rules }) }
+      : false,
+  };
+}
+
+async function readOptionFile(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new BadParameterError(option, `Cannot read ${option} file ${path} (${code}).`, { cause: error });
+  }
+}
+
+/** Fails before any query when the output folder does not exist. */
+async function checkOutFolder(out: string): Promise<string> {
+  const path = resolve(out);
+  const folder = dirname(path);
+  const info = await stat(folder).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) {
+    throw new BadParameterError("--out", `Cannot write --out ${out}: the folder ${folder} does not exist.`);
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory() === true) {
+    throw new BadParameterError("--out", `Cannot write --out ${out}: it is a folder; give a file name.`);
+  }
+  return path;
+}
+
+/** Writes next to the target then renames, so a failure never leaves a half-written report. */
+async function writeAtomically(path: string, stream: NodeJS.ReadableStream): Promise<number> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  const file = createWriteStream(temporary, { flags: "wx" });
+  try {
+    await once(file, "open");
+    await pipeline(stream, file);
+    await rename(temporary, path);
+    return (await stat(path)).size;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new ReportUploadError(`Could not write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,241 @@
+import { parseArgs } from "node:util";
+import { BadParameterError } from "../errors.ts";
+import { parseAsOf } from "../report/reporting-month.ts";
+import { assertTimeZone } from "../report/reporting-month.ts";
+import type { DeploymentType, SystemInfo } from "../report/types.ts";
+import { parseOptions, readChoice } from "./parse-options.ts";
+
+export type ReportFormat = "json" | "tar";
+
+/** Where the database is: the embedded demo, a PostgreSQL URL, or the RDS Data API. */
+export type SourceOptions =
+  | { readonly kind: "demo" }
+  | { readonly kind: "postgres"; readonly url: string; readonly schema?: string }
+  | {
+      readonly kind: "data-api";
+      readonly resourceArn: string;
+      readonly secretArn: string;
+      readonly database: string;
+      readonly endpoint?: string;
+      readonly region?: string;
+    };
+
+export interface GenerateOptions {
+  readonly help: boolean;
+  readonly source: SourceOptions;
+  readonly format: ReportFormat;
+  /** A file path, or "-" for stdout. */
+  readonly out: string | undefined;
+  readonly includeDetails: boolean;
+  readonly details: boolean;
+  readonly discreteRulesFile?: string;
+  readonly listDiscreteServices: boolean;
+  readonly asOf?: string;
+  readonly timeZone: string;
+  readonly kongVersion?: string;
+  readonly deploymentType?: DeploymentType;
+  readonly systemInfo?: SystemInfo;
+  readonly licenseFile?: string;
+  readonly s3?: { readonly bucket: string; readonly prefix: string; readonly urlTtlSeconds: number };
+}
+
+export const GENERATE_HELP = `Usage: kong-license-report generate [source] [options]
+
+Produces Kong Gateway's License Report from the Kong PostgreSQL database.
+
+Source (one of; the embedded demo database when none is given):
+  --demo                        embedded demo Kong database (PGlite, nothing to install)
+  --database-url URL            direct PostgreSQL: postgres://user:password@host:5432/kong
+                                (or the KONG_DATABASE_URL environment variable)
+  --schema NAME                 schema holding Kong's tables, when not on the search_path
+  --data-api-resource-arn ARN   Aurora cluster ARN, through the RDS Data API
+  --data-api-secret-arn ARN     Secrets Manager secret with the database credentials
+  --data-api-database NAME      database name on the cluster
+  --data-api-endpoint URL       Data API endpoint (default: AWS_ENDPOINT_URL_RDS_DATA or AWS)
+  --region REGION               AWS region (default: AWS_REGION)
+
+Output:
+  --format json|tar             json (default): the report; tar: report-YYYY_MM_DD_HH_MM_PM.tar
+                                with response.json, details.json, summary.html, report.csv
+  --out FILE|-                  where to write (default: stdout for json, the tar name for tar)
+  --include-details             json only: add the "details" document under a "details" key
+  --no-details                  skip the per-workspace breakdown, discrete services and drift
+  --discrete-rules FILE         JSON [{"find": regex, "replace_with": text}] merging service keys
+  --list-discrete-services      include the distinct service keys behind the count
+  --s3-bucket NAME              upload to S3 instead and print the link document
+  --s3-prefix PREFIX            key prefix in the bucket (default: license-reports/)
+  --url-ttl SECONDS             presigned link lifetime (default 3600, at most 604800)
+
+Report content:
+  --as-of YYYY-MM               reporting month (default: this month in --time-zone)
+  --time-zone ZONE              IANA zone of the reporting month (default UTC, as Kong nodes)
+  --kong-version VERSION        the Kong node's version (default: inferred from schema_meta)
+  --deployment-type TYPE        traditional|hybrid|dbless (default: inferred)
+  --node-uname TEXT             the Kong node's "uname -ms" (system_info.uname)
+  --node-cores N                the Kong node's CPU count (system_info.cores)
+  --license FILE                the license JSON the Kong node uses, if not in the licenses table
+
+  -h, --help                    this help
+
+Exit codes: 0 ok, 2 bad option, 3 not a Kong database, 4 database unreachable or refused,
+5 timeout or cluster resuming, 6 write or upload failed, 1 anything else.
+`;
+
+/** Parses and validates every option before anything touches a database or a file. */
+export function readGenerateOptions(args: string[], env: Readonly<Record<string, string | undefined>>): GenerateOptions {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        demo: { type: "boolean" },
+        "database-url": { type: "string" },
+        schema: { type: "string" },
+        "data-api-resource-arn": { type: "string" },
+        "data-api-secret-arn": { type: "string" },
+        "data-api-database": { type: "string" },
+        "data-api-endpoint": { type: "string" },
+        region: { type: "string" },
+        format: { type: "string" },
+        out: { type: "string", short: "o" },
+        "include-details": { type: "boolean" },
+        "no-details": { type: "boolean" },
+        "discrete-rules": { type: "string" },
+        "list-discrete-services": { type: "boolean" },
+        "s3-bucket": { type: "string" },
+        "s3-prefix": { type: "string" },
+        "url-ttl": { type: "string" },
+        "as-of": { type: "string" },
+        "time-zone": { type: "string" },
+        "kong-version": { type: "string" },
+        "deployment-type": { type: "string" },
+        "node-uname": { type: "string" },
+        "node-cores": { type: "string" },
+        license: { type: "string" },
+      },
+    }),
+  );
+  if (positionals.length > 0) {
+    throw new BadParameterError(
+      positionals[0] as string,
+      `Unexpected argument "${positionals[0]}": generate takes options only. See --help.`,
+    );
+  }
+  const format = readChoice(values.format, "--format", ["json", "tar"] as const, "json");
+  if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
+  const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
+  if (values["include-details"] === true && format !== "json") {
+    throw new BadParameterError("--include-details", "--include-details applies to --format json; a tar always holds details.json.");
+  }
+  if (values["s3-bucket"] !== undefined && values.out !== undefined) {
+    throw new BadParameterError("--out", "--out and --s3-bucket exclude each other: write to a file or upload to S3.");
+  }
+  return {
+    help: values.help === true,
+    source: readSource(values, env),
+    format,
+    out: values.out ?? (values["s3-bucket"] === undefined && format === "json" ? "-" : undefined),
+    includeDetails: values["include-details"] === true,
+    details: values["no-details"] !== true,
+    listDiscreteServices: values["list-discrete-services"] === true,
+    timeZone,
+    ...optional("discreteRulesFile", values["discrete-rules"]),
+    ...optional("asOf", values["as-of"]),
+    ...optional("kongVersion", values["kong-version"]),
+    ...optional("licenseFile", values.license),
+    ...optional(
+      "deploymentType",
+      values["deployment-type"] === undefined
+        ? undefined
+        : readChoice(values["deployment-type"], "--deployment-type", ["traditional", "hybrid", "dbless"] as const, "traditional"),
+    ),
+    ...optional("systemInfo", readSystemInfo(values["node-uname"], values["node-cores"])),
+    ...optional("s3", readS3(values["s3-bucket"], values["s3-prefix"], values["url-ttl"])),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function readSource(
+  values: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+): SourceOptions {
+  const text = (name: string) => values[name] as string | undefined;
+  const dataApiFlags = ["data-api-resource-arn", "data-api-secret-arn", "data-api-database"] as const;
+  const givenDataApi = dataApiFlags.filter((flag) => text(flag) !== undefined);
+  const url = text("database-url") ?? (givenDataApi.length === 0 && values.demo !== true ? env.KONG_DATABASE_URL : undefined);
+  const chosen = [values.demo === true, url !== undefined, givenDataApi.length > 0].filter(Boolean).length;
+  if (chosen > 1) {
+    throw new BadParameterError(
+      "--database-url",
+      "Choose one source: --demo, --database-url, or the --data-api-* options.",
+    );
+  }
+  if (givenDataApi.length > 0) {
+    const missing = dataApiFlags.filter((flag) => text(flag) === undefined);
+    if (missing.length > 0) {
+      throw new BadParameterError(
+        `--${missing[0]}`,
+        `The Data API source needs --data-api-resource-arn, --data-api-secret-arn and --data-api-database; missing --${missing.join(", --")}.`,
+      );
+    }
+    const endpoint = text("data-api-endpoint");
+    const region = text("region");
+    return {
+      kind: "data-api",
+      resourceArn: text("data-api-resource-arn") as string,
+      secretArn: text("data-api-secret-arn") as string,
+      database: text("data-api-database") as string,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(region === undefined ? {} : { region }),
+    };
+  }
+  if (url !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new BadParameterError(
+        "--database-url",
+        "Invalid --database-url: expected postgres://user:password@host:5432/database.",
+      );
+    }
+    const schema = text("schema");
+    return { kind: "postgres", url, ...(schema === undefined ? {} : { schema }) };
+  }
+  return { kind: "demo" };
+}
+
+function readSystemInfo(uname: string | undefined, cores: string | undefined): SystemInfo | undefined {
+  if (uname === undefined && cores === undefined) return undefined;
+  const info: SystemInfo = {};
+  if (uname !== undefined) info.uname = uname;
+  if (cores !== undefined) {
+    if (!/^[1-9]\d{0,4}$/.test(cores)) {
+      throw new BadParameterError("--node-cores", `Invalid --node-cores "${cores}": expected a whole number of CPUs, e.g. 8.`);
+    }
+    info.cores = Number(cores);
+  }
+  return info;
+}
+
+const MAX_URL_TTL_SECONDS = 604_800;
+
+function readS3(
+  bucket: string | undefined,
+  prefix: string | undefined,
+  ttl: string | undefined,
+): GenerateOptions["s3"] | undefined {
+  if (bucket === undefined) {
+    if (prefix !== undefined || ttl !== undefined) {
+      throw new BadParameterError(prefix === undefined ? "--url-ttl" : "--s3-prefix", "--s3-prefix and --url-ttl need --s3-bucket.");
+    }
+    return undefined;
+  }
+  const seconds = ttl === undefined ? 3600 : Number(ttl);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_URL_TTL_SECONDS) {
+    throw new BadParameterError("--url-ttl", `Invalid --url-ttl "${ttl}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`);
+  }
+  return { bucket, prefix: prefix ?? "license-reports/", urlTtlSeconds: seconds };
+}

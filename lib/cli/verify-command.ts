@@ -1,0 +1,39 @@
+import { parseArgs } from "node:util";
+import { verifyReport } from "../report/verify-report.ts";
+import { parseOptions } from "./parse-options.ts";
+import type { CliIo, ExitCode } from "./io.ts";
+import { readReportFile } from "./read-report-file.ts";
+
+export const VERIFY_HELP = `Usage: kong-license-report verify FILE
+
+Checks that a license report's "checksum" matches its content (Kong's algorithm:
+SHA-1 of the Lua inspect serialisation). FILE is a report JSON file or a report tar
+(its response.json is checked).
+
+Exit codes: 0 valid, 1 checksum does not match, 2 unreadable or not a report.
+`;
+
+/** `verify FILE`: 0 when the checksum matches, 1 when it does not, 2 on unreadable input. */
+export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" } } }),
+  );
+  if (values.help === true) {
+    io.stdout(VERIFY_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) {
+    io.stderr("verify takes exactly one FILE (a report .json or .tar). See: kong-license-report verify --help\n");
+    return 2;
+  }
+  const result = verifyReport(await readReportFile(file), file);
+  if (result.valid) {
+    io.stdout(`OK ${file}: checksum ${result.computed} matches the content.\n`);
+    return 0;
+  }
+  io.stdout(
+    `MISMATCH ${file}: it claims checksum ${result.claimed} but its content hashes to ${result.computed}; the report was changed after it was generated.\n`,
+  );
+  return 1;
+}

@@ -1,0 +1,270 @@
+import { computeChecksum } from "./checksum.ts";
+import { compareDottedVersions, formatMinor, type KongMinor } from "./kong-version.ts";
+import type { KongFacts } from "./read-kong-facts.ts";
+import { readLicensePayload, UNLICENSED } from "./license.ts";
+import { classifyPlugins, type TierClassifier } from "./plugin-tiers.ts";
+import type { SchemaFacts } from "./probe-schema.ts";
+import { formatDbVersion } from "./probe-schema.ts";
+import type {
+  Bucket,
+  CollectedReport,
+  CollectorInfo,
+  Counters,
+  DeploymentInfo,
+  DeploymentType,
+  LicenseInfo,
+  OmittedKey,
+  SchemaSummary,
+  SystemInfo,
+  UnsignedReport,
+} from "./types.ts";
+
+/** What configuration tells about the Kong node; the database cannot know these. */
+export interface NodeFacts {
+  readonly kongVersion?: string;
+  readonly deploymentType?: DeploymentType;
+  readonly systemInfo?: SystemInfo;
+  readonly license?: LicenseInfo;
+}
+
+export interface BuildContext {
+  readonly schema: SchemaFacts;
+  readonly facts: KongFacts;
+  readonly node: NodeFacts;
+  readonly classifier: TierClassifier;
+  readonly kongMinor: KongMinor | undefined;
+  readonly now: Date;
+  readonly asOf: string;
+  readonly timeZone: string;
+  readonly tool: { readonly name: string; readonly version: string };
+}
+
+/** Kong's own report, built from what was read; keys that cannot be known are left out. */
+export function buildReport(context: BuildContext): CollectedReport {
+  const { schema, facts, node, classifier } = context;
+  const omitted: OmittedKey[] = [];
+  const warnings: string[] = [];
+
+  const kongVersion = resolveKongVersion(context);
+  const deployment = resolveDeployment(node, facts);
+  const license = resolveLicense(node, facts, warnings);
+  const counters = buildCounters(facts, warnings);
+
+  const systemInfo = node.systemInfo !== undefined && Object.keys(node.systemInfo).length > 0 ? node.systemInfo : undefined;
+  const rbacUsers = facts.rbacUsers === undefined ? undefined : toCount(facts.rbacUsers, "rbac_users", warnings);
+  // Key order follows Kong's documentation; the checksum does not depend on it (inspect sorts keys).
+  const unsigned: UnsignedReport = {
+    timestamp: Math.floor(context.now.getTime() / 1000),
+    ...(kongVersion.value === undefined ? {} : { kong_version: kongVersion.value }),
+    db_version: formatDbVersion(schema.serverVersionNum),
+    ...(systemInfo === undefined ? {} : { system_info: { ...systemInfo } }),
+    deployment_info: deployment.info,
+    license: license.info,
+    ...(counters === undefined ? {} : { counters }),
+    workspaces_count: facts.workspaces === undefined ? 1 : toCount(facts.workspaces, "workspaces_count", warnings),
+    ...(rbacUsers === undefined ? {} : { rbac_users: rbacUsers }),
+    services_count: toCount(facts.services, "services_count", warnings),
+    routes_count: toCount(facts.routes, "routes_count", warnings),
+    consumers_count: toCount(facts.consumers, "consumers_count", warnings),
+    plugins_count: {
+      tiers: classifyPlugins(
+        facts.plugins.map(([name, n]) => [name, toCount(n, `plugins ${name}`, warnings)] as const),
+        classifier,
+      ),
+      unique_route_lambdas: toCount(facts.uniqueRouteLambdas, "unique_route_lambdas", warnings),
+      unique_route_kafkas: toCount(facts.uniqueRouteKafkas, "unique_route_kafkas", warnings),
+    },
+    collector: buildCollectorInfo(context, kongVersion.from, deployment.from, license.from),
+  };
+  if (kongVersion.value === undefined) {
+    omitted.push({
+      key: "kong_version",
+      reason:
+        "No Kong migration in schema_meta names a version and no data plane reported one; configure it (KONG_VERSION / --kong-version).",
+    });
+  }
+  if (systemInfo === undefined) {
+    omitted.push({
+      key: "system_info",
+      reason:
+        "The Kong node's uname and cores are not stored in the database; configure them (KONG_NODE_UNAME, KONG_NODE_CORES / --node-uname, --node-cores).",
+    });
+  }
+  if (counters === undefined) {
+    omitted.push({
+      key: "counters",
+      reason: "The database has no license_data table (open-source schema): Kong records no request counts there.",
+    });
+  }
+  if (rbacUsers === undefined) {
+    omitted.push({ key: "rbac_users", reason: "The database has no rbac_users table (open-source schema)." });
+  }
+
+  addSchemaWarnings(context, warnings);
+  const checksum = computeChecksum(unsigned as unknown as Record<string, unknown>);
+  return {
+    report: { ...unsigned, checksum },
+    details: {
+      generated_at: context.now.toISOString(),
+      checksum,
+      schema: summarizeSchema(context),
+      omitted,
+      warnings,
+    },
+  };
+}
+
+function resolveKongVersion(context: BuildContext): {
+  value: string | undefined;
+  from: CollectorInfo["kong_version_from"];
+} {
+  if (context.node.kongVersion !== undefined) return { value: context.node.kongVersion, from: "configured" };
+  if (context.kongMinor !== undefined) return { value: `${formatMinor(context.kongMinor)}.x`, from: "schema_meta" };
+  const newest = [...context.facts.dataPlaneVersions].sort(compareDottedVersions).pop();
+  if (newest !== undefined) return { value: newest, from: "clustering_data_planes" };
+  return { value: undefined, from: undefined };
+}
+
+function resolveDeployment(
+  node: NodeFacts,
+  facts: KongFacts,
+): { info: DeploymentInfo; from: CollectorInfo["deployment_from"] } {
+  const live = facts.liveDataPlanes === undefined ? undefined : Number(facts.liveDataPlanes);
+  if (node.deploymentType !== undefined) {
+    const info: DeploymentInfo = { type: node.deploymentType };
+    if (node.deploymentType === "hybrid" && live !== undefined) info.connected_dp_count = live;
+    return { info, from: "configured" };
+  }
+  if (live !== undefined && live > 0) {
+    return { info: { type: "hybrid", connected_dp_count: live }, from: "clustering_data_planes" };
+  }
+  return { info: { type: "traditional" }, from: "default" };
+}
+
+function resolveLicense(
+  node: NodeFacts,
+  facts: KongFacts,
+  warnings: string[],
+): { info: LicenseInfo; from: CollectorInfo["license_from"] } {
+  if (facts.encryptedLicenses > 0) {
+    warnings.push(
+      `${facts.encryptedLicenses} keyring-encrypted license row(s) were skipped: only a Kong node holding the keyring can read them.`,
+    );
+  }
+  if (node.license !== undefined) return { info: { ...node.license }, from: "configured" };
+  let unreadable = 0;
+  for (const payload of facts.licenseCandidates) {
+    const info = readLicensePayload(payload);
+    if (info !== undefined) {
+      if (unreadable > 0) warnings.push(`${unreadable} newer license row(s) are not valid license JSON and were skipped.`);
+      return { info, from: "licenses" };
+    }
+    unreadable += 1;
+  }
+  if (unreadable > 0) warnings.push(`${unreadable} license row(s) are not valid license JSON and were skipped.`);
+  return { info: { ...UNLICENSED }, from: "unlicensed" };
+}
+
+function buildCounters(facts: KongFacts, warnings: string[]): Counters | undefined {
+  if (facts.buckets === undefined) return undefined;
+  const buckets: Bucket[] = facts.buckets
+    .map(([label, total]) => ({ bucket: label, request_count: toCount(total, `requests ${label}`, warnings) }))
+    .sort(compareBuckets);
+  const total = facts.buckets.reduce((sum, [, n]) => sum + BigInt(n), 0n);
+  return { total_requests: toCount(total.toString(), "total_requests", warnings), buckets };
+}
+
+/** Chronological, `UNKNOWN` last: Kong's own order is hash order, so we pick a stable one. */
+function compareBuckets(a: Bucket, b: Bucket): number {
+  if (a.bucket === b.bucket) return 0;
+  if (a.bucket === "UNKNOWN") return 1;
+  if (b.bucket === "UNKNOWN") return -1;
+  return a.bucket < b.bucket ? -1 : 1;
+}
+
+/** Exact decimal text → number; beyond 2^53 the JSON number cannot be exact, so say so. */
+function toCount(text: string, what: string, warnings: string[]): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    warnings.push(`${what} is ${text}, beyond 2^53: the JSON number is rounded to ${value}.`);
+  }
+  return value;
+}
+
+function buildCollectorInfo(
+  context: BuildContext,
+  kongVersionFrom: CollectorInfo["kong_version_from"],
+  deploymentFrom: CollectorInfo["deployment_from"],
+  licenseFrom: CollectorInfo["license_from"],
+): CollectorInfo {
+  const info: CollectorInfo = {
+    name: context.tool.name,
+    version: context.tool.version,
+    source: "database",
+    deployment_from: deploymentFrom,
+    license_from: licenseFrom,
+    edition: isEnterprise(context.facts) ? "enterprise" : "open-source",
+    plugin_tiers: context.classifier.list,
+    as_of: context.asOf,
+    time_zone: context.timeZone,
+  };
+  if (kongVersionFrom !== undefined) info.kong_version_from = kongVersionFrom;
+  if (context.kongMinor !== undefined) info.schema_minor = formatMinor(context.kongMinor);
+  return info;
+}
+
+function isEnterprise(facts: KongFacts): boolean {
+  return facts.schemaMeta.some((row) => row.subsystem === "enterprise");
+}
+
+function summarizeSchema(context: BuildContext): SchemaSummary {
+  const { facts, schema } = context;
+  const last = (subsystem: string) => facts.schemaMeta.find((row) => row.subsystem === subsystem)?.executed.at(-1);
+  const summary: SchemaSummary = {
+    edition: isEnterprise(facts) ? "enterprise" : "open-source",
+    pending: facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`)),
+    missing: OPTIONAL_PARTS.filter(([table, column]) =>
+      column === undefined ? !schema.hasTable(table) : schema.hasTable(table) && !schema.hasColumn(table, column),
+    ).map(([table, column]) => (column === undefined ? table : `${table}.${column}`)),
+  };
+  const core = last("core");
+  const enterprise = last("enterprise");
+  if (context.kongMinor !== undefined) summary.kong_minor = formatMinor(context.kongMinor);
+  if (core !== undefined) summary.core_last_migration = core;
+  if (enterprise !== undefined) summary.enterprise_last_migration = enterprise;
+  return summary;
+}
+
+const OPTIONAL_PARTS: ReadonlyArray<readonly [string, string | undefined]> = [
+  ["workspaces", undefined],
+  ["rbac_users", undefined],
+  ["licenses", undefined],
+  ["license_data", undefined],
+  ["workspace_entity_counters", undefined],
+  ["clustering_data_planes", undefined],
+  ["consumers", "type"],
+  ["plugins", "consumer_group_id"],
+];
+
+function addSchemaWarnings(context: BuildContext, warnings: string[]): void {
+  const { facts, schema, classifier, kongMinor } = context;
+  const pending = facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`));
+  if (pending.length > 0) {
+    warnings.push(
+      `An upgrade is in progress: ${pending.length} migration(s) await "kong migrations finish" (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}). Counts may change once it completes.`,
+    );
+  }
+  if (!schema.hasTable("workspaces")) warnings.push("No workspaces table (Kong before 2.1): workspaces_count is 1.");
+  if (!schema.hasColumn("consumers", "type")) {
+    warnings.push("consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.");
+  }
+  if (kongMinor !== undefined && formatMinor(kongMinor) !== classifier.list) {
+    const minor = formatMinor(kongMinor);
+    warnings.push(
+      kongMinor.major < 3 || (kongMinor.major === 3 && kongMinor.minor < 5)
+        ? `Kong ${minor} itself reports no plugin tiers (they arrived in 3.5); they are classified here with Kong's oldest published lists (${classifier.list}).`
+        : `Kong ${minor} is newer than the newest published plugin lists (${classifier.list}): plugins added since count as custom, as Kong counts names missing from its lists.`,
+    );
+  }
+}
+

@@ -1,0 +1,111 @@
+import packageJson from "../../package.json" with { type: "json" };
+import { collectDetails, type DetailsPaging } from "../details/collect-details.ts";
+import type { DiscreteRule } from "../details/discrete-rules.ts";
+import { NotKongDatabaseError } from "../errors.ts";
+import type { SqlPort } from "../sql/port.ts";
+import { buildReport, type NodeFacts } from "./build-report.ts";
+import { detectKongMinor } from "./kong-version.ts";
+import { parseConfiguredLicense } from "./license.ts";
+import { selectTierClassifier } from "./plugin-tiers.ts";
+import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
+import { readKongFacts } from "./read-kong-facts.ts";
+import { assertTimeZone, formatYearMonth, monthIn, parseAsOf, windowStart } from "./reporting-month.ts";
+import type { CollectedReport, DeploymentType, SystemInfo } from "./types.ts";
+
+export interface CollectOptions {
+  /** Generation time (the report's `timestamp`); default now. */
+  readonly now?: Date;
+  /** Reporting month `YYYY-MM`; default the month of `now` in `timeZone`. */
+  readonly asOf?: string;
+  /** IANA zone deciding the reporting month, as Kong uses its node's local time; default UTC. */
+  readonly timeZone?: string;
+  readonly kongVersion?: string;
+  readonly deploymentType?: DeploymentType;
+  readonly systemInfo?: SystemInfo;
+  /** A Kong license document (JSON or base64) that overrides the `licenses` table. */
+  readonly license?: string;
+  /** Add the per-workspace breakdown, discrete services and counter drift to the details. */
+  readonly details?: DetailsOptions | false;
+  readonly signal?: AbortSignal;
+}
+
+export interface DetailsOptions {
+  /** KLCR find/replace rules merging environment-specific service hosts. */
+  readonly rules?: readonly DiscreteRule[];
+  /** List the distinct service keys behind the discrete-services count. */
+  readonly includeList?: boolean;
+  readonly paging?: DetailsPaging;
+}
+
+export const TOOL = { name: packageJson.name, version: packageJson.version } as const;
+
+/** Tables without which a database cannot be a Kong database. */
+const REQUIRED_TABLES = ["schema_meta", "services", "routes", "consumers", "plugins"] as const;
+
+/**
+ * Produces Kong's License Report (and its details) from a Kong database in two round trips:
+ * a catalog probe, then one set-based statement shaped to the schema found.
+ */
+export async function collectReport(sql: SqlPort, options: CollectOptions = {}): Promise<CollectedReport> {
+  const now = options.now ?? new Date();
+  const timeZone = assertTimeZone(options.timeZone ?? "UTC");
+  const asOf = options.asOf === undefined ? monthIn(now, timeZone) : parseAsOf(options.asOf);
+  const node = readNodeFacts(options);
+  const queryOptions = options.signal === undefined ? {} : { signal: options.signal };
+
+  const schema = await probeSchema(sql, queryOptions);
+  assertKongSchema(schema);
+  const facts = await readKongFacts(sql, schema, windowStart(asOf), queryOptions);
+  const kongMinor = detectKongMinor(facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })));
+  const classifier = selectTierClassifier(kongMinor);
+  const collected = buildReport({
+    schema,
+    facts,
+    node,
+    classifier,
+    kongMinor,
+    now,
+    asOf: formatYearMonth(asOf),
+    timeZone,
+    tool: TOOL,
+  });
+  if (options.details === undefined || options.details === false) return collected;
+
+  const { warnings, ...extra } = await collectDetails(sql, {
+    schema,
+    tierOf: classifier.tierOf,
+    ...(options.details.rules === undefined ? {} : { rules: options.details.rules }),
+    ...(options.details.includeList === undefined ? {} : { includeList: options.details.includeList }),
+    ...(options.details.paging === undefined ? {} : { paging: options.details.paging }),
+    ...queryOptions,
+  });
+  const known = new Set(collected.details.warnings);
+  return {
+    report: collected.report,
+    details: {
+      ...collected.details,
+      ...extra,
+      warnings: [...collected.details.warnings, ...warnings.filter((warning) => !known.has(warning))],
+    },
+  };
+}
+
+function readNodeFacts(options: CollectOptions): NodeFacts {
+  return {
+    ...(options.kongVersion === undefined ? {} : { kongVersion: options.kongVersion }),
+    ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),
+    ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
+    ...(options.license === undefined ? {} : { license: parseConfiguredLicense(options.license) }),
+  };
+}
+
+function assertKongSchema(schema: SchemaFacts): void {
+  const missing = REQUIRED_TABLES.filter((table) => !schema.hasTable(table));
+  if (missing.length === 0) return;
+  const found = REQUIRED_TABLES.length - missing.length;
+  throw new NotKongDatabaseError(
+    found === 0
+      ? `No Kong schema in this database (schema "${schema.schemaName}" has no schema_meta, services, routes, consumers or plugins table). Point the tool at the database that "kong migrations bootstrap" created; a DB-less Kong deployment has no database to report from.`
+      : `Incomplete Kong schema in "${schema.schemaName}": missing ${missing.join(", ")}. Run "kong migrations bootstrap/up" or point the tool at the right database or schema.`,
+  );
+}

@@ -1,0 +1,156 @@
+import type { QueryOptions, SqlPort } from "../sql/port.ts";
+import type { SchemaFacts } from "./probe-schema.ts";
+import type { YearMonth } from "./reporting-month.ts";
+
+/** Raw numbers read from a Kong database in one statement; all counts as exact decimal strings. */
+export interface KongFacts {
+  schemaMeta: Array<{ subsystem: string; executed: string[]; pending: string[] }>;
+  /** Non-encrypted license payloads, best candidate first (newest updated_at second, then lowest id). */
+  licenseCandidates: string[];
+  encryptedLicenses: number;
+  /** Per-label request sums within the window; undefined when `license_data` does not exist. */
+  buckets: Array<[label: string, total: string]> | undefined;
+  workspaces: string | undefined;
+  rbacUsers: string | undefined;
+  services: string;
+  routes: string;
+  consumers: string;
+  plugins: Array<[name: string, count: string]>;
+  uniqueRouteLambdas: string;
+  uniqueRouteKafkas: string;
+  /** Data planes whose ttl is null or in the future; undefined without the table. */
+  liveDataPlanes: string | undefined;
+  dataPlaneVersions: string[];
+}
+
+// A plugin that counts for the serverless/Kafka totals: on a service-less route, not scoped to a
+// service, consumer or consumer group (Kong's rule, kong-report.md §5).
+function qualifyingRoutePluginClause(schema: SchemaFacts): string {
+  const consumerGroup = schema.hasColumn("plugins", "consumer_group_id") ? "AND p.consumer_group_id IS NULL" : "";
+  return `p.service_id IS NULL AND p.consumer_id IS NULL ${consumerGroup} AND r.service_id IS NULL`;
+}
+
+const count = (from: string) => `(SELECT count(*)::text FROM ${from})`;
+
+function schemaMetaSelect(): string {
+  return `(SELECT coalesce(json_agg(json_build_object(
+              'subsystem', subsystem,
+              'executed', coalesce(to_json(executed), '[]'::json),
+              'pending', coalesce(to_json(pending), '[]'::json))), '[]'::json)::text
+            FROM schema_meta WHERE key = 'schema_meta')`;
+}
+
+function licenseSelects(schema: SchemaFacts): { candidates: string; encrypted: string } {
+  if (!schema.hasTable("licenses")) return { candidates: "NULL", encrypted: "'0'" };
+  // Kong compares updated_at as whole epoch seconds; on a tie the first row in id order wins.
+  const order = schema.hasColumn("licenses", "updated_at")
+    ? "floor(extract(epoch FROM updated_at)) DESC NULLS LAST, id"
+    : "id";
+  return {
+    candidates: `(SELECT coalesce(json_agg(payload ORDER BY rn), '[]'::json)::text FROM (
+                    SELECT payload, row_number() OVER (ORDER BY ${order}) AS rn
+                      FROM licenses WHERE payload IS NOT NULL AND payload NOT LIKE '$ke$1$%'
+                     ORDER BY rn LIMIT 20) l)`,
+    encrypted: `(SELECT count(*)::text FROM licenses WHERE payload LIKE '$ke$1$%')`,
+  };
+}
+
+function bucketsSelect(schema: SchemaFacts): string {
+  if (!schema.hasTable("license_data")) return "NULL";
+  if (!schema.hasColumn("license_data", "year")) {
+    // Before EE 2.7 rows carried no month: everything is UNKNOWN.
+    return `(SELECT coalesce(json_agg(json_build_array('UNKNOWN', total)), '[]'::json)::text
+               FROM (SELECT sum(req_cnt)::text AS total FROM license_data HAVING count(*) > 0) t)`;
+  }
+  return `(SELECT coalesce(json_agg(json_build_array(label, total)), '[]'::json)::text FROM (
+             SELECT CASE WHEN year = 0 OR month = 0 THEN 'UNKNOWN'
+                         ELSE lpad(year::text, 4, '0') || '-' || lpad(month::text, 2, '0') END AS label,
+                    sum(req_cnt)::text AS total
+               FROM license_data
+              WHERE year = 0 OR year > :min_year OR (year = :min_year AND month >= :min_month)
+              GROUP BY 1) b)`;
+}
+
+function lambdasSelect(schema: SchemaFacts): string {
+  return `(SELECT count(DISTINCT p.config->>'function_name')::text
+             FROM plugins p JOIN routes r ON r.id = p.route_id
+            WHERE p.name = 'aws-lambda' AND ${qualifyingRoutePluginClause(schema)}
+              AND jsonb_typeof(p.config::jsonb->'function_name') = 'string'
+              AND p.config->>'function_name' <> '')`;
+}
+
+function kafkasSelect(schema: SchemaFacts): string {
+  return `(SELECT count(DISTINCT (b->>'host') || ':' || (b->>'port'))::text
+             FROM plugins p JOIN routes r ON r.id = p.route_id
+             CROSS JOIN LATERAL jsonb_array_elements(
+               CASE WHEN jsonb_typeof(p.config::jsonb->'bootstrap_servers') = 'array'
+                    THEN p.config::jsonb->'bootstrap_servers' ELSE '[]'::jsonb END) b
+            WHERE p.name = 'kafka-upstream' AND ${qualifyingRoutePluginClause(schema)}
+              AND jsonb_typeof(b) = 'object')`;
+}
+
+/** Builds the one statement that reads every number of the report, shaped to the schema present. */
+export function buildFactsStatement(schema: SchemaFacts): string {
+  const license = licenseSelects(schema);
+  const hasDataPlanes = schema.hasTable("clustering_data_planes");
+  const hasDpVersion = schema.hasColumn("clustering_data_planes", "version");
+  const hasTtl = schema.hasColumn("clustering_data_planes", "ttl");
+  const columns: Record<string, string> = {
+    schema_meta: schemaMetaSelect(),
+    license_candidates: license.candidates,
+    encrypted_licenses: license.encrypted,
+    buckets: bucketsSelect(schema),
+    workspaces: schema.hasTable("workspaces") ? count("workspaces") : "NULL",
+    rbac_users: schema.hasTable("rbac_users") ? count("rbac_users") : "NULL",
+    services: count("services"),
+    routes: count("routes"),
+    consumers: schema.hasColumn("consumers", "type") ? count("consumers WHERE type = 0") : count("consumers"),
+    plugins: `(SELECT coalesce(json_agg(json_build_array(name, n) ORDER BY name), '[]'::json)::text
+                 FROM (SELECT name, count(*)::text AS n FROM plugins GROUP BY name) t)`,
+    unique_route_lambdas: lambdasSelect(schema),
+    unique_route_kafkas: kafkasSelect(schema),
+    live_data_planes: hasDataPlanes
+      ? count(`clustering_data_planes${hasTtl ? " WHERE ttl IS NULL OR ttl >= now()" : ""}`)
+      : "NULL",
+    data_plane_versions: hasDpVersion
+      ? `(SELECT coalesce(json_agg(DISTINCT version), '[]'::json)::text
+            FROM clustering_data_planes WHERE version IS NOT NULL)`
+      : "'[]'",
+  };
+  return `SELECT ${Object.entries(columns)
+    .map(([name, expression]) => `${expression} AS ${name}`)
+    .join(",\n       ")}`;
+}
+
+/** Reads all report numbers in a single round trip. */
+export async function readKongFacts(
+  sql: SqlPort,
+  schema: SchemaFacts,
+  windowStart: YearMonth,
+  options: QueryOptions = {},
+): Promise<KongFacts> {
+  const statement = buildFactsStatement(schema);
+  const params = statement.includes(":min_year")
+    ? { min_year: windowStart.year, min_month: windowStart.month }
+    : {};
+  const [row] = await sql.query(statement, params, options);
+  if (row === undefined) throw new Error("the report statement returned no row");
+  const json = <T>(text: string | null | undefined, fallback: T): T =>
+    text === null || text === undefined ? fallback : (JSON.parse(text) as T);
+  return {
+    schemaMeta: json(row.schema_meta, []),
+    licenseCandidates: json(row.license_candidates, []),
+    encryptedLicenses: Number(row.encrypted_licenses ?? 0),
+    buckets: row.buckets === null || row.buckets === undefined ? undefined : json(row.buckets, []),
+    workspaces: row.workspaces ?? undefined,
+    rbacUsers: row.rbac_users ?? undefined,
+    services: row.services ?? "0",
+    routes: row.routes ?? "0",
+    consumers: row.consumers ?? "0",
+    plugins: json(row.plugins, []),
+    uniqueRouteLambdas: row.unique_route_lambdas ?? "0",
+    uniqueRouteKafkas: row.unique_route_kafkas ?? "0",
+    liveDataPlanes: row.live_data_planes ?? undefined,
+    dataPlaneVersions: json(row.data_plane_versions, []),
+  };
+}

@@ -1,0 +1,154 @@
+/** Kong's License Report (3.9+ shape) plus this tool's `collector` provenance. */
+export interface LicenseReport {
+  timestamp: number;
+  kong_version?: string;
+  db_version: string;
+  system_info?: SystemInfo;
+  deployment_info: DeploymentInfo;
+  license: LicenseInfo;
+  counters?: Counters;
+  workspaces_count: number;
+  rbac_users?: number;
+  services_count: number;
+  routes_count: number;
+  consumers_count: number;
+  plugins_count: PluginsCount;
+  collector: CollectorInfo;
+  checksum: string;
+}
+
+export type UnsignedReport = Omit<LicenseReport, "checksum">;
+
+export interface SystemInfo {
+  uname?: string;
+  cores?: number;
+}
+
+export type DeploymentType = "traditional" | "hybrid" | "dbless";
+
+export interface DeploymentInfo {
+  type: DeploymentType;
+  connected_dp_count?: number;
+}
+
+export interface LicenseInfo {
+  license_key?: string | null;
+  license_expiration_date?: string | null;
+}
+
+export interface Bucket {
+  bucket: string;
+  request_count: number;
+}
+
+export interface Counters {
+  total_requests: number;
+  buckets: Bucket[];
+}
+
+export type TierName = "free" | "enterprise" | "custom";
+export type PluginTiers = Record<TierName, Record<string, number>>;
+
+export interface PluginsCount {
+  tiers: PluginTiers;
+  unique_route_lambdas: number;
+  unique_route_kafkas: number;
+}
+
+/** How a value was obtained: told by configuration, read from the database, or inferred from it. */
+export type Provenance = "configured" | "schema_meta" | "data_planes" | "clustering_data_planes" | "default";
+
+export interface CollectorInfo {
+  name: string;
+  version: string;
+  source: "database";
+  kong_version_from?: Provenance;
+  deployment_from: Provenance;
+  license_from: "configured" | "licenses" | "unlicensed";
+  edition: "enterprise" | "open-source";
+  schema_minor?: string;
+  /** Which of Kong's published plugin lists classified the tiers, e.g. "3.9". */
+  plugin_tiers: string;
+  as_of: string;
+  time_zone: string;
+}
+
+/** Why a report key was left out. */
+export interface OmittedKey {
+  key: string;
+  reason: string;
+}
+
+/** Facts about the Kong schema, as read from `schema_meta` and the catalog. */
+export interface SchemaSummary {
+  edition: "enterprise" | "open-source";
+  /** Kong minor inferred from migration names, e.g. "3.13". */
+  kong_minor?: string;
+  core_last_migration?: string;
+  enterprise_last_migration?: string;
+  /** Migrations whose "up" ran but whose "finish" did not: an upgrade in progress. */
+  pending: string[];
+  /** Optional Kong tables/columns this database lacks (e.g. "license_data", "consumers.type"). */
+  missing: string[];
+}
+
+/**
+ * Everything beyond Kong's report: provenance details, omitted keys with reasons, warnings.
+ * The per-workspace breakdown, discrete services and counter drift are added by `lib/details/`.
+ */
+export interface ReportDetails {
+  generated_at: string;
+  checksum: string;
+  schema: SchemaSummary;
+  omitted: OmittedKey[];
+  warnings: string[];
+  workspaces?: WorkspaceDetail[];
+  discrete_services?: DiscreteServices;
+  entity_counters?: EntityCounterComparison;
+}
+
+export interface WorkspaceDetail {
+  id: string;
+  name: string;
+  services: number;
+  routes: number;
+  consumers: number;
+  plugins: PluginTiers;
+  /** Distinct `protocol://host:port/path` keys of this workspace's services (after the rules). */
+  discrete_services?: number;
+  /** True when the schema has no workspaces: one implicit workspace holds everything. */
+  implicit?: boolean;
+}
+
+export interface DiscreteServices {
+  count: number;
+  rules: Array<{ find: string; replace_with: string }>;
+  /** Present only when asked for: the distinct keys behind the count. */
+  list?: string[];
+}
+
+export interface EntityCounterComparison {
+  /** Sums of workspace_entity_counters per entity type, next to the live COUNT(*). */
+  rows: Array<{ entity_type: string; counter_table: number | null; live: number; drift: number | null }>;
+  drifted: string[];
+  /** The first (workspace, entity type) pairs whose counter differs from the live count. */
+  workspaces?: WorkspaceCounterDrift[];
+  /** How many (workspace, entity type) pairs differ in all (`workspaces` may list fewer). */
+  workspaces_drifted?: number;
+  /** Counter-table entity types this tool does not count live (e.g. upstreams), with their sums. */
+  not_compared?: Array<{ entity_type: string; counter_table: number }>;
+}
+
+/** One workspace whose counter row for an entity type disagrees with the live count. */
+export interface WorkspaceCounterDrift {
+  workspace_id: string;
+  workspace: string | null;
+  entity_type: string;
+  counter_table: number | null;
+  live: number;
+}
+
+export interface CollectedReport {
+  report: LicenseReport;
+  details: ReportDetails;
+}

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NotKongDatabaseError } from "#lib/errors.ts";
+import { computeChecksum } from "#lib/report/checksum.ts";
+import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
+import type { LicenseReport } from "#lib/report/types.ts";
+import { countQueries, type SqlPort } from "#lib/sql/port.ts";
+import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+
+const fixed: CollectOptions = { now: new Date("2025-03-15T12:00:00Z") };
+
+async function reportOf(sql: SqlPort, options: CollectOptions = fixed): Promise<LicenseReport> {
+  return (await collectReport(sql, options)).report;
+}
+
+describe.each(testTargets())("Function: collectReport (%s)", (target) => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(target);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("reproduces Kong's T2 test (3.9+ live counts, service-less lambdas and kafkas)", async () => {
+    // Prepare
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
+
+    // Act
+    const report = await reportOf(sql);
+
+    // Assess
+    expect(report).toMatchObject({
+      workspaces_count: 1,
+      services_count: 1,
+      routes_count: 4,
+      consumers_count: 2,
+      rbac_users: 0,
+      license: { license_key: "UNLICENSED", license_expiration_date: "2017-7-20" },
+      counters: { total_requests: 0, buckets: [] },
+      deployment_info: { type: "traditional" },
+      plugins_count: {
+        tiers: { free: { "aws-lambda": 4 }, enterprise: { "kafka-upstream": 4 }, custom: {} },
+        unique_route_lambdas: 1,
+        unique_route_kafkas: 1,
+      },
+    });
+    expect(report.timestamp).toBe(1742040000);
+    expect(report.checksum).toBe(computeChecksum(report as unknown as Record<string, unknown>));
+  });
+
+  it("reproduces Kong's T2' test with live counts rather than the hand-typed counter rows", async () => {
+    const report = await reportOf(await db.createFixture(SCHEMAS.ee313, DATASETS.t2primeKong35));
+    expect(report).toMatchObject({
+      services_count: 1,
+      routes_count: 3,
+      consumers_count: 0,
+      rbac_users: 0,
+      plugins_count: {
+        tiers: { free: { "aws-lambda": 3 }, enterprise: { "kafka-upstream": 3 } },
+        unique_route_lambdas: 1,
+        unique_route_kafkas: 1,
+      },
+    });
+  });
+
+  it("counts every workspace (T3) and reports zero as a number after deletes", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t3Workspaces);
+    expect(await reportOf(sql)).toMatchObject({
+      workspaces_count: 3,
+      services_count: 10,
+      rbac_users: 10,
+      consumers_count: 10,
+      routes_count: 0,
+    });
+
+    await db.execRaw("DELETE FROM services; DELETE FROM rbac_users; DELETE FROM consumers;", { schema: sql.schema });
+    expect(await reportOf(sql)).toMatchObject({ services_count: 0, rbac_users: 0, consumers_count: 0 });
+  });
+
+  it("sums entities across workspaces (T8)", async () => {
+    const report = await reportOf(await db.createFixture(SCHEMAS.ee313, DATASETS.t8EntityCounts));
+    expect(report).toMatchObject({ workspaces_count: 2, consumers_count: 2, services_count: 2, routes_count: 1 });
+  });
+
+  it.each([
+    [
+      "as-of 2025-03",
+      { asOf: "2025-03" },
+      [
+        ["2024-04", 7],
+        ["2025-03", 5],
+        ["2026-01", 1],
+        ["UNKNOWN", 50],
+      ],
+      63,
+    ],
+    [
+      "now in UTC",
+      { now: new Date("2025-03-01T02:00:00Z"), timeZone: "UTC" },
+      [
+        ["2024-04", 7],
+        ["2025-03", 5],
+        ["2026-01", 1],
+        ["UNKNOWN", 50],
+      ],
+      63,
+    ],
+    [
+      "now in Los Angeles (still February)",
+      { now: new Date("2025-03-01T02:00:00Z"), timeZone: "America/Los_Angeles" },
+      [
+        ["2024-03", 25],
+        ["2024-04", 7],
+        ["2025-03", 5],
+        ["2026-01", 1],
+        ["UNKNOWN", 50],
+      ],
+      88,
+    ],
+    [
+      "now in Tokyo (already April)",
+      { now: new Date("2025-03-31T22:00:00Z"), timeZone: "Asia/Tokyo" },
+      [
+        ["2025-03", 5],
+        ["2026-01", 1],
+        ["UNKNOWN", 50],
+      ],
+      56,
+    ],
+  ] as const)("windows request counters by the reporting month: %s", async (_name, options, buckets, total) => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.countersWindow);
+    const report = await reportOf(sql, { now: fixed.now as Date, ...options });
+    expect(report.counters).toEqual({
+      total_requests: total,
+      buckets: buckets.map(([bucket, request_count]) => ({ bucket, request_count })),
+    });
+    expect(report.collector.time_zone).toBe("timeZone" in options ? options.timeZone : "UTC");
+  });
+
+  it("reads the whole report in two round trips", async () => {
+    const sql = countQueries(await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39));
+    await collectReport(sql, fixed);
+    expect(sql.calls()).toBe(2);
+  });
+
+  it("infers the Kong version and edition from schema_meta", async () => {
+    const report = await reportOf(await db.createFixture(SCHEMAS.ee313));
+    expect(report.kong_version).toBe("3.13.x");
+    expect(report.collector).toMatchObject({
+      kong_version_from: "schema_meta",
+      edition: "enterprise",
+      schema_minor: "3.13",
+      plugin_tiers: "3.9",
+      source: "database",
+    });
+  });
+
+  it("prefers configured node facts and says so in the provenance", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313);
+    const { report, details } = await collectReport(sql, {
+      ...fixed,
+      kongVersion: "3.13.0.1",
+      deploymentType: "hybrid",
+      systemInfo: { uname: "Linux aarch64", cores: 8 },
+    });
+    expect(report.kong_version).toBe("3.13.0.1");
+    expect(report.system_info).toEqual({ uname: "Linux aarch64", cores: 8 });
+    expect(report.deployment_info).toEqual({ type: "hybrid", connected_dp_count: 0 });
+    expect(report.collector).toMatchObject({ kong_version_from: "configured", deployment_from: "configured" });
+    expect(details.omitted.map((o) => o.key)).not.toContain("system_info");
+  });
+
+  it("omits system_info when not configured and names the reason", async () => {
+    const { report, details } = await collectReport(await db.createFixture(SCHEMAS.ee313), fixed);
+    expect(report).not.toHaveProperty("system_info");
+    expect(details.omitted.find((o) => o.key === "system_info")?.reason).toMatch(/KONG_NODE_UNAME/);
+  });
+
+  it("refuses a database without the Kong schema", async () => {
+    const sql = await db.createFixture(DATASETS.notKong);
+    await expect(collectReport(sql, fixed)).rejects.toThrow(NotKongDatabaseError);
+    await expect(collectReport(sql, fixed)).rejects.toThrow(/No Kong schema/);
+  });
+
+  it("refuses an empty database", async () => {
+    const sql = await db.createFixture("SELECT 1");
+    await expect(collectReport(sql, fixed)).rejects.toThrow(/DB-less Kong deployment has no database/);
+  });
+});
