@@ -1,5 +1,5 @@
 import { createRdsDataClient } from "../aws/clients.ts";
-import { createRdsDataSqlPort } from "../aws/rds-data-sql-port.ts";
+import { createRdsDataSqlPort, regionOfArn } from "../aws/rds-data-sql-port.ts";
 import { openDemoDatabase } from "../demo/open-demo-database.ts";
 import { createPgSqlPort, describeTarget } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
@@ -29,9 +29,11 @@ export async function openSource(
       };
     case "data-api": {
       const endpoint = source.endpoint ?? env.AWS_ENDPOINT_URL_RDS_DATA;
+      // The cluster ARN names its region; AWS_REGION is only needed when the ARN cannot tell.
+      const region = source.region ?? env.AWS_REGION ?? regionOfArn(source.resourceArn);
       const client = createRdsDataClient({
         ...(endpoint === undefined ? {} : { endpoint }),
-        ...(source.region === undefined ? {} : { region: source.region }),
+        ...(region === undefined ? {} : { region }),
       });
       return {
         port: createRdsDataSqlPort({
@@ -39,6 +41,7 @@ export async function openSource(
           resourceArn: source.resourceArn,
           secretArn: source.secretArn,
           database: source.database,
+          ownsClient: true,
         }),
         description: `the RDS Data API (${source.resourceArn}, database ${source.database})`,
       };

@@ -1,44 +1,58 @@
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
+import { type ReportDocument, toReportDocument } from "../diff/diff-reports.ts";
 import { InvalidReportFileError } from "../errors.ts";
 import { parseReportJson } from "../report/verify-report.ts";
 
-/** Reads a report from a `.json` file, or the `response.json` inside a report tar. */
-export async function readReportFile(path: string): Promise<unknown> {
-  let bytes: Buffer;
+export type ReadFile = (path: string) => Promise<string | Uint8Array>;
+
+/**
+ * Reads a report from a `.json` file (with its details when generated with them) or from a report
+ * tar (`response.json`, and `details.json` when present).
+ */
+export async function readReportDocument(path: string, read: ReadFile = readFile): Promise<ReportDocument> {
+  let data: string | Uint8Array;
   try {
-    bytes = await readFile(path);
+    data = await read(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
     throw new InvalidReportFileError(`Cannot read ${path}: ${why}.`, { cause: error });
   }
-  if (isTar(bytes)) {
-    const json = await extractEntry(bytes, "response.json", path);
-    return parseReportJson(json.toString("utf8"), `${path} (response.json)`);
-  }
-  return parseReportJson(bytes.toString("utf8"), path);
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data);
+  if (!isTar(bytes)) return toReportDocument(parseReportJson(bytes.toString("utf8"), path), path);
+
+  const entries = await readTarEntries(bytes, path);
+  const response = entries.get("response.json");
+  if (response === undefined) throw new InvalidReportFileError(`${path} is a tar without response.json.`);
+  const details = entries.get("details.json");
+  return toReportDocument(
+    parseReportJson(response, `${path} (response.json)`),
+    path,
+    details === undefined ? undefined : parseReportJson(details, `${path} (details.json)`),
+  );
 }
 
 function isTar(bytes: Buffer): boolean {
   return bytes.length >= 512 && bytes.subarray(257, 262).toString("latin1") === "ustar";
 }
 
-async function extractEntry(bytes: Buffer, name: string, path: string): Promise<Buffer> {
+/** The text of the tar's JSON entries, by base name. */
+async function readTarEntries(bytes: Buffer, path: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
   const extract = tar.extract();
-  let found: Buffer | undefined;
   const done = new Promise<void>((resolve, reject) => {
     extract.on("entry", (header, stream, next) => {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: unknown) => {
-        if (header.name === name || header.name.endsWith(`/${name}`)) chunks.push(chunk as Buffer);
+        chunks.push(chunk as Buffer);
       });
       stream.on("end", () => {
-        if (chunks.length > 0) found = Buffer.concat(chunks);
+        const name = header.name.split("/").pop() ?? header.name;
+        if (name.endsWith(".json")) entries.set(name, Buffer.concat(chunks).toString("utf8"));
         next();
       });
-      stream.resume();
     });
     extract.on("finish", resolve);
     extract.on("error", reject);
@@ -49,6 +63,5 @@ async function extractEntry(bytes: Buffer, name: string, path: string): Promise<
   } catch (error) {
     throw new InvalidReportFileError(`${path} is not a readable tar archive.`, { cause: error });
   }
-  if (found === undefined) throw new InvalidReportFileError(`${path} holds no ${name}.`);
-  return found;
+  return entries;
 }

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { verifyReport } from "../report/verify-report.ts";
 import { parseOptions } from "./parse-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { readReportFile } from "./read-report-file.ts";
+import { readReportDocument } from "./read-report-file.ts";
 
 export const VERIFY_HELP = `Usage: kong-license-report verify FILE
 
@@ -27,9 +27,15 @@ export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitC
     io.stderr("verify takes exactly one FILE (a report .json or .tar). See: kong-license-report verify --help\n");
     return 2;
   }
-  const result = verifyReport(await readReportFile(file), file);
+  const document = await readReportDocument(file);
+  const result = verifyReport(document.content);
+  if (result.claimed === null) {
+    io.stderr(`${file} has no "checksum", so it cannot be verified.\n`);
+    return 2;
+  }
   if (result.valid) {
-    io.stdout(`OK ${file}: checksum ${result.computed} matches the content.\n`);
+    const note = document.details === undefined ? "" : " (the details beside it are not covered by the checksum)";
+    io.stdout(`OK ${file}: checksum ${result.computed} matches the report's content${note}.\n`);
     return 0;
   }
   io.stdout(

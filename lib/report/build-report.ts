@@ -1,5 +1,5 @@
 import { computeChecksum } from "./checksum.ts";
-import { compareDottedVersions, formatMinor, type KongMinor } from "./kong-version.ts";
+import { compareDottedVersions, compareMinor, detectKongMinor, formatMinor, type KongMinor } from "./kong-version.ts";
 import type { KongFacts } from "./read-kong-facts.ts";
 import { readLicensePayload, UNLICENSED } from "./license.ts";
 import { classifyPlugins, type TierClassifier } from "./plugin-tiers.ts";
@@ -250,8 +250,13 @@ function addSchemaWarnings(context: BuildContext, warnings: string[]): void {
   const { facts, schema, classifier, kongMinor } = context;
   const pending = facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`));
   if (pending.length > 0) {
+    const target = detectKongMinor(facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.pending })));
+    const upgrade =
+      target === undefined || (kongMinor !== undefined && compareMinor(target, kongMinor) <= 0)
+        ? "An upgrade is in progress"
+        : `An upgrade to ${formatMinor(target)} is in progress`;
     warnings.push(
-      `An upgrade is in progress: ${pending.length} migration(s) await "kong migrations finish" (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}). Counts may change once it completes.`,
+      `${upgrade}: ${pending.length} migration(s) await "kong migrations finish" (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}); the version reported is the one fully migrated, and counts may change once the upgrade completes.`,
     );
   }
   if (!schema.hasTable("workspaces")) warnings.push("No workspaces table (Kong before 2.1): workspaces_count is 1.");

@@ -178,6 +178,75 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
     expect(details.omitted.find((o) => o.key === "system_info")?.reason).toMatch(/KONG_NODE_UNAME/);
   });
 
+  it("applies every unique lambda/kafka rule: scope, service-less route, missing fields, disabled rows", async () => {
+    const report = await reportOf(await db.createFixture(SCHEMAS.ee313, DATASETS.lambdasKafkas));
+    expect(report).toMatchObject({
+      services_count: 2,
+      routes_count: 21,
+      consumers_count: 1,
+      plugins_count: {
+        tiers: { free: { "aws-lambda": 12 }, enterprise: { "kafka-upstream": 11 }, custom: {} },
+        unique_route_lambdas: 3,
+        unique_route_kafkas: 4,
+      },
+    });
+  });
+
+  it("reproduces the derived vectors of Kong's rules (lambdas 1, kafkas 3)", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.lambdasKafkas);
+    await db.execRaw("DELETE FROM plugins WHERE NOT ('v12' = ANY (tags))", { schema: sql.schema });
+    const report = await reportOf(sql);
+    expect(report.plugins_count).toMatchObject({ unique_route_lambdas: 1, unique_route_kafkas: 3 });
+  });
+
+  it("picks the newest readable license, skipping keyring-encrypted and broken rows", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.licenses);
+    const { report, details } = await collectReport(sql, fixed);
+    expect(report.license).toEqual({
+      license_key: "FAKE-TEST-LICENSE-KEY-0001",
+      license_expiration_date: "2030-12-31",
+    });
+    expect(report.collector.license_from).toBe("licenses");
+    expect(details.warnings.join("\n")).toMatch(/1 keyring-encrypted license row/);
+  });
+
+  it("lets a configured license override the table", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.licenses);
+    const license = JSON.stringify({
+      license: { payload: { license_key: "CONFIGURED-KEY", license_expiration_date: "2040-01-01" } },
+    });
+    const report = await reportOf(sql, { ...fixed, license });
+    expect(report.license).toEqual({ license_key: "CONFIGURED-KEY", license_expiration_date: "2040-01-01" });
+    expect(report.collector.license_from).toBe("configured");
+  });
+
+  it("infers a hybrid control plane from data planes whose ttl has not expired", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.hybrid);
+    const report = await reportOf(sql);
+    expect(report.deployment_info).toEqual({ type: "hybrid", connected_dp_count: 3 });
+    expect(report.collector.deployment_from).toBe("clustering_data_planes");
+    const configured = await reportOf(sql, { ...fixed, deploymentType: "traditional" });
+    expect(configured.deployment_info).toEqual({ type: "traditional" });
+  });
+
+  it("falls back to the highest data-plane version when schema_meta names none", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.hybrid);
+    await db.execRaw("UPDATE schema_meta SET executed = ARRAY['000_base']", { schema: sql.schema });
+    const report = await reportOf(sql);
+    expect(report.kong_version).toBe("3.13.0.1");
+    expect(report.collector.kong_version_from).toBe("clustering_data_planes");
+  });
+
+  it("warns about an upgrade in progress and keeps the executed version", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.upgradePending);
+    const { report, details } = await collectReport(sql, fixed);
+    expect(report.kong_version).toBe("3.12.x");
+    expect(details.schema.pending).toEqual(
+      expect.arrayContaining(["core:028_3120_to_3130", "enterprise:026_31200_to_31300"]),
+    );
+    expect(details.warnings.join("\n")).toMatch(/upgrade to 3\.13 is in progress/);
+  });
+
   it("refuses a database without the Kong schema", async () => {
     const sql = await db.createFixture(DATASETS.notKong);
     await expect(collectReport(sql, fixed)).rejects.toThrow(NotKongDatabaseError);

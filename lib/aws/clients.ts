@@ -1,0 +1,29 @@
+import { RDSDataClient } from "@aws-sdk/client-rds-data";
+
+export interface RdsDataClientOptions {
+  /** A Data API endpoint other than AWS's (the local endpoint); the SDK also reads AWS_ENDPOINT_URL_RDS_DATA. */
+  readonly endpoint?: string;
+  /** Default: the SDK's (AWS_REGION, the profile). */
+  readonly region?: string;
+  /** Default: the SDK's credential chain. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+}
+
+/**
+ * The RDS Data API client, built once per process. The SDK makes one attempt per call: the SQL
+ * port owns every retry (resuming cluster, throttling, 5xx), so two retry layers never multiply.
+ */
+export function createRdsDataClient(options: RdsDataClientOptions = {}): RDSDataClient {
+  return new RDSDataClient({
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
+    maxAttempts: 1,
+    // A Data API call ends at 45 s on the service side; the socket waits a little longer than that.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 50_000 },
+  });
+}

@@ -1,0 +1,89 @@
+import { parseArgs } from "node:util";
+import { diffReports, formatDiffText } from "../diff/diff-reports.ts";
+import { ReportError } from "../errors.ts";
+import { verifyReport } from "../report/verify-report.ts";
+import { parseOptions } from "./parse-options.ts";
+import { readReportDocument } from "./read-report-file.ts";
+
+/** What the diff command may touch, injected so tests run it in-process. */
+export interface DiffIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Reads a report file; text (UTF-8) or bytes. */
+  readonly readFile: (path: string) => Promise<string | Uint8Array>;
+}
+
+export const DIFF_HELP = `Usage: kong-license-report diff [--json] [--no-verify] OLD NEW
+
+Shows what changed between two license reports: entity counts, plugins by tier (new,
+removed and changed plugins), requests per month, and, when both files carry details
+(a report tar, or JSON generated with details), workspaces added, removed or changed.
+OLD and NEW are report .json files or report .tar files.
+
+Options:
+  --json        print the changes as JSON instead of text
+  --no-verify   compare even when a file's checksum does not match its content
+  -h, --help    show this help
+
+Exit codes: 0 compared, 1 a checksum does not verify, 2 bad option or unreadable file.
+`;
+
+/** `diff OLD NEW`: 0 when compared, 1 when a checksum does not verify, 2 on bad input. */
+export async function runDiffCommand(args: string[], io: DiffIo): Promise<number> {
+  try {
+    return await diffCommand(args, io);
+  } catch (error) {
+    if (error instanceof ReportError) {
+      io.stderr(`${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+async function diffCommand(args: string[], io: DiffIo): Promise<number> {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean" },
+        "no-verify": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }),
+  );
+  if (values.help === true) {
+    io.stdout(DIFF_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    io.stderr(
+      `diff takes exactly two files, OLD and NEW (got ${positionals.length}). See: kong-license-report diff --help\n`,
+    );
+    return 2;
+  }
+  const [oldPath, newPath] = positionals as [string, string];
+  const older = await readReportDocument(oldPath, io.readFile);
+  const newer = await readReportDocument(newPath, io.readFile);
+  let verified: [boolean, boolean] | undefined;
+  if (values["no-verify"] !== true) {
+    const checks = [older, newer].map((document) => ({ document, ...verifyReport(document.content) }));
+    const bad = checks.filter((check) => !check.valid);
+    if (bad.length > 0) {
+      for (const check of bad) {
+        io.stderr(
+          check.claimed === null
+            ? `${check.document.source} has no checksum, so it cannot be verified. Use --no-verify to compare anyway.\n`
+            : `${check.document.source}: checksum ${check.claimed} does not match its content (${check.computed}); the report was changed after it was generated. Use --no-verify to compare anyway.\n`,
+        );
+      }
+      return 1;
+    }
+    verified = [true, true];
+  }
+  const diff = diffReports(older, newer, verified);
+  io.stdout(values.json === true ? `${JSON.stringify(diff, null, 2)}\n` : formatDiffText(diff));
+  return 0;
+}

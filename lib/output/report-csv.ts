@@ -1,0 +1,78 @@
+import type { CollectedReport, PluginTiers, WorkspaceDetail } from "../report/types.ts";
+
+/** Column names of report.csv, in order. */
+export const CSV_COLUMNS = [
+  "workspace",
+  "workspace_id",
+  "services",
+  "discrete_services",
+  "routes",
+  "consumers",
+  "plugins_free",
+  "plugins_enterprise",
+  "plugins_custom",
+  "plugins_total",
+] as const;
+
+/** Name of the last row, which holds the deployment's totals. */
+export const CSV_TOTAL_ROW = "TOTAL";
+
+/**
+ * report.csv: a header, one row per workspace and a totals row, for spreadsheets. RFC 4180 (CRLF,
+ * fields quoted when they hold a comma, quote or line break) with a UTF-8 byte-order mark so
+ * spreadsheet programs read non-ASCII names correctly. The totals row holds the report's own
+ * counts; its discrete_services is the distinct count across workspaces, not a column sum.
+ */
+export function renderReportCsv(collected: CollectedReport): string {
+  const { report, details } = collected;
+  const lines = [CSV_COLUMNS.join(",")];
+  for (const ws of details.workspaces ?? []) lines.push(workspaceRow(ws));
+  const total: Array<string | number> = [
+    CSV_TOTAL_ROW,
+    "",
+    report.services_count,
+    details.discrete_services?.count ?? "",
+    report.routes_count,
+    report.consumers_count,
+    ...tierCells(report.plugins_count.tiers),
+  ];
+  lines.push(total.map(formatCell).join(","));
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+function workspaceRow(ws: WorkspaceDetail): string {
+  const cells: Array<string | number> = [
+    ws.name,
+    ws.id,
+    ws.services,
+    ws.discrete_services ?? "",
+    ws.routes,
+    ws.consumers,
+    ...tierCells(ws.plugins),
+  ];
+  return cells.map(formatCell).join(",");
+}
+
+function tierCells(tiers: PluginTiers): number[] {
+  const free = sumValues(tiers.free);
+  const enterprise = sumValues(tiers.enterprise);
+  const custom = sumValues(tiers.custom);
+  return [free, enterprise, custom, free + enterprise + custom];
+}
+
+function sumValues(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+function formatCell(value: string | number): string {
+  return typeof value === "number" ? String(value) : quoteCsv(value);
+}
+
+/**
+ * RFC 4180 quoting of a text field. Text starting with `=`, `+`, `-`, `@`, tab or CR gets a
+ * leading `'` so a spreadsheet shows a workspace name instead of evaluating it as a formula.
+ */
+export function quoteCsv(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}

@@ -1,0 +1,51 @@
+import { Readable } from "node:stream";
+import type { CollectedReport } from "../report/types.ts";
+import type { ReportFormat } from "./file-name.ts";
+import { renderReportCsv } from "./report-csv.ts";
+import { renderSummaryHtml } from "./summary-html.ts";
+import { createTarStream, type ReportFile } from "./tar.ts";
+
+export type { ReportFile } from "./tar.ts";
+
+export interface ReportFilesOptions {
+  readonly format: ReportFormat;
+  /** JSON only: add the `details` document under a `details` key (the tar always holds details.json). */
+  readonly includeDetails?: boolean;
+}
+
+/** Name of the report inside the tar, and of the single JSON file (as Kong's docs save it). */
+export const RESPONSE_JSON = "response.json";
+
+/**
+ * The files of one report. `json`: the report pretty-printed (Kong's shape plus `collector`, and
+ * `details` only when asked). `tar`: response.json (the report exactly), details.json, summary.html
+ * and report.csv.
+ */
+export function buildReportFiles(collected: CollectedReport, options: ReportFilesOptions): ReportFile[] {
+  const { report, details } = collected;
+  if (options.format === "json") {
+    const document = options.includeDetails === true ? { ...report, details } : report;
+    return [{ name: RESPONSE_JSON, content: toJsonBuffer(document) }];
+  }
+  return [
+    { name: RESPONSE_JSON, content: toJsonBuffer(report) },
+    { name: "details.json", content: toJsonBuffer(details) },
+    { name: "summary.html", content: Buffer.from(renderSummaryHtml(collected), "utf8") },
+    { name: "report.csv", content: Buffer.from(renderReportCsv(collected), "utf8") },
+  ];
+}
+
+/** The bytes of a format as a stream: the JSON file itself, or a tar of all files. */
+export function openReportStream(files: readonly ReportFile[], format: ReportFormat, mtime: Date): Readable {
+  if (format === "tar") return createTarStream(files, { mtime });
+  const [file] = files;
+  if (file === undefined || files.length !== 1) {
+    throw new Error(`A JSON report is exactly one file; got ${files.length}.`);
+  }
+  // One chunk: an array keeps Readable.from from iterating the Buffer byte by byte.
+  return Readable.from([file.content]);
+}
+
+function toJsonBuffer(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8");
+}

@@ -1,0 +1,495 @@
+import type {
+  Bucket,
+  CollectedReport,
+  EntityCounterComparison,
+  LicenseReport,
+  PluginTiers,
+  ReportDetails,
+  TierName,
+  WorkspaceDetail,
+} from "../report/types.ts";
+import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "./format.ts";
+
+const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
+const UNKNOWN_BUCKET = "UNKNOWN";
+
+/**
+ * A self-contained page a person can read: totals, tiers, a bar chart of the monthly requests,
+ * the per-workspace table, counter drift, omitted keys, warnings and the checksum. No scripts,
+ * no external resources (a CSP forbids both); every value from the database is escaped.
+ */
+export function renderSummaryHtml(collected: CollectedReport): string {
+  const { report, details } = collected;
+  const generated = formatTimestamp(report.timestamp);
+  const sections = [
+    renderOverview(report, details),
+    renderRequests(report),
+    renderTiers(report),
+    renderWorkspaces(details),
+    renderDiscrete(details),
+    renderCounters(details.entity_counters),
+    renderNotes(details),
+    renderIntegrity(report, details),
+  ].filter((section) => section !== "");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="${escapeHtml(`${report.collector?.name ?? "kong-license-report"} ${report.collector?.version ?? ""}`.trim())}">
+<title>Kong License Report — ${escapeHtml(generated)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Kong License Report</h1>
+<p class="subtitle">Generated ${escapeHtml(generated)} · reporting month ${escapeHtml(report.collector?.as_of ?? "—")} (${escapeHtml(report.collector?.time_zone ?? "UTC")}) · read from the Kong database</p>
+</header>
+<main>
+${sections.join("\n")}
+</main>
+</body>
+</html>
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+function renderOverview(report: LicenseReport, details: ReportDetails): string {
+  const cards: Array<[string, string]> = [
+    ["Workspaces", formatCount(report.workspaces_count)],
+    ["Services", formatCount(report.services_count)],
+    ["Routes", formatCount(report.routes_count)],
+    ["Consumers", formatCount(report.consumers_count)],
+  ];
+  if (report.rbac_users !== undefined) cards.push(["RBAC users", formatCount(report.rbac_users)]);
+  if (details.discrete_services !== undefined) {
+    cards.push(["Discrete services", formatCount(details.discrete_services.count)]);
+  }
+  cards.push(["Plugins", formatCount(sumTiers(report.plugins_count.tiers))]);
+  if (report.counters !== undefined)
+    cards.push(["Requests in the window", formatCount(report.counters.total_requests)]);
+  const deployment = report.deployment_info;
+  const facts: Array<[string, string]> = [
+    ["Kong version", report.kong_version ?? "unknown (omitted)"],
+    ["Database", report.db_version],
+    [
+      "Deployment",
+      deployment.type === "hybrid" && deployment.connected_dp_count !== undefined
+        ? `hybrid, ${formatCount(deployment.connected_dp_count)} data plane(s) seen`
+        : deployment.type,
+    ],
+    ["License", maskLicenseKey(report.license.license_key)],
+    ["License expires", report.license.license_expiration_date ?? "—"],
+    ["Edition", report.collector?.edition ?? "—"],
+  ];
+  return `<section aria-labelledby="totals">
+<h2 id="totals">Totals</h2>
+<ul class="cards">
+${cards.map(([label, value]) => `<li><span class="value">${value}</span><span class="label">${escapeHtml(label)}</span></li>`).join("\n")}
+</ul>
+<dl class="facts">
+${facts.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join("\n")}
+</dl>
+</section>`;
+}
+
+function renderRequests(report: LicenseReport): string {
+  if (report.counters === undefined) {
+    return `<section aria-labelledby="requests">
+<h2 id="requests">Monthly requests</h2>
+<p>No request counters: this database has no <code>license_data</code> table.</p>
+</section>`;
+  }
+  const { months, unknown } = splitBuckets(report.counters.buckets);
+  const rows = [...months, ...(unknown === undefined ? [] : [unknown])]
+    .map(
+      (b) => `<tr><th scope="row">${escapeHtml(b.bucket)}</th><td>${formatCount(b.request_count)}</td></tr>`,
+    )
+    .join("\n");
+  const unknownNote =
+    unknown === undefined
+      ? ""
+      : `<p class="note">Requests without a month (bucket <code>UNKNOWN</code>, rows written before Kong 2.7): <strong>${formatCount(unknown.request_count)}</strong>. Not drawn in the chart.</p>`;
+  return `<section aria-labelledby="requests">
+<h2 id="requests">Monthly requests</h2>
+${months.length === 0 ? "<p>No requests counted in the reporting window.</p>" : renderBarChart(months)}
+${unknownNote}
+<details><summary>Requests per month as a table</summary>
+<table class="numbers"><thead><tr><th scope="col">Month</th><th scope="col">Requests</th></tr></thead>
+<tbody>
+${rows}
+<tr class="total"><th scope="row">Total</th><td>${formatCount(report.counters.total_requests)}</td></tr>
+</tbody></table>
+</details>
+</section>`;
+}
+
+function renderTiers(report: LicenseReport): string {
+  const { tiers, unique_route_lambdas: lambdas, unique_route_kafkas: kafkas } = report.plugins_count;
+  const tables = TIERS.map((tier) => {
+    const entries = sortedPlugins(tiers[tier]);
+    const body =
+      entries.length === 0
+        ? `<tr><td colspan="2" class="empty">none</td></tr>`
+        : entries
+            .map(([name, n]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${formatCount(n)}</td></tr>`)
+            .join("\n");
+    return `<table class="numbers tier tier-${tier}">
+<caption>${escapeHtml(capitalize(tier))} · ${formatCount(sumValues(tiers[tier]))} plugin(s)</caption>
+<thead><tr><th scope="col">Plugin</th><th scope="col">Count</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>`;
+  });
+  return `<section aria-labelledby="tiers">
+<h2 id="tiers">Plugins by license tier</h2>
+<p>Every plugin row counts (enabled or not, any scope). Unique serverless targets on service-less routes: AWS Lambda functions ${formatCount(lambdas)}, Kafka brokers ${formatCount(kafkas)}.</p>
+<div class="tiers">
+${tables.join("\n")}
+</div>
+</section>`;
+}
+
+function renderWorkspaces(details: ReportDetails): string {
+  const workspaces = details.workspaces;
+  if (workspaces === undefined) return "";
+  const hasDiscrete = workspaces.some((ws) => ws.discrete_services !== undefined);
+  const head = [
+    "Workspace",
+    "Services",
+    ...(hasDiscrete ? ["Discrete services"] : []),
+    "Routes",
+    "Consumers",
+    "Free plugins",
+    "Enterprise plugins",
+    "Custom plugins",
+  ];
+  const row = (ws: WorkspaceDetail): string => {
+    const cells = [
+      ws.services,
+      ...(hasDiscrete ? [ws.discrete_services ?? 0] : []),
+      ws.routes,
+      ws.consumers,
+      ...TIERS.map((tier) => sumValues(ws.plugins[tier])),
+    ];
+    const label = ws.implicit === true ? `${ws.name} (implicit: no workspaces in this schema)` : ws.name;
+    const title = ws.id === "" ? "" : ` title="${escapeHtml(ws.id)}"`;
+    return `<tr><th scope="row"${title}>${escapeHtml(label)}</th>${cells.map((n) => `<td>${formatCount(n)}</td>`).join("")}</tr>`;
+  };
+  return `<section aria-labelledby="workspaces">
+<h2 id="workspaces">Workspaces (${formatCount(workspaces.length)})</h2>
+<div class="scroll">
+<table class="numbers wide">
+<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead>
+<tbody>
+${workspaces.map(row).join("\n")}
+</tbody></table>
+</div>
+<p class="note">Consumers are proxy consumers (type 0), as Kong's report counts them.</p>
+</section>`;
+}
+
+function renderDiscrete(details: ReportDetails): string {
+  const discrete = details.discrete_services;
+  if (discrete === undefined) return "";
+  const rules =
+    discrete.rules.length === 0
+      ? "<p>No rewrite rules: keys are compared as read.</p>"
+      : `<table><caption>Rewrite rules, applied in order to every key</caption>
+<thead><tr><th scope="col">#</th><th scope="col">Find (regular expression)</th><th scope="col">Replace with</th></tr></thead>
+<tbody>
+${discrete.rules.map((rule, i) => `<tr><td>${i + 1}</td><td><code>${escapeHtml(rule.find)}</code></td><td><code>${escapeHtml(rule.replace_with)}</code></td></tr>`).join("\n")}
+</tbody></table>`;
+  const list =
+    discrete.list === undefined
+      ? ""
+      : `<details><summary>The ${formatCount(discrete.list.length)} distinct service key(s)</summary>
+<ul class="keys">
+${discrete.list.map((key) => `<li><code>${escapeHtml(key)}</code></li>`).join("\n")}
+</ul></details>`;
+  return `<section aria-labelledby="discrete">
+<h2 id="discrete">Discrete services: ${formatCount(discrete.count)}</h2>
+<p>Distinct <code>protocol://host:port/path</code> over all services of all workspaces, as Kong's customer-success tooling (KLCR) counts them; a service without a path shows the literal <code>null</code>.</p>
+${rules}
+${list}
+</section>`;
+}
+
+function renderCounters(counters: EntityCounterComparison | undefined): string {
+  if (counters === undefined) return "";
+  const rows = counters.rows
+    .map((row) => {
+      const drifted = counters.drifted.includes(row.entity_type);
+      const drift = row.drift === null ? (drifted ? "no counter rows" : "—") : formatSigned(row.drift);
+      return `<tr${drifted ? ' class="drift"' : ""}><th scope="row">${escapeHtml(row.entity_type)}</th><td>${row.counter_table === null ? "—" : formatCount(row.counter_table)}</td><td>${formatCount(row.live)}</td><td>${escapeHtml(drift)}</td></tr>`;
+    })
+    .join("\n");
+  const perWorkspace = counters.workspaces ?? [];
+  const total = counters.workspaces_drifted ?? perWorkspace.length;
+  const workspaceTable =
+    perWorkspace.length === 0
+      ? ""
+      : `<table class="numbers"><caption>Workspaces whose counter rows differ${total > perWorkspace.length ? ` (first ${formatCount(perWorkspace.length)} of ${formatCount(total)})` : ""}</caption>
+<thead><tr><th scope="col">Workspace</th><th scope="col">Entity type</th><th scope="col">Counter table</th><th scope="col">Live count</th></tr></thead>
+<tbody>
+${perWorkspace.map((d) => `<tr class="drift"><th scope="row">${escapeHtml(d.workspace ?? d.workspace_id)}</th><td class="text">${escapeHtml(d.entity_type)}</td><td>${d.counter_table === null ? "no row" : formatCount(d.counter_table)}</td><td>${formatCount(d.live)}</td></tr>`).join("\n")}
+</tbody></table>`;
+  const notCompared =
+    counters.not_compared === undefined || counters.not_compared.length === 0
+      ? ""
+      : `<p class="note">Also in the counter table, not counted live here: ${counters.not_compared.map((n) => `<code>${escapeHtml(n.entity_type)}</code> ${formatCount(n.counter_table)}`).join(", ")}.</p>`;
+  const verdict =
+    counters.drifted.length === 0
+      ? `<p class="ok">The counter table matches the live counts.</p>`
+      : `<p class="warn" role="alert">Counter drift in ${counters.drifted.map((t) => `<strong>${escapeHtml(t)}</strong>`).join(", ")}. Kong ≤ 3.8 reports these counters; run <code>kong migrations reinitialize-workspace-entity-counters</code> to rebuild them.</p>`;
+  return `<section aria-labelledby="counters">
+<h2 id="counters">Counter table check</h2>
+${verdict}
+<table class="numbers"><caption><code>workspace_entity_counters</code> sums next to live <code>COUNT(*)</code> (drift = counter − live)</caption>
+<thead><tr><th scope="col">Entity type</th><th scope="col">Counter table</th><th scope="col">Live count</th><th scope="col">Drift</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+${workspaceTable}
+${notCompared}
+</section>`;
+}
+
+function renderNotes(details: ReportDetails): string {
+  const omitted =
+    details.omitted.length === 0
+      ? "<p>No report key was omitted.</p>"
+      : `<table class="omitted"><caption>Report keys left out, and why</caption>
+<thead><tr><th scope="col">Key</th><th scope="col">Reason</th></tr></thead>
+<tbody>
+${details.omitted.map((o) => `<tr><th scope="row"><code>${escapeHtml(o.key)}</code></th><td>${escapeHtml(o.reason)}</td></tr>`).join("\n")}
+</tbody></table>`;
+  const warnings =
+    details.warnings.length === 0
+      ? "<p>No warnings.</p>"
+      : `<ul class="warnings">
+${details.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("\n")}
+</ul>`;
+  return `<section aria-labelledby="notes">
+<h2 id="notes">Omitted keys and warnings</h2>
+${omitted}
+<h3>Warnings (${formatCount(details.warnings.length)})</h3>
+${warnings}
+</section>`;
+}
+
+function renderIntegrity(report: LicenseReport, details: ReportDetails): string {
+  const collector = report.collector;
+  const facts: Array<[string, string]> = [
+    ["Checksum (SHA-1, Kong's algorithm)", report.checksum],
+    ["Timestamp", `${report.timestamp} (${formatTimestamp(report.timestamp)})`],
+    [
+      "Generated by",
+      collector === undefined ? "—" : `${collector.name} ${collector.version}, source: ${collector.source}`,
+    ],
+    ["Kong version from", collector?.kong_version_from ?? "—"],
+    ["Deployment from", collector?.deployment_from ?? "—"],
+    ["License from", collector?.license_from ?? "—"],
+  ];
+  if (details.schema.kong_minor !== undefined)
+    facts.push(["Schema migrations", `Kong ${details.schema.kong_minor}`]);
+  return `<section aria-labelledby="integrity">
+<h2 id="integrity">Integrity</h2>
+<dl class="facts">
+${facts.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd><code>${escapeHtml(value)}</code></dd>`).join("\n")}
+</dl>
+<p class="note">Check the checksum of <code>response.json</code> with <code>kong-license-report verify response.json</code>. This page and <code>details.json</code> are not covered by it.</p>
+</section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart
+
+const CHART = { width: 760, height: 280, left: 72, right: 16, top: 28, bottom: 56 } as const;
+
+/** An SVG bar chart of months in chronological order, with a title, axis and per-bar tooltips. */
+function renderBarChart(months: readonly Bucket[]): string {
+  const plotWidth = CHART.width - CHART.left - CHART.right;
+  const plotHeight = CHART.height - CHART.top - CHART.bottom;
+  const max = Math.max(...months.map((b) => b.request_count), 0);
+  const ticks = niceTicks(max);
+  const top = ticks[ticks.length - 1] ?? 1;
+  const slot = plotWidth / months.length;
+  const barWidth = Math.max(2, Math.min(48, slot * 0.7));
+  const y = (value: number): number => CHART.top + plotHeight - (top === 0 ? 0 : (value / top) * plotHeight);
+  const grid = ticks
+    .map(
+      (t) =>
+        `<g class="tick"><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fix(y(t))}" y2="${fix(y(t))}"/><text x="${CHART.left - 8}" y="${fix(y(t) + 4)}" text-anchor="end">${formatShort(t)}</text></g>`,
+    )
+    .join("\n");
+  const bars = months
+    .map((b, i) => {
+      const cx = CHART.left + slot * i + slot / 2;
+      const yTop = y(b.request_count);
+      const height = CHART.top + plotHeight - yTop;
+      const label = escapeHtml(`${b.bucket}: ${formatCount(b.request_count)} requests`);
+      const valueLabel =
+        months.length <= 12
+          ? `<text class="value" x="${fix(cx)}" y="${fix(yTop - 6)}" text-anchor="middle">${formatShort(b.request_count)}</text>`
+          : "";
+      return `<g class="bar"><title>${label}</title><rect x="${fix(cx - barWidth / 2)}" y="${fix(yTop)}" width="${fix(barWidth)}" height="${fix(Math.max(height, 0))}"/>${valueLabel}${renderMonthLabel(b.bucket, cx, CHART.top + plotHeight + 18)}</g>`;
+    })
+    .join("\n");
+  const description = months.map((b) => `${b.bucket} ${formatCount(b.request_count)}`).join(", ");
+  return `<figure>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${CHART.height}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
+<title id="chart-title">Requests per month, oldest first</title>
+<desc id="chart-desc">${escapeHtml(description)}</desc>
+${grid}
+<line class="axis" x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${CHART.top + plotHeight}" y2="${CHART.top + plotHeight}"/>
+${bars}
+</svg>
+<figcaption>Requests counted by Kong per calendar month (<code>license_data</code>), oldest first.</figcaption>
+</figure>`;
+}
+
+/** 0 plus up to 5 round steps covering `max` (1, 2, 2.5 or 5 × 10^k). */
+function niceTicks(max: number): number[] {
+  if (max <= 0) return [0, 1];
+  const rough = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ??
+    10 * magnitude) as number;
+  const ticks: number[] = [];
+  for (let t = 0; t < max + step; t += step) {
+    ticks.push(Math.round(t * 1000) / 1000);
+    if (t >= max) break;
+  }
+  return ticks;
+}
+
+function splitBuckets(buckets: readonly Bucket[]): { months: Bucket[]; unknown: Bucket | undefined } {
+  const months = buckets
+    .filter((b) => b.bucket !== UNKNOWN_BUCKET)
+    .sort((a, b) => compareBuckets(a.bucket, b.bucket));
+  const unknowns = buckets.filter((b) => b.bucket === UNKNOWN_BUCKET);
+  const unknown =
+    unknowns.length === 0
+      ? undefined
+      : { bucket: UNKNOWN_BUCKET, request_count: unknowns.reduce((sum, b) => sum + b.request_count, 0) };
+  return { months, unknown };
+}
+
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "2024-04" → "Apr" over "2024", so twelve labels fit side by side. */
+function renderMonthLabel(bucket: string, x: number, y: number): string {
+  const match = /^(\d{4})-(\d{1,2})$/.exec(bucket);
+  const name = match === null ? undefined : MONTH_NAMES[Number(match[2]) - 1];
+  if (match === null || name === undefined) {
+    return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${escapeHtml(bucket)}</text>`;
+  }
+  return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${name}<tspan x="${fix(x)}" dy="15">${match[1]}</tspan></text>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+/** Axis labels: 1500 → "1.5k", 2000000 → "2M". */
+function formatShort(n: number): string {
+  const units: Array<[number, string]> = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [size, suffix] of units) {
+    if (Math.abs(n) >= size) return `${Number((n / size).toFixed(1))}${suffix}`;
+  }
+  return String(Number(n.toFixed(2)));
+}
+
+/** The page shows only the end of the key: enough to recognise it, not to reuse it. */
+function maskLicenseKey(key: string | null | undefined): string {
+  if (key === undefined || key === null) return "—";
+  if (key === "UNLICENSED") return "UNLICENSED";
+  return key.length <= 6 ? "…" : `…${key.slice(-6)}`;
+}
+
+function fix(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function sortedPlugins(counts: Readonly<Record<string, number>>): Array<[string, number]> {
+  return Object.entries(counts).sort(([an, a], [bn, b]) => b - a || (an < bn ? -1 : an > bn ? 1 : 0));
+}
+
+function sumValues(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+function sumTiers(tiers: PluginTiers): number {
+  return TIERS.reduce((sum, tier) => sum + sumValues(tiers[tier]), 0);
+}
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1d2433; --muted: #5b6477; --line: #d9dee8; --accent: #1f6feb; --warn: #b42318; --warnbg: #fff1f0; --okbg: #ecfdf3; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; color: var(--ink); background: #f6f7fb; }
+header { background: #0b1f3a; color: #fff; padding: 20px 32px; }
+header h1 { margin: 0; font-size: 24px; }
+.subtitle { margin: 4px 0 0; color: #c9d4e6; }
+main { max-width: 1100px; margin: 0 auto; padding: 8px 32px 40px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 16px 0 8px; }
+.cards { list-style: none; padding: 0; margin: 0 0 12px; display: flex; flex-wrap: wrap; gap: 10px; }
+.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; display: flex; flex-direction: column; }
+.cards .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.cards .label { color: var(--muted); font-size: 13px; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: 8px 0; }
+caption { text-align: left; font-weight: 600; padding: 4px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
+thead th { color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
+.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+.numbers tbody th { font-weight: normal; overflow-wrap: anywhere; }
+.numbers td.text { text-align: left; }
+.total th, .total td { font-weight: 600; border-top: 2px solid var(--line); }
+.tiers { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.tier { min-width: 220px; }
+.empty { color: var(--muted); text-align: left !important; }
+.scroll { overflow-x: auto; }
+.wide { width: 100%; }
+tr.drift th, tr.drift td { background: var(--warnbg); }
+.warn { color: var(--warn); background: var(--warnbg); border-left: 4px solid var(--warn); padding: 8px 12px; }
+.ok { background: var(--okbg); border-left: 4px solid #12b76a; padding: 8px 12px; }
+.note { color: var(--muted); font-size: 13px; }
+.warnings li { margin: 2px 0; }
+.omitted th code { white-space: nowrap; overflow-wrap: normal; }
+.keys { columns: 2; font-size: 13px; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; overflow-wrap: anywhere; }
+figure { margin: 0; }
+figcaption { color: var(--muted); font-size: 13px; }
+svg text { font: 12px system-ui, sans-serif; fill: var(--muted); }
+svg .value { fill: var(--ink); font-weight: 600; }
+svg .tick line { stroke: var(--line); }
+svg .axis { stroke: var(--ink); }
+svg .bar rect { fill: var(--accent); }
+@media print { body { background: #fff; } section { break-inside: avoid; } details { display: block; } }
+`;

@@ -1,0 +1,201 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "#lib/cli/io.ts";
+import { runCli } from "#lib/cli/run-cli.ts";
+import { computeChecksum } from "#lib/report/checksum.ts";
+import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...argv: string[]): Promise<Run> {
+  const out: Buffer[] = [];
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (chunk) => {
+      out.push(Buffer.from(chunk));
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: {},
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr };
+}
+
+let folder: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "klr-cli-"));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("Command: generate (demo database)", () => {
+  it("prints the report JSON and nothing else, with a checksum that verifies", async () => {
+    // Act
+    const run = await cli("generate", "--demo", "--as-of", "2026-11", "--out", "-");
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(report.checksum).toBe(computeChecksum(report));
+    expect(report).toMatchObject({ workspaces_count: 5, services_count: 21, routes_count: 40, kong_version: "3.13.x" });
+    expect(report).not.toHaveProperty("details");
+
+    const file = join(folder, "demo.json");
+    await writeFile(file, run.stdout);
+    expect(await cli("verify", file)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK /) });
+  });
+
+  it("writes a tar with response.json, details.json, summary.html and report.csv that verifies", async () => {
+    const file = join(folder, "demo.tar");
+    const run = await cli("generate", "--format", "tar", "--out", file, "--node-uname", "Linux x86_64", "--node-cores", "8");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/Wrote .*demo\.tar \(\d+ bytes\) from the embedded demo database/);
+
+    const verify = await cli("verify", file);
+    expect(verify.code).toBe(0);
+    const bytes = await readFile(file);
+    const names = [0, 1, 2, 3].map(() => "");
+    // ustar headers: names at offset 0 of each header block; read them by walking the archive.
+    let offset = 0;
+    let index = 0;
+    while (offset + 512 <= bytes.length && bytes[offset] !== 0 && index < names.length) {
+      names[index] = bytes.subarray(offset, offset + 100).toString("latin1").replace(/\0.*$/s, "");
+      const size = Number.parseInt(bytes.subarray(offset + 124, offset + 136).toString("latin1").trim(), 8);
+      offset += 512 + Math.ceil(size / 512) * 512;
+      index += 1;
+    }
+    expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
+  });
+
+  it("adds details to the JSON only when asked, and verify still accepts it", async () => {
+    const run = await cli("generate", "--include-details");
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout) as { details?: { workspaces?: unknown[] } };
+    expect(document.details?.workspaces).toHaveLength(5);
+    const file = join(folder, "with-details.json");
+    await writeFile(file, run.stdout);
+    expect((await cli("verify", file)).stdout).toMatch(/details beside it are not covered/);
+  });
+});
+
+describe("Command: generate (bad input)", () => {
+  it.each([
+    [["--format", "zip"], /--format "zip": allowed values are json, tar/],
+    [["--as-of", "2026-13"], /--as-of "2026-13": expected a month as YYYY-MM/],
+    [["--time-zone", "Mars/Base"], /Unknown --time-zone "Mars\/Base"/],
+    [["--bogus"], /unknown option '--bogus'/],
+    [["--out", "/nonexistent-folder/r.json"], /the folder \/nonexistent-folder does not exist/],
+    [["--demo", "--database-url", "postgres://h/db"], /Choose one source/],
+    [["--data-api-resource-arn", "arn:aws:rds:x"], /missing --data-api-secret-arn, --data-api-database/],
+    [["--database-url", "mysql://h/db"], /expected postgres:\/\/user:password@host:5432\/database/],
+    [["--node-cores", "many"], /--node-cores "many": expected a whole number/],
+    [["--url-ttl", "60"], /need --s3-bucket/],
+    [["--s3-bucket", "b", "--url-ttl", "999999999"], /--url-ttl "999999999": expected whole seconds from 1 to 604800/],
+    [["--format", "tar", "--include-details"], /--include-details applies to --format json/],
+    [["extra"], /Unexpected argument "extra"/],
+  ])("rejects %j with exit 2 and one line naming the option", async (args, message) => {
+    const run = await cli("generate", ...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("says which database could not be reached, without the password", async () => {
+    const run = await cli("generate", "--database-url", "postgres://kong:s3cret@127.0.0.1:1/kong");
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/Cannot reach PostgreSQL at 127\.0\.0\.1:1\/kong as kong \(ECONNREFUSED\)/);
+    expect(run.stderr).not.toContain("s3cret");
+  });
+
+  it("refuses an unknown command", async () => {
+    expect(await cli("report")).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown command "report"/) });
+  });
+});
+
+describe("Command: verify", () => {
+  it("exits 1 on an edited report and names both checksums", async () => {
+    const run = await cli("generate");
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    const file = join(folder, "edited.json");
+    await writeFile(file, JSON.stringify({ ...report, services_count: 999 }));
+    const verify = await cli("verify", file);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(new RegExp(`claims checksum ${String(report.checksum)} but its content hashes to [0-9a-f]{40}`));
+  });
+
+  it.each([
+    ["a missing file", "missing.json", undefined, /Cannot read .*missing\.json: no such file/],
+    ["not JSON", "broken.json", "{not json", /is not valid JSON/],
+    ["not a report", "other.json", '{"hello": 1}', /is not a license report/],
+  ])("exits 2 on %s", async (_case, name, content, message) => {
+    const file = join(folder, name);
+    if (content !== undefined) await writeFile(file, content);
+    const run = await cli("verify", file);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+describe.each(testTargets().filter((target) => target === "postgres"))("Command: generate --database-url (%s)", (target) => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(target);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("reads a Kong schema named with --schema", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
+    const url = db.target === "postgres" ? db.connectionString : "";
+    const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ services_count: 1, routes_count: 4, consumers_count: 2 });
+  });
+
+  it("refuses a database that is not Kong's with exit 3", async () => {
+    const sql = await db.createFixture(DATASETS.notKong);
+    const url = db.target === "postgres" ? db.connectionString : "";
+    const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/No Kong schema/);
+  });
+});
+
+describe("Process: bin/cli.ts", () => {
+  it("keeps stdout to the report alone when run as a process", async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "bin/cli.ts", "generate", "--demo", "--out", "-"],
+      { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, maxBuffer: 10_000_000 },
+    );
+    const report = JSON.parse(stdout) as Record<string, unknown>;
+    expect(report.checksum).toBe(computeChecksum(report));
+    expect(stderr).toBe("");
+  });
+
+  it("exits 2 with one line for a bad option", async () => {
+    const failure = await promisify(execFile)(process.execPath, ["--import", "tsx", "bin/cli.ts", "generate", "--format", "zip"]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure).toMatchObject({ code: 2, stderr: 'kong-license-report: Invalid --format "zip": allowed values are json, tar.\n' });
+  });
+});

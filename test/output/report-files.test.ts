@@ -1,0 +1,89 @@
+import { buffer } from "node:stream/consumers";
+import tar from "tar-stream";
+import { describe, expect, it } from "vitest";
+import { renderReportCsv } from "#lib/output/report-csv.ts";
+import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
+import { renderSummaryHtml } from "#lib/output/summary-html.ts";
+import { computeChecksum } from "#lib/report/checksum.ts";
+import { sampleMarch } from "../helpers/sample-report.ts";
+
+async function untar(archive: Buffer): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = (async () => {
+    for await (const entry of extract) files.set(entry.header.name, await buffer(entry));
+  })();
+  extract.end(archive);
+  await done;
+  return files;
+}
+
+describe("Function: buildReportFiles", () => {
+  it("json: the report pretty-printed, Kong's shape plus collector, no details key", () => {
+    // Prepare
+    const collected = sampleMarch();
+
+    // Act
+    const files = buildReportFiles(collected, { format: "json" });
+
+    // Assess
+    expect(files.map((file) => file.name)).toEqual(["response.json"]);
+    const text = files[0]?.content.toString("utf8") ?? "";
+    expect(text).toBe(`${JSON.stringify(collected.report, null, 2)}\n`);
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    expect(parsed).not.toHaveProperty("details");
+    expect(parsed.collector).toEqual(collected.report.collector);
+    expect(computeChecksum(parsed)).toBe(collected.report.checksum);
+  });
+
+  it("json with includeDetails: the same report with the details document under `details`", () => {
+    // Prepare
+    const collected = sampleMarch();
+
+    // Act
+    const [file] = buildReportFiles(collected, { format: "json", includeDetails: true });
+
+    // Assess
+    const { details, ...report } = JSON.parse(file?.content.toString("utf8") ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    expect(details).toEqual(collected.details);
+    expect(report).toEqual(collected.report);
+    expect(computeChecksum(report)).toBe(collected.report.checksum);
+  });
+
+  it("tar: response.json (the report exactly), details.json, summary.html and report.csv, in that order", async () => {
+    // Prepare
+    const collected = sampleMarch();
+    const files = buildReportFiles(collected, { format: "tar" });
+
+    // Act
+    const archive = await buffer(openReportStream(files, "tar", new Date(collected.details.generated_at)));
+    const unpacked = await untar(archive);
+
+    // Assess
+    expect([...unpacked.keys()]).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
+    const report = JSON.parse(unpacked.get("response.json")?.toString("utf8") ?? "") as Record<
+      string,
+      unknown
+    >;
+    expect(report).toEqual(collected.report);
+    expect(report).not.toHaveProperty("details");
+    expect(computeChecksum(report)).toBe(report.checksum);
+    expect(JSON.parse(unpacked.get("details.json")?.toString("utf8") ?? "")).toEqual(collected.details);
+    expect(unpacked.get("summary.html")?.toString("utf8")).toBe(renderSummaryHtml(collected));
+    expect(unpacked.get("report.csv")?.toString("utf8")).toBe(renderReportCsv(collected));
+  });
+
+  it("json stream: exactly the file's bytes", async () => {
+    // Prepare
+    const files = buildReportFiles(sampleMarch(), { format: "json" });
+
+    // Act
+    const bytes = await buffer(openReportStream(files, "json", new Date()));
+
+    // Assess
+    expect(bytes).toEqual(files[0]?.content);
+  });
+});

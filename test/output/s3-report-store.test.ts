@@ -1,0 +1,285 @@
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createS3Client, createS3ReportStore } from "#lib/aws/s3-report-store.ts";
+import { ReportUploadError } from "#lib/errors.ts";
+import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
+import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
+
+const BUCKET = "reports";
+const MiB = 1024 * 1024;
+
+/** A deterministic body of `size` bytes, streamed in 64 KiB chunks (unknown length to the SDK). */
+function streamOf(size: number, seed = 7): { stream: Readable; sha256: string } {
+  const chunk = 64 * 1024;
+  const hash = createHash("sha256");
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < size; offset += chunk) {
+    const part = Buffer.alloc(Math.min(chunk, size - offset), (offset / chunk + seed) % 251);
+    hash.update(part);
+    chunks.push(part);
+  }
+  return { stream: Readable.from(chunks), sha256: hash.digest("hex") };
+}
+
+describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", () => {
+  let s3: LocalS3;
+  let proxy: FaultProxy;
+
+  beforeAll(async () => {
+    s3 = await startLocalS3([BUCKET]);
+    proxy = await startFaultProxy(s3.endpoint);
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await s3.close();
+  });
+
+  beforeEach(() => {
+    proxy.decide = () => "forward";
+    proxy.seen.length = 0;
+  });
+
+  it("stores a small report in one PutObject with type, download name, metadata and SSE-S3", async () => {
+    // Prepare
+    const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
+    const body = Buffer.from('{"checksum":"abc"}\n');
+
+    // Act
+    const stored = await store.upload({
+      key: "t/small.json",
+      body: Readable.from([body]),
+      contentType: "application/json",
+      fileName: "report-2026_10_05_03_27_PM.json",
+      metadata: { checksum: "abc", "kong-version": "3.13.x" },
+    });
+
+    // Assess
+    expect(stored).toEqual({ bucket: BUCKET, key: "t/small.json" });
+    const head = await s3.client().send(new HeadObjectCommand({ Bucket: BUCKET, Key: "t/small.json" }));
+    expect(head.ContentType).toBe("application/json");
+    expect(head.ContentDisposition).toBe('attachment; filename="report-2026_10_05_03_27_PM.json"');
+    expect(head.Metadata).toEqual({ checksum: "abc", "kong-version": "3.13.x" });
+    expect(head.ContentLength).toBe(body.byteLength);
+    const put = proxy.seen.filter((request) => request.method === "PUT");
+    expect(put).toHaveLength(1);
+    expect(put[0]?.headers["x-amz-server-side-encryption"]).toBe("AES256");
+  });
+
+  it("asks for SSE-KMS with the configured key", async () => {
+    // Prepare
+    const kmsKeyId = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+    const store = createS3ReportStore({
+      client: s3.client({ endpoint: proxy.endpoint }),
+      bucket: BUCKET,
+      kmsKeyId,
+    });
+
+    // Act
+    await store.upload({
+      key: "t/kms.json",
+      body: Readable.from([Buffer.from("{}")]),
+      contentType: "application/json",
+      metadata: {},
+    });
+
+    // Assess
+    const put = proxy.seen.find((request) => request.method === "PUT");
+    expect(put?.headers["x-amz-server-side-encryption"]).toBe("aws:kms");
+    expect(put?.headers["x-amz-server-side-encryption-aws-kms-key-id"]).toBe(kmsKeyId);
+  });
+
+  it("streams a 12 MiB body as a multipart upload that leaves no pending upload", async () => {
+    // Prepare
+    const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+    const { stream, sha256 } = streamOf(12 * MiB);
+
+    // Act
+    await store.upload({ key: "t/big.tar", body: stream, contentType: "application/x-tar", metadata: {} });
+
+    // Assess
+    const object = await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: "t/big.tar" }));
+    const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+    expect(bytes.byteLength).toBe(12 * MiB);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(sha256);
+    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
+  });
+
+  it("aborts the multipart upload when S3 drops a part mid-body: no object, no parts left", async () => {
+    // Prepare: every attempt at part 2 loses its connection halfway.
+    proxy.decide = (request) => (request.url?.includes("partNumber=2") ? "cut-mid-body" : "forward");
+    const store = createS3ReportStore({
+      client: s3.client({ endpoint: proxy.endpoint, maxAttempts: 2 }),
+      bucket: BUCKET,
+    });
+
+    // Act
+    const failure = await store
+      .upload({
+        key: "t/cut.tar",
+        body: streamOf(12 * MiB).stream,
+        contentType: "application/x-tar",
+        metadata: {},
+      })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ReportUploadError);
+    expect((failure as Error).message).toContain("s3://reports/t/cut.tar");
+    expect((failure as Error).message).toContain("Nothing was stored.");
+    expect(
+      proxy.seen.some((request) => request.method === "DELETE" && request.url.includes("uploadId=")),
+    ).toBe(true);
+    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
+    expect(await s3.listKeys(BUCKET)).not.toContain("t/cut.tar");
+  });
+
+  it("stops on abort mid-upload and still aborts the multipart upload", async () => {
+    // Prepare: 6 MiB arrive (part 1 goes out), then the source stalls as a slow generator would.
+    const controller = new AbortController();
+    const first = streamOf(6 * MiB).stream;
+    const stalled = Readable.from(
+      (async function* () {
+        for await (const chunk of first) yield chunk as Buffer;
+        await new Promise(() => undefined);
+      })(),
+    );
+    proxy.decide = (request) => {
+      if (request.url?.includes("partNumber=1"))
+        setTimeout(() => controller.abort(new Error("deadline")), 150);
+      return "forward";
+    };
+    const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
+
+    // Act
+    const failure = await store
+      .upload(
+        { key: "t/aborted.tar", body: stalled, contentType: "application/x-tar", metadata: {} },
+        { signal: controller.signal },
+      )
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ReportUploadError);
+    expect(controller.signal.aborted).toBe(true);
+    expect(
+      proxy.seen.some((request) => request.method === "DELETE" && request.url.includes("uploadId=")),
+    ).toBe(true);
+    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
+    expect(await s3.listKeys(BUCKET)).not.toContain("t/aborted.tar");
+  });
+
+  it("fails with ReportUploadError and stores nothing when the source stream fails", async () => {
+    // Prepare
+    const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+    const broken = Readable.from(
+      (async function* () {
+        yield Buffer.alloc(1024);
+        throw new Error("source exploded");
+      })(),
+    );
+
+    // Act
+    const failure = await store
+      .upload({ key: "t/broken.json", body: broken, contentType: "application/json", metadata: {} })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ReportUploadError);
+    expect((failure as Error).message).toContain("source exploded");
+    expect(await s3.listKeys(BUCKET)).not.toContain("t/broken.json");
+  });
+
+  describe("presign", () => {
+    beforeAll(async () => {
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+      await store.upload({
+        key: "t/link.json",
+        body: Readable.from([Buffer.from('{"ok":true}')]),
+        contentType: "application/json",
+        metadata: {},
+      });
+    });
+
+    it("signs a GET URL that the server serves with the download name", async () => {
+      // Prepare
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+
+      // Act
+      const link = await store.presign("t/link.json", { expiresInSeconds: 60, fileName: "report.json" });
+      const response = await fetch(link.url);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('{"ok":true}');
+      expect(response.headers.get("content-disposition")).toBe('attachment; filename="report.json"');
+      expect(new URL(link.url).searchParams.get("X-Amz-Expires")).toBe("60");
+      expect(link.shortenedBy).toBeUndefined();
+    });
+
+    it("is refused by the server once tampered with or pointed at another key", async () => {
+      // Prepare
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+      const link = await store.presign("t/link.json", { expiresInSeconds: 60 });
+      const tampered = new URL(link.url);
+      const signature = tampered.searchParams.get("X-Amz-Signature") ?? "";
+      tampered.searchParams.set(
+        "X-Amz-Signature",
+        `${signature.slice(0, -1)}${signature.endsWith("0") ? "1" : "0"}`,
+      );
+      const otherKey = new URL(link.url);
+      otherKey.pathname = otherKey.pathname.replace("link.json", "kms.json");
+
+      // Act
+      const responses = await Promise.all([fetch(tampered), fetch(otherKey)]);
+
+      // Assess
+      expect(responses.map((response) => response.status)).toEqual([403, 403]);
+      expect(await responses[0]?.text()).toContain("SignatureDoesNotMatch");
+    });
+
+    it("is refused by the server once expired", async () => {
+      // Prepare: signed an hour ago for one second.
+      const store = createS3ReportStore({
+        client: s3.client(),
+        bucket: BUCKET,
+        now: () => new Date(Date.now() - 3_600_000),
+      });
+
+      // Act
+      const link = await store.presign("t/link.json", { expiresInSeconds: 1 });
+      const response = await fetch(link.url);
+
+      // Assess
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("AccessDenied");
+      expect(link.expiresAt.getTime()).toBeLessThan(Date.now());
+    });
+
+    it("caps the lifetime at 7 days and at the expiry of temporary credentials", async () => {
+      // Prepare
+      const capped = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+      const expiring = createS3ReportStore({
+        client: createS3Client({
+          endpoint: s3.endpoint,
+          region: "us-east-1",
+          credentials: { ...S3RVER_CREDENTIALS, expiration: new Date(Date.now() + 120_000) },
+        }),
+        bucket: BUCKET,
+      });
+
+      // Act
+      const long = await capped.presign("t/link.json", { expiresInSeconds: 30 * 86_400 });
+      const short = await expiring.presign("t/link.json", { expiresInSeconds: 3_600 });
+
+      // Assess
+      expect(new URL(long.url).searchParams.get("X-Amz-Expires")).toBe("604800");
+      expect(Number(new URL(short.url).searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(120);
+      expect(short.shortenedBy).toBe("credentials");
+      expect(short.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 120_000);
+      expect((await fetch(short.url)).status).toBe(200);
+    });
+  });
+});
