@@ -3,13 +3,15 @@ import { createWriteStream } from "node:fs";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError, ReportUploadError } from "../errors.ts";
+import { generateReport, type LinkDocument } from "../generate-report.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { type CollectOptions, collectReport } from "../report/collect-report.ts";
 import type { CollectedReport } from "../report/types.ts";
-import { countQueries } from "../sql/port.ts";
+import { countQueries, type SqlPort } from "../sql/port.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { openSource } from "./open-source.ts";
@@ -22,9 +24,15 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     return 0;
   }
   const collectOptions = await readCollectOptions(options);
-  const target = options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
+  const target =
+    options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
 
   const source = await openSource(options.source, io.env);
+  if (options.s3 !== undefined) {
+    const link = await uploadReport(source.port, options, collectOptions, io);
+    io.stdout(`${JSON.stringify(link, null, 2)}\n`);
+    return 0;
+  }
   const sql = countQueries(source.port);
   let collected: CollectedReport;
   try {
@@ -34,7 +42,10 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   }
 
   const now = new Date(collected.report.timestamp * 1000);
-  const files = buildReportFiles(collected, { format: options.format, includeDetails: options.includeDetails });
+  const files = buildReportFiles(collected, {
+    format: options.format,
+    includeDetails: options.includeDetails,
+  });
   const stream = openReportStream(files, options.format, now);
   if (target === undefined && options.out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
@@ -49,12 +60,43 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   return 0;
 }
 
+/** `--s3-bucket`: the same streamed upload and presigned link as the Lambda handlers. */
+async function uploadReport(
+  port: SqlPort,
+  options: GenerateOptions,
+  collectOptions: CollectOptions,
+  io: CliIo,
+): Promise<LinkDocument> {
+  const s3 = options.s3 as NonNullable<GenerateOptions["s3"]>;
+  const { details = false, ...collect } = collectOptions;
+  const endpoint = io.env.AWS_ENDPOINT_URL_S3;
+  const client = createS3Client(endpoint === undefined ? {} : { endpoint });
+  try {
+    return await generateReport({
+      sql: port,
+      store: createS3ReportStore({ client, bucket: s3.bucket }),
+      format: options.format,
+      collect,
+      details,
+      includeDetails: options.includeDetails,
+      prefix: s3.prefix,
+      urlTtlSeconds: s3.urlTtlSeconds,
+    });
+  } finally {
+    client.destroy();
+    await port.close();
+  }
+}
+
 async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {
   const wantsDetails = options.details && (options.format === "tar" || options.includeDetails);
   const rules =
     options.discreteRulesFile === undefined
       ? undefined
-      : parseDiscreteRules(await readOptionFile(options.discreteRulesFile, "--discrete-rules"), "--discrete-rules");
+      : parseDiscreteRules(
+          await readOptionFile(options.discreteRulesFile, "--discrete-rules"),
+          "--discrete-rules",
+        );
   const license =
     options.licenseFile === undefined ? undefined : await readOptionFile(options.licenseFile, "--license");
   return {

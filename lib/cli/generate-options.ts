@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { BadParameterError } from "../errors.ts";
-import { parseAsOf } from "../report/reporting-month.ts";
-import { assertTimeZone } from "../report/reporting-month.ts";
+import { assertTimeZone, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
 import { parseOptions, readChoice } from "./parse-options.ts";
 
@@ -82,7 +81,10 @@ Exit codes: 0 ok, 2 bad option, 3 not a Kong database, 4 database unreachable or
 `;
 
 /** Parses and validates every option before anything touches a database or a file. */
-export function readGenerateOptions(args: string[], env: Readonly<Record<string, string | undefined>>): GenerateOptions {
+export function readGenerateOptions(
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): GenerateOptions {
   const { values, positionals } = parseOptions(() =>
     parseArgs({
       args,
@@ -127,10 +129,16 @@ export function readGenerateOptions(args: string[], env: Readonly<Record<string,
   if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["include-details"] === true && format !== "json") {
-    throw new BadParameterError("--include-details", "--include-details applies to --format json; a tar always holds details.json.");
+    throw new BadParameterError(
+      "--include-details",
+      "--include-details applies to --format json; a tar always holds details.json.",
+    );
   }
   if (values["s3-bucket"] !== undefined && values.out !== undefined) {
-    throw new BadParameterError("--out", "--out and --s3-bucket exclude each other: write to a file or upload to S3.");
+    throw new BadParameterError(
+      "--out",
+      "--out and --s3-bucket exclude each other: write to a file or upload to S3.",
+    );
   }
   return {
     help: values.help === true,
@@ -149,7 +157,12 @@ export function readGenerateOptions(args: string[], env: Readonly<Record<string,
       "deploymentType",
       values["deployment-type"] === undefined
         ? undefined
-        : readChoice(values["deployment-type"], "--deployment-type", ["traditional", "hybrid", "dbless"] as const, "traditional"),
+        : readChoice(
+            values["deployment-type"],
+            "--deployment-type",
+            ["traditional", "hybrid", "dbless"] as const,
+            "traditional",
+          ),
     ),
     ...optional("systemInfo", readSystemInfo(values["node-uname"], values["node-cores"])),
     ...optional("s3", readS3(values["s3-bucket"], values["s3-prefix"], values["url-ttl"])),
@@ -167,7 +180,9 @@ function readSource(
   const text = (name: string) => values[name] as string | undefined;
   const dataApiFlags = ["data-api-resource-arn", "data-api-secret-arn", "data-api-database"] as const;
   const givenDataApi = dataApiFlags.filter((flag) => text(flag) !== undefined);
-  const url = text("database-url") ?? (givenDataApi.length === 0 && values.demo !== true ? env.KONG_DATABASE_URL : undefined);
+  const url =
+    text("database-url") ??
+    (givenDataApi.length === 0 && values.demo !== true ? env.KONG_DATABASE_URL : undefined);
   const chosen = [values.demo === true, url !== undefined, givenDataApi.length > 0].filter(Boolean).length;
   if (chosen > 1) {
     throw new BadParameterError(
@@ -213,7 +228,10 @@ function readSystemInfo(uname: string | undefined, cores: string | undefined): S
   if (uname !== undefined) info.uname = uname;
   if (cores !== undefined) {
     if (!/^[1-9]\d{0,4}$/.test(cores)) {
-      throw new BadParameterError("--node-cores", `Invalid --node-cores "${cores}": expected a whole number of CPUs, e.g. 8.`);
+      throw new BadParameterError(
+        "--node-cores",
+        `Invalid --node-cores "${cores}": expected a whole number of CPUs, e.g. 8.`,
+      );
     }
     info.cores = Number(cores);
   }
@@ -229,13 +247,19 @@ function readS3(
 ): GenerateOptions["s3"] | undefined {
   if (bucket === undefined) {
     if (prefix !== undefined || ttl !== undefined) {
-      throw new BadParameterError(prefix === undefined ? "--url-ttl" : "--s3-prefix", "--s3-prefix and --url-ttl need --s3-bucket.");
+      throw new BadParameterError(
+        prefix === undefined ? "--url-ttl" : "--s3-prefix",
+        "--s3-prefix and --url-ttl need --s3-bucket.",
+      );
     }
     return undefined;
   }
   const seconds = ttl === undefined ? 3600 : Number(ttl);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_URL_TTL_SECONDS) {
-    throw new BadParameterError("--url-ttl", `Invalid --url-ttl "${ttl}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`);
+    throw new BadParameterError(
+      "--url-ttl",
+      `Invalid --url-ttl "${ttl}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`,
+    );
   }
   return { bucket, prefix: prefix ?? "license-reports/", urlTtlSeconds: seconds };
 }

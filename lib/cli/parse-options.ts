@@ -21,5 +21,8 @@ export function readChoice<T extends string>(
 ): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new BadParameterError(option, `Invalid ${option} "${value}": allowed values are ${allowed.join(", ")}.`);
+  throw new BadParameterError(
+    option,
+    `Invalid ${option} "${value}": allowed values are ${allowed.join(", ")}.`,
+  );
 }

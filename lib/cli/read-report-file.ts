@@ -17,7 +17,8 @@ export async function readReportDocument(path: string, read: ReadFile = readFile
     data = await read(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
     throw new InvalidReportFileError(`Cannot read ${path}: ${why}.`, { cause: error });
   }
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data);

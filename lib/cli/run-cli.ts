@@ -21,7 +21,11 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<ExitCode>>
   generate: runGenerateCommand,
   verify: runVerifyCommand,
   diff: (args, io) =>
-    runDiffCommand(args, { stdout: (text) => io.stdout(text), stderr: io.stderr, readFile: (path) => readFile(path) }),
+    runDiffCommand(args, {
+      stdout: (text) => io.stdout(text),
+      stderr: io.stderr,
+      readFile: (path) => readFile(path),
+    }),
 };
 
 /** Runs one CLI invocation; every error becomes one line on stderr and an exit code. */

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { verifyReport } from "../report/verify-report.ts";
-import { parseOptions } from "./parse-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
+import { parseOptions } from "./parse-options.ts";
 import { readReportDocument } from "./read-report-file.ts";
 
 export const VERIFY_HELP = `Usage: kong-license-report verify FILE
@@ -16,7 +16,12 @@ Exit codes: 0 valid, 1 checksum does not match, 2 unreadable or not a report.
 /** `verify FILE`: 0 when the checksum matches, 1 when it does not, 2 on unreadable input. */
 export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseOptions(() =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" } } }),
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: "boolean", short: "h" } },
+    }),
   );
   if (values.help === true) {
     io.stdout(VERIFY_HELP);
@@ -24,7 +29,9 @@ export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitC
   }
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) {
-    io.stderr("verify takes exactly one FILE (a report .json or .tar). See: kong-license-report verify --help\n");
+    io.stderr(
+      "verify takes exactly one FILE (a report .json or .tar). See: kong-license-report verify --help\n",
+    );
     return 2;
   }
   const document = await readReportDocument(file);
@@ -34,7 +41,8 @@ export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitC
     return 2;
   }
   if (result.valid) {
-    const note = document.details === undefined ? "" : " (the details beside it are not covered by the checksum)";
+    const note =
+      document.details === undefined ? "" : " (the details beside it are not covered by the checksum)";
     io.stdout(`OK ${file}: checksum ${result.computed} matches the report's content${note}.\n`);
     return 0;
   }

@@ -1,10 +1,16 @@
 import { computeChecksum } from "./checksum.ts";
-import { compareDottedVersions, compareMinor, detectKongMinor, formatMinor, type KongMinor } from "./kong-version.ts";
-import type { KongFacts } from "./read-kong-facts.ts";
+import {
+  compareDottedVersions,
+  compareMinor,
+  detectKongMinor,
+  formatMinor,
+  type KongMinor,
+} from "./kong-version.ts";
 import { readLicensePayload, UNLICENSED } from "./license.ts";
 import { classifyPlugins, type TierClassifier } from "./plugin-tiers.ts";
 import type { SchemaFacts } from "./probe-schema.ts";
 import { formatDbVersion } from "./probe-schema.ts";
+import type { KongFacts } from "./read-kong-facts.ts";
 import type {
   Bucket,
   CollectedReport,
@@ -50,8 +56,10 @@ export function buildReport(context: BuildContext): CollectedReport {
   const license = resolveLicense(node, facts, warnings);
   const counters = buildCounters(facts, warnings);
 
-  const systemInfo = node.systemInfo !== undefined && Object.keys(node.systemInfo).length > 0 ? node.systemInfo : undefined;
-  const rbacUsers = facts.rbacUsers === undefined ? undefined : toCount(facts.rbacUsers, "rbac_users", warnings);
+  const systemInfo =
+    node.systemInfo !== undefined && Object.keys(node.systemInfo).length > 0 ? node.systemInfo : undefined;
+  const rbacUsers =
+    facts.rbacUsers === undefined ? undefined : toCount(facts.rbacUsers, "rbac_users", warnings);
   // Key order follows Kong's documentation; the checksum does not depend on it (inspect sorts keys).
   const unsigned: UnsignedReport = {
     timestamp: Math.floor(context.now.getTime() / 1000),
@@ -61,7 +69,8 @@ export function buildReport(context: BuildContext): CollectedReport {
     deployment_info: deployment.info,
     license: license.info,
     ...(counters === undefined ? {} : { counters }),
-    workspaces_count: facts.workspaces === undefined ? 1 : toCount(facts.workspaces, "workspaces_count", warnings),
+    workspaces_count:
+      facts.workspaces === undefined ? 1 : toCount(facts.workspaces, "workspaces_count", warnings),
     ...(rbacUsers === undefined ? {} : { rbac_users: rbacUsers }),
     services_count: toCount(facts.services, "services_count", warnings),
     routes_count: toCount(facts.routes, "routes_count", warnings),
@@ -93,7 +102,8 @@ export function buildReport(context: BuildContext): CollectedReport {
   if (counters === undefined) {
     omitted.push({
       key: "counters",
-      reason: "The database has no license_data table (open-source schema): Kong records no request counts there.",
+      reason:
+        "The database has no license_data table (open-source schema): Kong records no request counts there.",
     });
   }
   if (rbacUsers === undefined) {
@@ -119,7 +129,8 @@ function resolveKongVersion(context: BuildContext): {
   from: CollectorInfo["kong_version_from"];
 } {
   if (context.node.kongVersion !== undefined) return { value: context.node.kongVersion, from: "configured" };
-  if (context.kongMinor !== undefined) return { value: `${formatMinor(context.kongMinor)}.x`, from: "schema_meta" };
+  if (context.kongMinor !== undefined)
+    return { value: `${formatMinor(context.kongMinor)}.x`, from: "schema_meta" };
   const newest = [...context.facts.dataPlaneVersions].sort(compareDottedVersions).pop();
   if (newest !== undefined) return { value: newest, from: "clustering_data_planes" };
   return { value: undefined, from: undefined };
@@ -156,19 +167,24 @@ function resolveLicense(
   for (const payload of facts.licenseCandidates) {
     const info = readLicensePayload(payload);
     if (info !== undefined) {
-      if (unreadable > 0) warnings.push(`${unreadable} newer license row(s) are not valid license JSON and were skipped.`);
+      if (unreadable > 0)
+        warnings.push(`${unreadable} newer license row(s) are not valid license JSON and were skipped.`);
       return { info, from: "licenses" };
     }
     unreadable += 1;
   }
-  if (unreadable > 0) warnings.push(`${unreadable} license row(s) are not valid license JSON and were skipped.`);
+  if (unreadable > 0)
+    warnings.push(`${unreadable} license row(s) are not valid license JSON and were skipped.`);
   return { info: { ...UNLICENSED }, from: "unlicensed" };
 }
 
 function buildCounters(facts: KongFacts, warnings: string[]): Counters | undefined {
   if (facts.buckets === undefined) return undefined;
   const buckets: Bucket[] = facts.buckets
-    .map(([label, total]) => ({ bucket: label, request_count: toCount(total, `requests ${label}`, warnings) }))
+    .map(([label, total]) => ({
+      bucket: label,
+      request_count: toCount(total, `requests ${label}`, warnings),
+    }))
     .sort(compareBuckets);
   const total = facts.buckets.reduce((sum, [, n]) => sum + BigInt(n), 0n);
   return { total_requests: toCount(total.toString(), "total_requests", warnings), buckets };
@@ -219,12 +235,15 @@ function isEnterprise(facts: KongFacts): boolean {
 
 function summarizeSchema(context: BuildContext): SchemaSummary {
   const { facts, schema } = context;
-  const last = (subsystem: string) => facts.schemaMeta.find((row) => row.subsystem === subsystem)?.executed.at(-1);
+  const last = (subsystem: string) =>
+    facts.schemaMeta.find((row) => row.subsystem === subsystem)?.executed.at(-1);
   const summary: SchemaSummary = {
     edition: isEnterprise(facts) ? "enterprise" : "open-source",
     pending: facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`)),
     missing: OPTIONAL_PARTS.filter(([table, column]) =>
-      column === undefined ? !schema.hasTable(table) : schema.hasTable(table) && !schema.hasColumn(table, column),
+      column === undefined
+        ? !schema.hasTable(table)
+        : schema.hasTable(table) && !schema.hasColumn(table, column),
     ).map(([table, column]) => (column === undefined ? table : `${table}.${column}`)),
   };
   const core = last("core");
@@ -250,7 +269,9 @@ function addSchemaWarnings(context: BuildContext, warnings: string[]): void {
   const { facts, schema, classifier, kongMinor } = context;
   const pending = facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`));
   if (pending.length > 0) {
-    const target = detectKongMinor(facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.pending })));
+    const target = detectKongMinor(
+      facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.pending })),
+    );
     const upgrade =
       target === undefined || (kongMinor !== undefined && compareMinor(target, kongMinor) <= 0)
         ? "An upgrade is in progress"
@@ -259,9 +280,12 @@ function addSchemaWarnings(context: BuildContext, warnings: string[]): void {
       `${upgrade}: ${pending.length} migration(s) await "kong migrations finish" (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}); the version reported is the one fully migrated, and counts may change once the upgrade completes.`,
     );
   }
-  if (!schema.hasTable("workspaces")) warnings.push("No workspaces table (Kong before 2.1): workspaces_count is 1.");
+  if (!schema.hasTable("workspaces"))
+    warnings.push("No workspaces table (Kong before 2.1): workspaces_count is 1.");
   if (!schema.hasColumn("consumers", "type")) {
-    warnings.push("consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.");
+    warnings.push(
+      "consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.",
+    );
   }
   if (kongMinor !== undefined && formatMinor(kongMinor) !== classifier.list) {
     const minor = formatMinor(kongMinor);
@@ -272,4 +296,3 @@ function addSchemaWarnings(context: BuildContext, warnings: string[]): void {
     );
   }
 }
-

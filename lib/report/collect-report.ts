@@ -56,7 +56,9 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
   const schema = await probeSchema(sql, queryOptions);
   assertKongSchema(schema);
   const facts = await readKongFacts(sql, schema, windowStart(asOf), queryOptions);
-  const kongMinor = detectKongMinor(facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })));
+  const kongMinor = detectKongMinor(
+    facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
+  );
   const classifier = selectTierClassifier(kongMinor);
   const collected = buildReport({
     schema,

@@ -1,5 +1,5 @@
-import tierLists from "./plugin-tiers.json" with { type: "json" };
 import { compareMinor, type KongMinor } from "./kong-version.ts";
+import tierLists from "./plugin-tiers.json" with { type: "json" };
 import type { PluginTiers, TierName } from "./types.ts";
 
 interface TierList {
@@ -46,7 +46,10 @@ export function selectTierClassifier(minor: KongMinor | undefined): TierClassifi
 }
 
 /** Buckets per-name plugin counts into Kong's three tiers. */
-export function classifyPlugins(counts: ReadonlyArray<readonly [string, number]>, classifier: TierClassifier): PluginTiers {
+export function classifyPlugins(
+  counts: ReadonlyArray<readonly [string, number]>,
+  classifier: TierClassifier,
+): PluginTiers {
   const tiers: PluginTiers = { free: {}, enterprise: {}, custom: {} };
   for (const [name, count] of counts) {
     const tier = tiers[classifier.tierOf(name)];

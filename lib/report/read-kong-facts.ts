@@ -24,10 +24,15 @@ export interface KongFacts {
 }
 
 // A plugin that counts for the serverless/Kafka totals: on a service-less route, not scoped to a
-// service, consumer or consumer group (Kong's rule, kong-report.md §5).
-function qualifyingRoutePluginClause(schema: SchemaFacts): string {
-  const consumerGroup = schema.hasColumn("plugins", "consumer_group_id") ? "AND p.consumer_group_id IS NULL" : "";
-  return `p.service_id IS NULL AND p.consumer_id IS NULL ${consumerGroup} AND r.service_id IS NULL`;
+// service, consumer or consumer group (Kong's rule, kong-report.md §5); the route half of the rule
+// (`r.service_id IS NULL`) is applied by the join. `route_id IS NOT NULL`, implied by the join, is
+// spelled out: with it PostgreSQL estimates the candidate rows well enough to stay under
+// jit_above_cost at a million plugins (JIT compilation alone cost ~90-250 ms there).
+function routeScopedPluginClause(schema: SchemaFacts): string {
+  const consumerGroup = schema.hasColumn("plugins", "consumer_group_id")
+    ? "AND p.consumer_group_id IS NULL"
+    : "";
+  return `p.route_id IS NOT NULL AND p.service_id IS NULL AND p.consumer_id IS NULL ${consumerGroup}`;
 }
 
 const count = (from: string) => `(SELECT count(*)::text FROM ${from})`;
@@ -71,22 +76,28 @@ function bucketsSelect(schema: SchemaFacts): string {
               GROUP BY 1) b)`;
 }
 
-function lambdasSelect(schema: SchemaFacts): string {
-  return `(SELECT count(DISTINCT p.config->>'function_name')::text
-             FROM plugins p JOIN routes r ON r.id = p.route_id
-            WHERE p.name = 'aws-lambda' AND ${qualifyingRoutePluginClause(schema)}
-              AND jsonb_typeof(p.config::jsonb->'function_name') = 'string'
-              AND p.config->>'function_name' <> '')`;
-}
-
-function kafkasSelect(schema: SchemaFacts): string {
-  return `(SELECT count(DISTINCT (b->>'host') || ':' || (b->>'port'))::text
-             FROM plugins p JOIN routes r ON r.id = p.route_id
-             CROSS JOIN LATERAL jsonb_array_elements(
-               CASE WHEN jsonb_typeof(p.config::jsonb->'bootstrap_servers') = 'array'
-                    THEN p.config::jsonb->'bootstrap_servers' ELSE '[]'::jsonb END) b
-            WHERE p.name = 'kafka-upstream' AND ${qualifyingRoutePluginClause(schema)}
-              AND jsonb_typeof(b) = 'object')`;
+/**
+ * Both route-scoped totals from one pass: the aws-lambda and kafka-upstream rows are fetched once
+ * (bitmap scan of plugins_name_idx; no index holds `config`, so these heap pages are the main cost
+ * at scale) and joined once to their routes. `OFFSET 0` keeps the subquery from being flattened,
+ * so only the extracted function name and broker list, not whole configs, reach the join (whole
+ * configs made the hash spill to disk at a million plugins). The CTE, read by two output
+ * columns, is evaluated once.
+ */
+function routePluginsCte(schema: SchemaFacts): string {
+  return `route_plugins AS (
+  SELECT count(DISTINCT c.function_name)::text AS lambdas,
+         count(DISTINCT (b->>'host') || ':' || (b->>'port'))::text AS kafkas
+    FROM (SELECT p.route_id,
+                 CASE WHEN p.name = 'aws-lambda' AND jsonb_typeof(p.config::jsonb->'function_name') = 'string'
+                      THEN nullif(p.config::jsonb->>'function_name', '') END AS function_name,
+                 CASE WHEN p.name = 'kafka-upstream' AND jsonb_typeof(p.config::jsonb->'bootstrap_servers') = 'array'
+                      THEN p.config::jsonb->'bootstrap_servers' END AS brokers
+            FROM plugins p
+           WHERE p.name IN ('aws-lambda', 'kafka-upstream') AND ${routeScopedPluginClause(schema)}
+          OFFSET 0) c
+    JOIN routes r ON r.id = c.route_id AND r.service_id IS NULL
+    LEFT JOIN LATERAL jsonb_array_elements(c.brokers) b ON jsonb_typeof(b) = 'object')`;
 }
 
 /** Builds the one statement that reads every number of the report, shaped to the schema present. */
@@ -107,8 +118,8 @@ export function buildFactsStatement(schema: SchemaFacts): string {
     consumers: schema.hasColumn("consumers", "type") ? count("consumers WHERE type = 0") : count("consumers"),
     plugins: `(SELECT coalesce(json_agg(json_build_array(name, n) ORDER BY name), '[]'::json)::text
                  FROM (SELECT name, count(*)::text AS n FROM plugins GROUP BY name) t)`,
-    unique_route_lambdas: lambdasSelect(schema),
-    unique_route_kafkas: kafkasSelect(schema),
+    unique_route_lambdas: "(SELECT lambdas FROM route_plugins)",
+    unique_route_kafkas: "(SELECT kafkas FROM route_plugins)",
     live_data_planes: hasDataPlanes
       ? count(`clustering_data_planes${hasTtl ? " WHERE ttl IS NULL OR ttl >= now()" : ""}`)
       : "NULL",
@@ -117,7 +128,8 @@ export function buildFactsStatement(schema: SchemaFacts): string {
             FROM clustering_data_planes WHERE version IS NOT NULL)`
       : "'[]'",
   };
-  return `SELECT ${Object.entries(columns)
+  return `WITH ${routePluginsCte(schema)}
+SELECT ${Object.entries(columns)
     .map(([name, expression]) => `${expression} AS ${name}`)
     .join(",\n       ")}`;
 }

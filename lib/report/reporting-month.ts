@@ -35,9 +35,11 @@ export function parseAsOf(text: string, parameter = "as-of"): YearMonth {
 
 /** The calendar month of `instant` on the wall clock of `timeZone`. */
 export function monthIn(instant: Date, timeZone: string): YearMonth {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric" }).formatToParts(
-    instant,
-  );
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "numeric",
+  }).formatToParts(instant);
   const read = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   return { year: read("year"), month: read("month") };
 }

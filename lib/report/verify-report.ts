@@ -24,6 +24,8 @@ export function parseReportJson(text: string, source = "the file"): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidReportFileError(`${source} is not valid JSON (${(error as Error).message}).`, { cause: error });
+    throw new InvalidReportFileError(`${source} is not valid JSON (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
 }

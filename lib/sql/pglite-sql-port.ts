@@ -1,6 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
-import { translatePgError } from "./pg-sql-port.ts";
 import { toPositional } from "./named-params.ts";
+import { translatePgError } from "./pg-sql-port.ts";
 import type { SqlPort, SqlRow } from "./port.ts";
 
 export interface PgliteSqlPortOptions {

@@ -51,7 +51,12 @@ describe("Command: generate (demo database)", () => {
     expect(run.stderr).toBe("");
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(report.checksum).toBe(computeChecksum(report));
-    expect(report).toMatchObject({ workspaces_count: 5, services_count: 21, routes_count: 40, kong_version: "3.13.x" });
+    expect(report).toMatchObject({
+      workspaces_count: 5,
+      services_count: 21,
+      routes_count: 40,
+      kong_version: "3.13.x",
+    });
     expect(report).not.toHaveProperty("details");
 
     const file = join(folder, "demo.json");
@@ -61,7 +66,17 @@ describe("Command: generate (demo database)", () => {
 
   it("writes a tar with response.json, details.json, summary.html and report.csv that verifies", async () => {
     const file = join(folder, "demo.tar");
-    const run = await cli("generate", "--format", "tar", "--out", file, "--node-uname", "Linux x86_64", "--node-cores", "8");
+    const run = await cli(
+      "generate",
+      "--format",
+      "tar",
+      "--out",
+      file,
+      "--node-uname",
+      "Linux x86_64",
+      "--node-cores",
+      "8",
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/Wrote .*demo\.tar \(\d+ bytes\) from the embedded demo database/);
@@ -74,8 +89,17 @@ describe("Command: generate (demo database)", () => {
     let offset = 0;
     let index = 0;
     while (offset + 512 <= bytes.length && bytes[offset] !== 0 && index < names.length) {
-      names[index] = bytes.subarray(offset, offset + 100).toString("latin1").replace(/\0.*$/s, "");
-      const size = Number.parseInt(bytes.subarray(offset + 124, offset + 136).toString("latin1").trim(), 8);
+      names[index] = bytes
+        .subarray(offset, offset + 100)
+        .toString("latin1")
+        .replace(/\0.*$/s, "");
+      const size = Number.parseInt(
+        bytes
+          .subarray(offset + 124, offset + 136)
+          .toString("latin1")
+          .trim(),
+        8,
+      );
       offset += 512 + Math.ceil(size / 512) * 512;
       index += 1;
     }
@@ -105,7 +129,10 @@ describe("Command: generate (bad input)", () => {
     [["--database-url", "mysql://h/db"], /expected postgres:\/\/user:password@host:5432\/database/],
     [["--node-cores", "many"], /--node-cores "many": expected a whole number/],
     [["--url-ttl", "60"], /need --s3-bucket/],
-    [["--s3-bucket", "b", "--url-ttl", "999999999"], /--url-ttl "999999999": expected whole seconds from 1 to 604800/],
+    [
+      ["--s3-bucket", "b", "--url-ttl", "999999999"],
+      /--url-ttl "999999999": expected whole seconds from 1 to 604800/,
+    ],
     [["--format", "tar", "--include-details"], /--include-details applies to --format json/],
     [["extra"], /Unexpected argument "extra"/],
   ])("rejects %j with exit 2 and one line naming the option", async (args, message) => {
@@ -124,7 +151,10 @@ describe("Command: generate (bad input)", () => {
   });
 
   it("refuses an unknown command", async () => {
-    expect(await cli("report")).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown command "report"/) });
+    expect(await cli("report")).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Unknown command "report"/),
+    });
   });
 });
 
@@ -136,7 +166,9 @@ describe("Command: verify", () => {
     await writeFile(file, JSON.stringify({ ...report, services_count: 999 }));
     const verify = await cli("verify", file);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(new RegExp(`claims checksum ${String(report.checksum)} but its content hashes to [0-9a-f]{40}`));
+    expect(verify.stdout).toMatch(
+      new RegExp(`claims checksum ${String(report.checksum)} but its content hashes to [0-9a-f]{40}`),
+    );
   });
 
   it.each([
@@ -152,40 +184,50 @@ describe("Command: verify", () => {
   });
 });
 
-describe.each(testTargets().filter((target) => target === "postgres"))("Command: generate --database-url (%s)", (target) => {
-  let db: TestDatabase;
+describe.each(testTargets().filter((target) => target === "postgres"))(
+  "Command: generate --database-url (%s)",
+  (target) => {
+    let db: TestDatabase;
 
-  beforeAll(async () => {
-    db = await openTestDatabase(target);
-  });
+    beforeAll(async () => {
+      db = await openTestDatabase(target);
+    });
 
-  afterAll(async () => {
-    await db?.close();
-  });
+    afterAll(async () => {
+      await db?.close();
+    });
 
-  it("reads a Kong schema named with --schema", async () => {
-    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
-    const url = db.target === "postgres" ? db.connectionString : "";
-    const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ services_count: 1, routes_count: 4, consumers_count: 2 });
-  });
+    it("reads a Kong schema named with --schema", async () => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
+      const url = db.target === "postgres" ? db.connectionString : "";
+      const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        services_count: 1,
+        routes_count: 4,
+        consumers_count: 2,
+      });
+    });
 
-  it("refuses a database that is not Kong's with exit 3", async () => {
-    const sql = await db.createFixture(DATASETS.notKong);
-    const url = db.target === "postgres" ? db.connectionString : "";
-    const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
-    expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/No Kong schema/);
-  });
-});
+    it("refuses a database that is not Kong's with exit 3", async () => {
+      const sql = await db.createFixture(DATASETS.notKong);
+      const url = db.target === "postgres" ? db.connectionString : "";
+      const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/No Kong schema/);
+    });
+  },
+);
 
 describe("Process: bin/cli.ts", () => {
   it("keeps stdout to the report alone when run as a process", async () => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "bin/cli.ts", "generate", "--demo", "--out", "-"],
-      { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, maxBuffer: 10_000_000 },
+      {
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+        maxBuffer: 10_000_000,
+      },
     );
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report.checksum).toBe(computeChecksum(report));
@@ -193,9 +235,17 @@ describe("Process: bin/cli.ts", () => {
   });
 
   it("exits 2 with one line for a bad option", async () => {
-    const failure = await promisify(execFile)(process.execPath, ["--import", "tsx", "bin/cli.ts", "generate", "--format", "zip"]).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failure).toMatchObject({ code: 2, stderr: 'kong-license-report: Invalid --format "zip": allowed values are json, tar.\n' });
+    const failure = await promisify(execFile)(process.execPath, [
+      "--import",
+      "tsx",
+      "bin/cli.ts",
+      "generate",
+      "--format",
+      "zip",
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stderr: 'kong-license-report: Invalid --format "zip": allowed values are json, tar.\n',
+    });
   });
 });

@@ -75,13 +75,20 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
       routes_count: 0,
     });
 
-    await db.execRaw("DELETE FROM services; DELETE FROM rbac_users; DELETE FROM consumers;", { schema: sql.schema });
+    await db.execRaw("DELETE FROM services; DELETE FROM rbac_users; DELETE FROM consumers;", {
+      schema: sql.schema,
+    });
     expect(await reportOf(sql)).toMatchObject({ services_count: 0, rbac_users: 0, consumers_count: 0 });
   });
 
   it("sums entities across workspaces (T8)", async () => {
     const report = await reportOf(await db.createFixture(SCHEMAS.ee313, DATASETS.t8EntityCounts));
-    expect(report).toMatchObject({ workspaces_count: 2, consumers_count: 2, services_count: 2, routes_count: 1 });
+    expect(report).toMatchObject({
+      workspaces_count: 2,
+      consumers_count: 2,
+      services_count: 2,
+      routes_count: 1,
+    });
   });
 
   it.each([
@@ -129,15 +136,18 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
       ],
       56,
     ],
-  ] as const)("windows request counters by the reporting month: %s", async (_name, options, buckets, total) => {
-    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.countersWindow);
-    const report = await reportOf(sql, { now: fixed.now as Date, ...options });
-    expect(report.counters).toEqual({
-      total_requests: total,
-      buckets: buckets.map(([bucket, request_count]) => ({ bucket, request_count })),
-    });
-    expect(report.collector.time_zone).toBe("timeZone" in options ? options.timeZone : "UTC");
-  });
+  ] as const)(
+    "windows request counters by the reporting month: %s",
+    async (_name, options, buckets, total) => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.countersWindow);
+      const report = await reportOf(sql, { now: fixed.now as Date, ...options });
+      expect(report.counters).toEqual({
+        total_requests: total,
+        buckets: buckets.map(([bucket, request_count]) => ({ bucket, request_count })),
+      });
+      expect(report.collector.time_zone).toBe("timeZone" in options ? options.timeZone : "UTC");
+    },
+  );
 
   it("reads the whole report in two round trips", async () => {
     const sql = countQueries(await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39));
@@ -168,7 +178,10 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
     expect(report.kong_version).toBe("3.13.0.1");
     expect(report.system_info).toEqual({ uname: "Linux aarch64", cores: 8 });
     expect(report.deployment_info).toEqual({ type: "hybrid", connected_dp_count: 0 });
-    expect(report.collector).toMatchObject({ kong_version_from: "configured", deployment_from: "configured" });
+    expect(report.collector).toMatchObject({
+      kong_version_from: "configured",
+      deployment_from: "configured",
+    });
     expect(details.omitted.map((o) => o.key)).not.toContain("system_info");
   });
 
@@ -245,6 +258,111 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
       expect.arrayContaining(["core:028_3120_to_3130", "enterprise:026_31200_to_31300"]),
     );
     expect(details.warnings.join("\n")).toMatch(/upgrade to 3\.13 is in progress/);
+  });
+
+  it("classifies every plugin row (all scopes, disabled too) with the tier lists of the detected minor", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.tiersMixed);
+    const report = await reportOf(sql);
+    expect(report.plugins_count.tiers).toEqual({
+      free: { "ai-proxy": 1, cors: 1, "key-auth": 3, "rate-limiting": 2, redirect: 1 },
+      enterprise: {
+        confluent: 1,
+        "injection-protection": 1,
+        "kafka-log": 1,
+        "openid-connect": 2,
+        "rate-limiting-advanced": 1,
+      },
+      custom: { "app-dynamics": 1, "my-header-injector": 2 },
+    });
+
+    // The same rows on a 3.8 database: redirect and injection-protection were not in Kong's lists yet.
+    await db.execRaw(
+      `UPDATE schema_meta SET executed = ARRAY['000_base', '023_360_to_370'] WHERE subsystem = 'core';
+       UPDATE schema_meta SET executed = ARRAY['000_base', '021_3700_to_3800'] WHERE subsystem = 'enterprise';`,
+      { schema: sql.schema },
+    );
+    const v38 = await reportOf(sql);
+    expect(v38.kong_version).toBe("3.8.x");
+    expect(v38.collector.plugin_tiers).toBe("3.8");
+    expect(v38.plugins_count.tiers.custom).toEqual({
+      "app-dynamics": 1,
+      "injection-protection": 1,
+      "my-header-injector": 2,
+      redirect: 1,
+    });
+  });
+
+  it("reports an Enterprise 2.8 database (no consumer_group_id) with 3.5 tier lists", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee28, DATASETS.t2Kong39);
+    const { report, details } = await collectReport(sql, fixed);
+    expect(report).toMatchObject({
+      kong_version: "2.8.x",
+      services_count: 1,
+      routes_count: 4,
+      consumers_count: 2,
+      rbac_users: 0,
+      counters: { total_requests: 0, buckets: [] },
+      plugins_count: { unique_route_lambdas: 1, unique_route_kafkas: 1 },
+      collector: { edition: "enterprise", plugin_tiers: "3.5" },
+    });
+    expect(details.schema.missing).toContain("plugins.consumer_group_id");
+    expect(details.warnings.join("\n")).toMatch(/Kong 2\.8 itself reports no plugin tiers/);
+  });
+
+  it("reports an open-source 3.5 database, leaving out what it cannot hold", async () => {
+    const { report, details } = await collectReport(
+      await db.createFixture(SCHEMAS.oss35, DATASETS.oss35Basic),
+      fixed,
+    );
+    expect(report).toMatchObject({
+      kong_version: "3.5.x",
+      workspaces_count: 1,
+      services_count: 3,
+      routes_count: 8,
+      consumers_count: 2,
+      license: { license_key: "UNLICENSED", license_expiration_date: "2017-7-20" },
+      plugins_count: {
+        tiers: { free: { "aws-lambda": 1, cors: 2, jwt: 4 }, enterprise: {}, custom: {} },
+        unique_route_lambdas: 1,
+        unique_route_kafkas: 0,
+      },
+      collector: { edition: "open-source" },
+    });
+    expect(report).not.toHaveProperty("rbac_users");
+    expect(report).not.toHaveProperty("counters");
+    expect(details.omitted.map((o) => o.key)).toEqual(expect.arrayContaining(["rbac_users", "counters"]));
+  });
+
+  it("reports an open-source 2.0 database without a workspaces table", async () => {
+    const { report, details } = await collectReport(
+      await db.createFixture(SCHEMAS.oss20, DATASETS.oss20Community),
+      fixed,
+    );
+    expect(report).toMatchObject({
+      kong_version: "2.0.x",
+      workspaces_count: 1,
+      services_count: 3,
+      routes_count: 5,
+      consumers_count: 2,
+      plugins_count: {
+        tiers: {
+          free: { "aws-lambda": 1, "proxy-cache": 1 },
+          enterprise: {},
+          custom: { "cookies-to-headers": 1, oidc: 2 },
+        },
+        unique_route_lambdas: 1,
+      },
+    });
+    expect(details.warnings.join("\n")).toMatch(/No workspaces table/);
+  });
+
+  it("reads the demo deployment with details in a fixed number of round trips", async () => {
+    const sql = countQueries(await db.createFixture(SCHEMAS.ee313, "lib/demo/seed.sql"));
+    const { details } = await collectReport(sql, { ...fixed, details: {} });
+    expect(details.workspaces?.length).toBe(5);
+    expect(details.discrete_services?.count).toBe(16);
+    expect(details.entity_counters?.drifted).toContain("routes");
+    expect(sql.calls()).toBeLessThanOrEqual(8);
   });
 
   it("refuses a database without the Kong schema", async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compareDottedVersions, detectKongMinor, formatMinor, parseMigrationTarget } from "#lib/report/kong-version.ts";
+import {
+  compareDottedVersions,
+  detectKongMinor,
+  formatMinor,
+  parseMigrationTarget,
+} from "#lib/report/kong-version.ts";
 
 describe("Function: parseMigrationTarget", () => {
   it.each([
@@ -46,6 +51,10 @@ describe("Function: detectKongMinor", () => {
 
 describe("Function: compareDottedVersions", () => {
   it("orders numerically, not lexically", () => {
-    expect(["3.9.1.0", "3.13.0.1", "3.12.0.0"].sort(compareDottedVersions)).toEqual(["3.9.1.0", "3.12.0.0", "3.13.0.1"]);
+    expect(["3.9.1.0", "3.13.0.1", "3.12.0.0"].sort(compareDottedVersions)).toEqual([
+      "3.9.1.0",
+      "3.12.0.0",
+      "3.13.0.1",
+    ]);
   });
 });

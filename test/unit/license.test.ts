@@ -39,7 +39,9 @@ describe("Function: parseConfiguredLicense", () => {
   });
 
   it("refuses anything else without echoing the input", () => {
-    expect(() => parseConfiguredLicense("SECRET-ISH-TEXT", "KONG_LICENSE")).toThrow(/KONG_LICENSE is not a Kong license/);
+    expect(() => parseConfiguredLicense("SECRET-ISH-TEXT", "KONG_LICENSE")).toThrow(
+      /KONG_LICENSE is not a Kong license/,
+    );
     try {
       parseConfiguredLicense("SECRET-ISH-TEXT");
     } catch (error) {

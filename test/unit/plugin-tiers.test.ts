@@ -33,6 +33,10 @@ describe("Function: classifyPlugins", () => {
       ],
       selectTierClassifier({ major: 3, minor: 9 }),
     );
-    expect(tiers).toEqual({ free: { "aws-lambda": 4 }, enterprise: { "kafka-upstream": 4 }, custom: { my_plugin: 2 } });
+    expect(tiers).toEqual({
+      free: { "aws-lambda": 4 },
+      enterprise: { "kafka-upstream": 4 },
+      custom: { my_plugin: 2 },
+    });
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BadParameterError } from "#lib/errors.ts";
-import { assertTimeZone, formatYearMonth, monthIn, parseAsOf, windowStart } from "#lib/report/reporting-month.ts";
+import {
+  assertTimeZone,
+  formatYearMonth,
+  monthIn,
+  parseAsOf,
+  windowStart,
+} from "#lib/report/reporting-month.ts";
 
 describe("Function: windowStart", () => {
   it.each([
@@ -23,18 +29,21 @@ describe("Function: monthIn", () => {
 });
 
 describe("Function: parseAsOf", () => {
-  it.each(["2025-13", "2025-3", "25-03", "2025/03", "", "2025-00"])("rejects %j naming the option", (text) => {
-    const error = (() => {
-      try {
-        parseAsOf(text, "--as-of");
-      } catch (caught) {
-        return caught;
-      }
-    })();
-    expect(error).toBeInstanceOf(BadParameterError);
-    expect((error as BadParameterError).parameter).toBe("--as-of");
-    expect((error as Error).message).toContain("YYYY-MM");
-  });
+  it.each(["2025-13", "2025-3", "25-03", "2025/03", "", "2025-00"])(
+    "rejects %j naming the option",
+    (text) => {
+      const error = (() => {
+        try {
+          parseAsOf(text, "--as-of");
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(BadParameterError);
+      expect((error as BadParameterError).parameter).toBe("--as-of");
+      expect((error as Error).message).toContain("YYYY-MM");
+    },
+  );
 });
 
 describe("Function: assertTimeZone", () => {

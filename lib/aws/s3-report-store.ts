@@ -1,0 +1,196 @@
+import { PassThrough, pipeline } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { ReportUploadError } from "../errors.ts";
+import {
+  MAX_PRESIGN_SECONDS,
+  type PresignedLink,
+  type PresignOptions,
+  type ReportStore,
+  type ReportUpload,
+  type StoredReport,
+} from "../store/report-store.ts";
+
+export interface S3ReportStoreOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** SSE-KMS key id or ARN; without it objects use SSE-S3 (AES256). */
+  readonly kmsKeyId?: string;
+  /** Multipart part size (lib-storage minimum and default: 5 MiB). */
+  readonly partSize?: number;
+  readonly queueSize?: number;
+  readonly now?: () => Date;
+}
+
+export interface S3ClientOptions {
+  /** A local S3 server (AWS_ENDPOINT_URL_S3); switches to path-style addressing. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: S3ClientConfig["credentials"];
+  readonly maxAttempts?: number;
+}
+
+/**
+ * An S3 client for reports. Checksums only when required: a streamed body of unknown length
+ * cannot carry the default CRC32 trailer on PutObject, and presigned GET URLs stay plain.
+ */
+export function createS3Client(options: S3ClientOptions = {}): S3Client {
+  return new S3Client({
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  });
+}
+
+/** The report store on S3: streamed multipart upload (aborted on failure) and presigned GET links. */
+export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore {
+  const { client, bucket } = options;
+  const now = options.now ?? (() => new Date());
+  return {
+    bucket,
+    async upload(object: ReportUpload, uploadOptions = {}): Promise<StoredReport> {
+      const { signal } = uploadOptions;
+      const scoped = scopeClient(client, signal);
+      // Upload reads this pass-through, which an abort destroys at once: destroying the source itself
+      // can wait forever on a producer stuck in an await.
+      const body = new PassThrough();
+      pipeline(object.body, body, () => undefined);
+      const upload = new Upload({
+        client: scoped.client,
+        params: {
+          Bucket: bucket,
+          Key: object.key,
+          Body: body,
+          ContentType: object.contentType,
+          ...(object.fileName === undefined
+            ? {}
+            : { ContentDisposition: attachmentDisposition(object.fileName) }),
+          Metadata: { ...object.metadata },
+          ...(options.kmsKeyId === undefined
+            ? { ServerSideEncryption: "AES256" as const }
+            : { ServerSideEncryption: "aws:kms" as const, SSEKMSKeyId: options.kmsKeyId }),
+        },
+        queueSize: options.queueSize ?? 2,
+        ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
+        // On any failure lib-storage sends AbortMultipartUpload, so no parts are left billed.
+        leavePartsOnError: false,
+      });
+      // Stop reading too, so an abort ends the upload without waiting for the source.
+      const stopReading = () => body.destroy(abortReason(signal));
+      signal?.addEventListener("abort", stopReading, { once: true });
+      try {
+        signal?.throwIfAborted();
+        await upload.done();
+        return { bucket, key: object.key };
+      } catch (error) {
+        body.destroy();
+        throw toUploadError(error, bucket, object.key, scoped.abortFailure());
+      } finally {
+        signal?.removeEventListener("abort", stopReading);
+      }
+    },
+    async presign(key: string, presignOptions: PresignOptions): Promise<PresignedLink> {
+      const requested = Math.max(
+        1,
+        Math.min(Math.floor(presignOptions.expiresInSeconds), MAX_PRESIGN_SECONDS),
+      );
+      const issuedAt = now();
+      // A URL signed with temporary credentials dies with them: never promise a longer life.
+      const credentials = await client.config.credentials();
+      const credentialSeconds =
+        credentials.expiration === undefined
+          ? Number.POSITIVE_INFINITY
+          : Math.floor((credentials.expiration.getTime() - issuedAt.getTime()) / 1000);
+      const expiresIn = Math.max(1, Math.min(requested, credentialSeconds));
+      const command = new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(presignOptions.fileName === undefined
+          ? {}
+          : { ResponseContentDisposition: attachmentDisposition(presignOptions.fileName) }),
+      });
+      const url = await getSignedUrl(client, command, { expiresIn, signingDate: issuedAt });
+      return {
+        url,
+        expiresAt: new Date(issuedAt.getTime() + expiresIn * 1000),
+        ...(expiresIn < requested ? { shortenedBy: "credentials" as const } : {}),
+      };
+    },
+  };
+}
+
+/**
+ * The client lib-storage drives, with the caller's abort signal added to the data-carrying requests
+ * (PutObject, UploadPart) so an abort stops them mid-flight. AbortMultipartUpload never gets the
+ * signal: it is the cleanup that must still run after an abort.
+ */
+function scopeClient(client: S3Client, signal: AbortSignal | undefined) {
+  let abortFailure: unknown;
+  const send = async (command: unknown, sendOptions?: Record<string, unknown>) => {
+    const carriesData = command instanceof PutObjectCommand || command instanceof UploadPartCommand;
+    const withSignal =
+      carriesData && signal !== undefined ? { ...sendOptions, abortSignal: signal } : sendOptions;
+    try {
+      return await (client.send as (c: unknown, o?: unknown) => Promise<unknown>)(command, withSignal);
+    } catch (error) {
+      if (command instanceof AbortMultipartUploadCommand) abortFailure = error;
+      throw error;
+    }
+  };
+  const scoped = new Proxy(client, {
+    get(target, property) {
+      return property === "send" ? send : Reflect.get(target, property, target);
+    },
+  });
+  return { client: scoped, abortFailure: () => abortFailure };
+}
+
+function toUploadError(
+  error: unknown,
+  bucket: string,
+  key: string,
+  abortFailure: unknown,
+): ReportUploadError {
+  const where = `s3://${bucket}/${key}`;
+  const reason = describeSdkError(error);
+  const leftover =
+    abortFailure === undefined
+      ? "Nothing was stored."
+      : `Aborting the multipart upload also failed (${describeSdkError(abortFailure)}); the bucket's lifecycle rule for incomplete multipart uploads removes the parts.`;
+  return new ReportUploadError(
+    `Uploading the report to ${where} failed: ${reason}. ${leftover} Check that the bucket exists, that the function may write to it and that S3 is reachable, then retry.`,
+    { cause: error },
+  );
+}
+
+function describeSdkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 200);
+  // A network failure's code (ECONNRESET) says more than the SDK's wrapper name.
+  const code = (error as { code?: unknown }).code;
+  const name = typeof code === "string" ? code : error.name;
+  const message = (error.message.split("\n")[0] ?? "").slice(0, 200);
+  return message === "" || message === name ? name : `${name}: ${message}`;
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error
+    ? reason
+    : Object.assign(new Error("The upload was aborted."), { name: "AbortError" });
+}
+
+/** `attachment; filename="…"` for an ASCII report file name. */
+function attachmentDisposition(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/["\\\r\n]/g, "_")}"`;
+}

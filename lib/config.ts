@@ -1,0 +1,305 @@
+import { ConfigError } from "./errors.ts";
+import type { LogLevel } from "./log.ts";
+import { parseConfiguredLicense } from "./report/license.ts";
+import type { DeploymentType, SystemInfo } from "./report/types.ts";
+import { MAX_PRESIGN_SECONDS } from "./store/report-store.ts";
+
+/**
+ * The Lambda handlers' configuration, read from the environment once per container and validated.
+ * Required values have no defaults; every error names the variable and what it accepts.
+ * Documented in docs/configuration.md.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type DatabaseConfig =
+  | {
+      readonly kind: "data-api";
+      readonly resourceArn: string;
+      readonly secretArn: string;
+      readonly database: string;
+      /** AWS_ENDPOINT_URL_RDS_DATA: a local Data API endpoint (tests, local stack). */
+      readonly endpoint?: string;
+    }
+  | { readonly kind: "postgres"; readonly url: string };
+
+/** What configuration tells about the Kong node (the database does not hold these). */
+export interface KongNodeConfig {
+  readonly kongVersion?: string;
+  readonly deploymentType?: DeploymentType;
+  readonly systemInfo?: SystemInfo;
+  /** License JSON or base64; a secret-like value, never logged. */
+  readonly license?: string;
+}
+
+export interface ReportConfig {
+  readonly database: DatabaseConfig;
+  readonly bucket: string;
+  /** Key prefix, empty or ending with "/". */
+  readonly prefix: string;
+  readonly urlTtlSeconds: number;
+  readonly timeZone: string;
+  /** SSE-KMS key; without it objects are encrypted with SSE-S3 (AES256). */
+  readonly kmsKeyId?: string;
+  /** AWS_ENDPOINT_URL_S3: a local S3 server, addressed path-style. */
+  readonly s3Endpoint?: string;
+  readonly node: KongNodeConfig;
+  readonly logLevel: LogLevel;
+}
+
+/** Who may call the HTTP route: a token needs one of the groups or one of the scopes. */
+export interface AdminPolicy {
+  readonly groups: readonly string[];
+  readonly scopes: readonly string[];
+}
+
+export const DEFAULT_PREFIX = "license-reports/";
+export const DEFAULT_URL_TTL_SECONDS = 900;
+/** SigV4 presigned URLs cannot live longer than 7 days. */
+export const MAX_URL_TTL_SECONDS = MAX_PRESIGN_SECONDS;
+
+const DATA_API_VARIABLES = ["KONG_DB_RESOURCE_ARN", "KONG_DB_SECRET_ARN", "KONG_DB_NAME"] as const;
+const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// S3's "safe characters" for object keys.
+const SAFE_KEY_CHARACTERS = /^[A-Za-z0-9!_.*'()/-]+$/;
+const KONG_VERSION = /^\d+\.\d+(?:\.\d+){0,3}$/;
+const DEPLOYMENT_TYPES: readonly DeploymentType[] = ["traditional", "hybrid", "dbless"];
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+/** Reads and validates everything a report run needs (database, bucket, link lifetime, Kong node facts). */
+export function readReportConfig(env: Env): ReportConfig {
+  const s3Endpoint = optionalUrl(env, "AWS_ENDPOINT_URL_S3", ["http:", "https:"]);
+  const kmsKeyId = optional(env, "REPORT_KMS_KEY_ID");
+  return {
+    database: readDatabaseConfig(env),
+    bucket: readBucket(env),
+    prefix: readPrefix(env),
+    urlTtlSeconds: readInteger(env, "REPORT_URL_TTL_SECONDS", {
+      min: 1,
+      max: MAX_URL_TTL_SECONDS,
+      fallback: DEFAULT_URL_TTL_SECONDS,
+      hint: "seconds a download link stays valid; at most 604800 (7 days, the SigV4 limit)",
+    }),
+    timeZone: readTimeZone(env),
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+    node: readKongNode(env),
+    logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+  };
+}
+
+/** Reads ADMIN_GROUPS / ADMIN_SCOPES (comma-separated); at least one entry is required. */
+export function readAdminPolicy(env: Env): AdminPolicy {
+  const groups = readList(env, "ADMIN_GROUPS");
+  const scopes = readList(env, "ADMIN_SCOPES");
+  if (groups.length === 0 && scopes.length === 0) {
+    throw new ConfigError(
+      "ADMIN_GROUPS",
+      "ADMIN_GROUPS and ADMIN_SCOPES are both empty, so no caller could be an admin. Set ADMIN_GROUPS to the admin group names (e.g. the Cognito group kong-admins) and/or ADMIN_SCOPES to the OAuth scopes that grant access (comma-separated).",
+    );
+  }
+  return { groups, scopes };
+}
+
+function readDatabaseConfig(env: Env): DatabaseConfig {
+  const url = optional(env, "KONG_DATABASE_URL");
+  const dataApiSet = DATA_API_VARIABLES.filter((name) => optional(env, name) !== undefined);
+  if (url !== undefined && dataApiSet.length > 0) {
+    throw new ConfigError(
+      "KONG_DATABASE_URL",
+      `KONG_DATABASE_URL and ${dataApiSet.join(", ")} are both set. Use either the Data API (KONG_DB_RESOURCE_ARN, KONG_DB_SECRET_ARN, KONG_DB_NAME) or a direct connection (KONG_DATABASE_URL), not both.`,
+    );
+  }
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    // The value may hold a password: never echo it.
+    if (parsed === undefined || !["postgres:", "postgresql:"].includes(parsed.protocol)) {
+      throw new ConfigError(
+        "KONG_DATABASE_URL",
+        "KONG_DATABASE_URL is not a PostgreSQL URL. Expected postgres://user:password@host:5432/kong.",
+      );
+    }
+    return { kind: "postgres", url };
+  }
+  if (dataApiSet.length === 0) {
+    throw new ConfigError(
+      "KONG_DB_RESOURCE_ARN",
+      "No database configured. Set KONG_DB_RESOURCE_ARN, KONG_DB_SECRET_ARN and KONG_DB_NAME (RDS Data API) or KONG_DATABASE_URL (direct PostgreSQL connection).",
+    );
+  }
+  const endpoint = optionalUrl(env, "AWS_ENDPOINT_URL_RDS_DATA", ["http:", "https:"]);
+  return {
+    kind: "data-api",
+    resourceArn: matching(
+      env,
+      "KONG_DB_RESOURCE_ARN",
+      CLUSTER_ARN,
+      "the Aurora cluster ARN, e.g. arn:aws:rds:eu-west-1:123456789012:cluster:kong",
+    ),
+    secretArn: matching(
+      env,
+      "KONG_DB_SECRET_ARN",
+      SECRET_ARN,
+      "the Secrets Manager secret ARN holding the database credentials, e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-db-AbCdEf",
+    ),
+    database: matching(env, "KONG_DB_NAME", DATABASE_NAME, "the Kong database name, e.g. kong"),
+    ...(endpoint === undefined ? {} : { endpoint }),
+  };
+}
+
+function readBucket(env: Env): string {
+  return matching(
+    env,
+    "REPORT_BUCKET",
+    BUCKET_NAME,
+    "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens",
+  );
+}
+
+function readPrefix(env: Env): string {
+  const raw = env.REPORT_PREFIX;
+  if (raw === undefined) return DEFAULT_PREFIX;
+  const prefix = raw.trim();
+  if (prefix === "") return "";
+  if (prefix.startsWith("/") || prefix.split("/").some((part) => part === "." || part === "..")) {
+    throw new ConfigError(
+      "REPORT_PREFIX",
+      `REPORT_PREFIX "${prefix}" is not a usable key prefix: it must not start with "/" or contain "." or ".." segments (e.g. license-reports/).`,
+    );
+  }
+  if (prefix.length > 512 || !SAFE_KEY_CHARACTERS.test(prefix)) {
+    throw new ConfigError(
+      "REPORT_PREFIX",
+      "REPORT_PREFIX holds characters S3 keys should avoid or is longer than 512 characters. Use letters, digits and ! - _ . * ' ( ) / only.",
+    );
+  }
+  return prefix.endsWith("/") ? prefix : `${prefix}/`;
+}
+
+function readTimeZone(env: Env): string {
+  const timeZone = optional(env, "REPORT_TIME_ZONE") ?? "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    throw new ConfigError(
+      "REPORT_TIME_ZONE",
+      `REPORT_TIME_ZONE "${timeZone}" is not an IANA time zone. Use a name such as UTC, Europe/Paris or America/New_York.`,
+    );
+  }
+  return timeZone;
+}
+
+function readKongNode(env: Env): KongNodeConfig {
+  const kongVersion = optional(env, "KONG_VERSION");
+  if (kongVersion !== undefined && !KONG_VERSION.test(kongVersion)) {
+    throw new ConfigError(
+      "KONG_VERSION",
+      `KONG_VERSION "${kongVersion}" is not a Kong version. Use the running node's version, e.g. 3.9.1.2 or 3.13.0.0.`,
+    );
+  }
+  const deploymentType = optional(env, "KONG_DEPLOYMENT_TYPE");
+  if (deploymentType !== undefined && !(DEPLOYMENT_TYPES as readonly string[]).includes(deploymentType)) {
+    throw new ConfigError(
+      "KONG_DEPLOYMENT_TYPE",
+      `KONG_DEPLOYMENT_TYPE "${deploymentType}" is not allowed. Use one of ${DEPLOYMENT_TYPES.join(", ")}, or leave it unset to infer it from the database.`,
+    );
+  }
+  const uname = optional(env, "KONG_NODE_UNAME");
+  const cores =
+    optional(env, "KONG_NODE_CORES") === undefined
+      ? undefined
+      : readInteger(env, "KONG_NODE_CORES", { min: 1, max: 65_536, hint: "the Kong node's CPU core count" });
+  const systemInfo: SystemInfo = {
+    ...(uname === undefined ? {} : { uname }),
+    ...(cores === undefined ? {} : { cores }),
+  };
+  const license = optional(env, "KONG_LICENSE");
+  if (license !== undefined) {
+    try {
+      parseConfiguredLicense(license, "KONG_LICENSE");
+    } catch {
+      throw new ConfigError(
+        "KONG_LICENSE",
+        'KONG_LICENSE is not a Kong license: expected the license JSON {"license":{"payload":{…},"signature":…}} or its base64 form (as KONG_LICENSE_DATA takes it).',
+      );
+    }
+  }
+  return {
+    ...(kongVersion === undefined ? {} : { kongVersion }),
+    ...(deploymentType === undefined ? {} : { deploymentType: deploymentType as DeploymentType }),
+    ...(uname === undefined && cores === undefined ? {} : { systemInfo }),
+    ...(license === undefined ? {} : { license }),
+  };
+}
+
+/** The trimmed value, or undefined when unset or blank. */
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function matching(env: Env, name: string, pattern: RegExp, expected: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigError(name, `${name} is not set. Set it to ${expected}.`);
+  if (!pattern.test(value))
+    throw new ConfigError(name, `${name} "${value}" is invalid. Expected ${expected}.`);
+  return value;
+}
+
+function readInteger(
+  env: Env,
+  name: string,
+  rule: { min: number; max: number; fallback?: number; hint: string },
+): number {
+  const value = optional(env, name);
+  if (value === undefined) {
+    if (rule.fallback !== undefined) return rule.fallback;
+    throw new ConfigError(name, `${name} is not set. Set it to ${rule.hint}.`);
+  }
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < rule.min || number > rule.max) {
+    throw new ConfigError(
+      name,
+      `${name} "${value}" is invalid: expected a whole number from ${rule.min} to ${rule.max} (${rule.hint}).`,
+    );
+  }
+  return number;
+}
+
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `${name} "${value}" is not allowed. Use one of ${choices.join(", ")}.`);
+  }
+  return value as T;
+}
+
+function optionalUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `${name} "${value}" is not a URL. Expected e.g. http://127.0.0.1:4569.`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `${name} "${value}" must be an ${protocols.join(" or ")} URL.`);
+  }
+  return value;
+}
+
+function readList(env: Env, name: string): string[] {
+  return (env[name] ?? "")
+    .split(/[,\s]+/)
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}

@@ -1,0 +1,211 @@
+import { randomBytes } from "node:crypto";
+import { pipeline, type Readable, Transform } from "node:stream";
+import type { ReportConfig } from "./config.ts";
+import { TimeoutError } from "./errors.ts";
+import { type Logger, silentLogger } from "./log.ts";
+import { contentTypeOf, formatReportFileName, type ReportFormat, readWallClock } from "./output/file-name.ts";
+import { buildReportFiles, openReportStream } from "./output/report-files.ts";
+import { type CollectOptions, collectReport, type DetailsOptions } from "./report/collect-report.ts";
+import type { CollectedReport } from "./report/types.ts";
+import { countQueries, type SqlPort } from "./sql/port.ts";
+import type { ReportStore } from "./store/report-store.ts";
+import type { ReportOptions } from "./triggers/report-options.ts";
+
+/** The answer to every trigger: where the report is and how to check it. */
+export interface LinkDocument {
+  url: string;
+  expires_at: string;
+  bucket: string;
+  key: string;
+  format: ReportFormat;
+  bytes: number;
+  checksum: string;
+  generated_at: string;
+}
+
+export interface GenerateReportInput {
+  readonly sql: SqlPort;
+  readonly store: ReportStore;
+  readonly format: ReportFormat;
+  /** What the collector needs besides the signal and the details switch (time zone, as-of, node facts). */
+  readonly collect?: Omit<CollectOptions, "signal" | "details">;
+  /** Run the detail queries (per-workspace counts, discrete services, counter drift); default true. */
+  readonly details?: boolean | DetailsOptions;
+  /** JSON only: embed the details under a `details` key (the tar always has details.json). */
+  readonly includeDetails?: boolean;
+  /** Key prefix, empty or ending with "/". */
+  readonly prefix: string;
+  readonly urlTtlSeconds: number;
+  readonly signal?: AbortSignal;
+  readonly logger?: Logger;
+  /** The unique part of the key; random by default. */
+  readonly uniqueId?: () => string;
+}
+
+/**
+ * Collects the report, streams it to the store as JSON or tar, and returns a presigned link.
+ * An abort (the Lambda deadline) stops the queries and the upload and becomes a TimeoutError.
+ */
+export async function generateReport(input: GenerateReportInput): Promise<LinkDocument> {
+  const logger = input.logger ?? silentLogger;
+  const sql = countQueries(input.sql);
+  const requestsBefore = readRequests(input.sql);
+  const started = performance.now();
+  let stage = "querying the database";
+  try {
+    const collected = await collectReport(sql, {
+      ...input.collect,
+      details: selectDetails(input),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    const collectMs = performance.now() - started;
+
+    stage = "uploading the report";
+    input.signal?.throwIfAborted();
+    const generatedAt = new Date(collected.details.generated_at);
+    const timeZone = collected.report.collector.time_zone;
+    const fileName = formatReportFileName(input.format, generatedAt, timeZone);
+    const key = buildReportKey(input.prefix, fileName, generatedAt, timeZone, input.uniqueId ?? randomId);
+    const files = buildReportFiles(collected, {
+      format: input.format,
+      includeDetails: input.includeDetails === true,
+    });
+    const counted = countBytes(openReportStream(files, input.format, generatedAt));
+    const stored = await input.store.upload(
+      {
+        key,
+        body: counted.stream,
+        contentType: contentTypeOf(input.format),
+        fileName,
+        metadata: describeObject(collected, input.format),
+      },
+      input.signal === undefined ? {} : { signal: input.signal },
+    );
+    const bytes = counted.bytes();
+
+    stage = "signing the download link";
+    const link = await input.store.presign(stored.key, { expiresInSeconds: input.urlTtlSeconds, fileName });
+    logger.info("report stored", {
+      format: input.format,
+      bucket: stored.bucket,
+      key: stored.key,
+      bytes,
+      checksum: collected.report.checksum,
+      queries: sql.calls(),
+      ...requestsSince(input.sql, requestsBefore),
+      collect_ms: Math.round(collectMs),
+      duration_ms: Math.round(performance.now() - started),
+      expires_at: link.expiresAt.toISOString(),
+      ...(link.shortenedBy === undefined ? {} : { link_shortened_by: link.shortenedBy }),
+    });
+    return {
+      url: link.url,
+      expires_at: link.expiresAt.toISOString(),
+      bucket: stored.bucket,
+      key: stored.key,
+      format: input.format,
+      bytes,
+      checksum: collected.report.checksum,
+      generated_at: generatedAt.toISOString(),
+    };
+  } catch (error) {
+    logger.debug("report generation stopped", { stage, queries: sql.calls() });
+    if (input.signal?.aborted === true && !(error instanceof TimeoutError)) {
+      throw new TimeoutError(
+        `The report was not finished before the function's deadline (stopped while ${stage}, after ${sql.calls()} queries); nothing was stored. Retry later, or raise the function timeout if this repeats.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The ports a report run needs: a database and a place to store the report. */
+export interface ReportPorts {
+  readonly sql: SqlPort;
+  readonly store: ReportStore;
+}
+
+/** The use case as the Lambda triggers call it: their options on top of the configuration. */
+export function generateConfiguredReport(
+  ports: ReportPorts,
+  config: ReportConfig,
+  options: ReportOptions,
+  run: { readonly signal?: AbortSignal; readonly logger?: Logger } = {},
+): Promise<LinkDocument> {
+  return generateReport({
+    ...ports,
+    format: options.format,
+    details: options.details,
+    includeDetails: options.includeDetails,
+    collect: {
+      timeZone: config.timeZone,
+      ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+      ...config.node,
+    },
+    prefix: config.prefix,
+    urlTtlSeconds: config.urlTtlSeconds,
+    ...run,
+  });
+}
+
+/** `<prefix>YYYY/MM/<stem>-<unique>.<ext>` on the report's wall clock, so two reports never collide. */
+export function buildReportKey(
+  prefix: string,
+  fileName: string,
+  generatedAt: Date,
+  timeZone: string,
+  uniqueId: () => string,
+): string {
+  const { year, month } = readWallClock(generatedAt, timeZone);
+  const dot = fileName.lastIndexOf(".");
+  return `${prefix}${year}/${month}/${fileName.slice(0, dot)}-${uniqueId()}${fileName.slice(dot)}`;
+}
+
+function selectDetails(input: GenerateReportInput): DetailsOptions | false {
+  const wanted = input.details ?? true;
+  // The detail queries only run when the output shows them.
+  const shown = input.format === "tar" || input.includeDetails === true;
+  if (wanted === false || !shown) return false;
+  return wanted === true ? {} : wanted;
+}
+
+/** S3 user metadata: lets an auditor match an object to its report without downloading it. */
+function describeObject(collected: CollectedReport, format: ReportFormat): Record<string, string> {
+  const { report } = collected;
+  return {
+    checksum: report.checksum,
+    ...(report.kong_version === undefined ? {} : { "kong-version": report.kong_version }),
+    "report-format": format,
+    "reporting-month": report.collector.as_of,
+    "generated-at": collected.details.generated_at,
+  };
+}
+
+/** Round trips (retries included) when the port counts them, as the Data API port does. */
+function readRequests(port: SqlPort): number | undefined {
+  const calls = (port as { calls?: unknown }).calls;
+  return typeof calls === "function" ? Number(calls.call(port)) : undefined;
+}
+
+function requestsSince(port: SqlPort, before: number | undefined): { requests?: number } {
+  const after = readRequests(port);
+  return before === undefined || after === undefined ? {} : { requests: after - before };
+}
+
+function randomId(): string {
+  return randomBytes(6).toString("hex");
+}
+
+/** Passes a stream through, counting its bytes; a source error reaches the consumer. */
+function countBytes(source: Readable): { stream: Readable; bytes: () => number } {
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.byteLength;
+      callback(null, chunk);
+    },
+  });
+  pipeline(source, stream, () => undefined);
+  return { stream, bytes: () => bytes };
+}

@@ -1,0 +1,75 @@
+import type { AdminPolicy } from "../config.ts";
+import { ForbiddenError, NotAuthenticatedError } from "../errors.ts";
+import type { JwtAuthorizerContext } from "./http-api-event.ts";
+
+/** Who called, and which group or scope made them an admin (for the access log). */
+export interface AdminCaller {
+  readonly subject: string;
+  readonly grantedBy: string;
+}
+
+const GROUP_CLAIMS = ["cognito:groups", "groups"] as const;
+const SCOPE_CLAIMS = ["scope", "scp"] as const;
+
+/**
+ * Requires verified JWT claims (401 without) holding one of the admin groups or scopes (403 otherwise).
+ * The JWT authorizer has checked the signature, issuer, audience and expiry before the function runs.
+ */
+export function authorizeAdmin(
+  authorizer: JwtAuthorizerContext | null | undefined,
+  policy: AdminPolicy,
+): AdminCaller {
+  const claims = authorizer?.jwt?.claims;
+  if (claims === undefined || claims === null || Object.keys(claims).length === 0) {
+    throw new NotAuthenticatedError(
+      "No verified token reached the function. Call GET /license/report through the API Gateway route that has the JWT authorizer, with the header 'Authorization: Bearer <token>' from your identity provider (Cognito by default).",
+    );
+  }
+  const subject = readString(claims.sub) ?? readString(claims.username) ?? "(no sub claim)";
+  const groups = GROUP_CLAIMS.flatMap((name) => readClaimList(claims[name]));
+  const scopes = [
+    ...(authorizer?.jwt?.scopes ?? []),
+    ...SCOPE_CLAIMS.flatMap((name) => readClaimList(claims[name])),
+  ];
+  const group = policy.groups.find((name) => groups.includes(name));
+  if (group !== undefined) return { subject, grantedBy: `group:${group}` };
+  const scope = policy.scopes.find((name) => scopes.includes(name));
+  if (scope !== undefined) return { subject, grantedBy: `scope:${scope}` };
+  throw new ForbiddenError(`The caller ${subject} is not a report admin. ${describePolicy(policy)}`);
+}
+
+function describePolicy(policy: AdminPolicy): string {
+  const needs = [
+    policy.groups.length === 0 ? undefined : `membership of one of the groups ${policy.groups.join(", ")}`,
+    policy.scopes.length === 0 ? undefined : `one of the scopes ${policy.scopes.join(", ")}`,
+  ].filter((part) => part !== undefined);
+  return `The token needs ${needs.join(" or ")} (claims cognito:groups, groups, scope). Ask your identity provider's administrator for access, then sign in again for a fresh token.`;
+}
+
+/**
+ * A list claim as HTTP API passes it: a real array, API Gateway's flattened "[a b]" form,
+ * a JSON array string, or a space- or comma-separated string.
+ */
+export function readClaimList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === "string");
+  if (typeof value !== "string") return [];
+  const text = value.trim();
+  if (text.startsWith("[") && text.endsWith("]")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return readClaimList(parsed);
+    } catch {
+      // Not JSON: API Gateway's "[admin users]" form.
+    }
+    return splitList(text.slice(1, -1));
+  }
+  return splitList(text);
+}
+
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((item) => item !== "");
+}
+
+function readString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

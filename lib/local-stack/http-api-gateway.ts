@@ -1,0 +1,335 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { JWTPayload } from "jose";
+
+/**
+ * A local stand-in for an API Gateway HTTP API stage with a JWT authorizer in front of one Lambda
+ * function (payload format 2.0): route matching, the authorizer's 401s, the event and context the
+ * function receives, the response mapping and the 30 s integration timeout. Loopback use only.
+ */
+
+/** The HTTP API payload format 2.0 event, as API Gateway sends it to the function. */
+export interface HttpApiEventV2 {
+  readonly version: "2.0";
+  readonly routeKey: string;
+  readonly rawPath: string;
+  readonly rawQueryString: string;
+  readonly cookies?: string[];
+  readonly headers: Record<string, string>;
+  readonly queryStringParameters?: Record<string, string>;
+  readonly requestContext: {
+    readonly accountId: string;
+    readonly apiId: string;
+    readonly authorizer: {
+      readonly jwt: { readonly claims: Record<string, string>; readonly scopes: string[] | null };
+    };
+    readonly domainName: string;
+    readonly domainPrefix: string;
+    readonly http: {
+      readonly method: string;
+      readonly path: string;
+      readonly protocol: string;
+      readonly sourceIp: string;
+      readonly userAgent: string;
+    };
+    readonly requestId: string;
+    readonly routeKey: string;
+    readonly stage: string;
+    readonly time: string;
+    readonly timeEpoch: number;
+  };
+  readonly body?: string;
+  readonly isBase64Encoded: boolean;
+}
+
+/** The Lambda context object the local invocation passes (what middy and the handlers read). */
+export interface LocalLambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+export type LocalFunction = (event: HttpApiEventV2, context: LocalLambdaContext) => Promise<unknown>;
+
+export interface LocalHttpApiOptions {
+  /** Route keys such as "GET /license/report"; every other request answers API Gateway's 404. */
+  readonly routes: readonly string[];
+  /** Verifies a bearer token (the JWT authorizer); rejects when it is not acceptable. */
+  readonly verifyToken: (token: string) => Promise<JWTPayload>;
+  readonly invoke: LocalFunction;
+  readonly functionName: string;
+  /** Lambda timeout (serverless.yml: 28 s); the integration itself gives up after 30 s, as API Gateway does. */
+  readonly functionTimeoutMs: number;
+  readonly integrationTimeoutMs?: number;
+  readonly host?: string;
+  readonly port?: number;
+  /** One JSON line per request, in the deployed stage's access-log format. */
+  readonly accessLog?: (line: string) => void;
+}
+
+export interface LocalHttpApi {
+  /** `http://host:port` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const ACCOUNT_ID = "123456789012";
+
+/** Starts the local HTTP API; resolves once it listens. */
+export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<LocalHttpApi> {
+  const host = options.host ?? "127.0.0.1";
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? 30_000;
+  const routes = new Set(options.routes);
+
+  const server = createServer((request, response) => {
+    const started = new Date();
+    const requestId = randomUUID();
+    answer(request, requestId, started)
+      .catch((): Answer => ({ status: 500, headers: {}, body: json({ message: "Internal Server Error" }) }))
+      .then((result) => {
+        const headers: Record<string, string | string[]> = {
+          "apigw-requestid": requestId,
+          ...result.headers,
+        };
+        if (result.body.length > 0 && headers["content-type"] === undefined)
+          headers["content-type"] = "application/json";
+        response.writeHead(result.status, { ...headers, "content-length": String(result.body.length) });
+        response.end(result.body);
+        options.accessLog?.(
+          JSON.stringify({
+            requestId,
+            ip: request.socket.remoteAddress ?? "",
+            requestTime: started.toISOString(),
+            httpMethod: request.method ?? "",
+            routeKey: result.routeKey ?? "-",
+            status: String(result.status),
+            protocol: `HTTP/${request.httpVersion}`,
+            responseLength: String(result.body.length),
+          }),
+        );
+      });
+  });
+
+  async function answer(request: IncomingMessage, requestId: string, started: Date): Promise<Answer> {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const method = (request.method ?? "GET").toUpperCase();
+    const routeKey = `${method} ${url.pathname}`;
+    if (!routes.has(routeKey)) return { status: 404, headers: {}, body: json({ message: "Not Found" }) };
+
+    // The JWT authorizer: no token or a bad one never reaches the function.
+    const token = readBearerToken(request.headers.authorization);
+    if (token === undefined) return unauthorized(routeKey);
+    let payload: JWTPayload;
+    try {
+      payload = await options.verifyToken(token);
+    } catch (error) {
+      return unauthorized(routeKey, error instanceof Error ? error.message : "invalid token");
+    }
+
+    const body = await readBody(request);
+    const event = buildEvent({ request, url, method, routeKey, requestId, started, payload, body });
+    const context = createContext(options.functionName, requestId, options.functionTimeoutMs);
+    const result = await withTimeout(options.invoke(event, context), integrationTimeoutMs);
+    if (result === timedOut) {
+      return { status: 503, headers: {}, body: json({ message: "Service Unavailable" }), routeKey };
+    }
+    return { ...mapResult(result), routeKey };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+  routeKey?: string;
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
+
+function unauthorized(routeKey: string, reason?: string): Answer {
+  const challenge =
+    reason === undefined
+      ? "Bearer"
+      : `Bearer error="invalid_token" error_description="${reason.replaceAll('"', "'")}"`;
+  return {
+    status: 401,
+    headers: { "www-authenticate": challenge },
+    body: json({ message: "Unauthorized" }),
+    routeKey,
+  };
+}
+
+/** API Gateway takes the Authorization header's value, with or without the "Bearer " prefix. */
+function readBearerToken(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  if (value === undefined || value === "") return undefined;
+  return value.replace(/^Bearer\s+/i, "");
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function buildEvent(input: {
+  request: IncomingMessage;
+  url: URL;
+  method: string;
+  routeKey: string;
+  requestId: string;
+  started: Date;
+  payload: JWTPayload;
+  body: Buffer;
+}): HttpApiEventV2 {
+  const { request, url, method, routeKey, requestId, started, payload, body } = input;
+  // Header names arrive lowercased; repeated headers are joined with commas; cookies get their own field.
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === "cookie") continue;
+    headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const cookies = request.headers.cookie?.split(";").map((cookie) => cookie.trim());
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const domainName = request.headers.host ?? "localhost";
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies === undefined ? {} : { cookies }),
+    headers,
+    ...(Object.keys(query).length === 0 ? {} : { queryStringParameters: query }),
+    requestContext: {
+      accountId: ACCOUNT_ID,
+      apiId: "local",
+      authorizer: { jwt: toAuthorizerContext(payload) },
+      domainName,
+      domainPrefix: domainName.split(".")[0] ?? domainName,
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: request.headers["user-agent"] ?? "",
+      },
+      requestId,
+      routeKey,
+      stage: "$default",
+      time: formatRequestTime(started),
+      timeEpoch: started.getTime(),
+    },
+    ...(body.length === 0 ? {} : { body: body.toString("base64") }),
+    isBase64Encoded: body.length > 0,
+  };
+}
+
+/**
+ * Claims as the JWT authorizer passes them: every value a string, arrays in API Gateway's
+ * "[a b]" form (e.g. `cognito:groups`); scopes from the `scope` or `scp` claim.
+ */
+export function toAuthorizerContext(payload: JWTPayload): {
+  claims: Record<string, string>;
+  scopes: string[] | null;
+} {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) claims[name] = `[${value.map(String).join(" ")}]`;
+    else if (typeof value === "object") claims[name] = JSON.stringify(value);
+    else claims[name] = String(value);
+  }
+  const rawScopes = payload.scope ?? payload.scp;
+  const scopes = Array.isArray(rawScopes)
+    ? rawScopes.map(String)
+    : typeof rawScopes === "string"
+      ? rawScopes.split(" ").filter((scope) => scope !== "")
+      : [];
+  return { claims, scopes: scopes.length === 0 ? null : scopes };
+}
+
+function createContext(functionName: string, requestId: string, timeoutMs: number): LocalLambdaContext {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    awsRequestId: requestId,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:${functionName}`,
+    memoryLimitInMB: "1024",
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
+const timedOut = Symbol("timed out");
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof timedOut>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The payload 2.0 response mapping: a `statusCode` object as given, anything else a 200 JSON body. */
+function mapResult(result: unknown): Answer {
+  if (result === null || typeof result !== "object" || !("statusCode" in result)) {
+    return { status: 200, headers: { "content-type": "application/json" }, body: json(result ?? null) };
+  }
+  const response = result as {
+    statusCode: number;
+    headers?: Record<string, string | number | boolean>;
+    cookies?: string[];
+    body?: string;
+    isBase64Encoded?: boolean;
+  };
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  if (response.cookies !== undefined && response.cookies.length > 0) headers["set-cookie"] = response.cookies;
+  const body = Buffer.from(response.body ?? "", response.isBase64Encoded === true ? "base64" : "utf8");
+  return { status: response.statusCode, headers, body };
+}
+
+/** API Gateway's `requestContext.time` format: 28/Nov/2026:03:04:05 +0000. */
+function formatRequestTime(date: Date): string {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(
+    date.getUTCMinutes(),
+  )}:${pad(date.getUTCSeconds())} +0000`;
+}

@@ -1,0 +1,44 @@
+import type { Readable } from "node:stream";
+
+/** SigV4 presigned URLs cannot live longer than 7 days. */
+export const MAX_PRESIGN_SECONDS = 604_800;
+
+/** One object to write: its key, streamed bytes and the headers stored with it. */
+export interface ReportUpload {
+  readonly key: string;
+  readonly body: Readable;
+  readonly contentType: string;
+  /** Suggested download name, stored as Content-Disposition. */
+  readonly fileName?: string;
+  /** User metadata (lowercase ASCII keys and values), e.g. the report checksum. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface StoredReport {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export interface PresignOptions {
+  readonly expiresInSeconds: number;
+  /** Download name the URL asks the browser or curl -OJ to use. */
+  readonly fileName?: string;
+}
+
+export interface PresignedLink {
+  readonly url: string;
+  readonly expiresAt: Date;
+  /** Set when the lifetime was cut short, e.g. by the signing credentials' own expiry. */
+  readonly shortenedBy?: "credentials";
+}
+
+/**
+ * Where reports go. `upload` streams the body and either stores the whole object or leaves nothing
+ * (a failed or aborted multipart upload is aborted, so no parts remain) and throws ReportUploadError.
+ */
+export interface ReportStore {
+  readonly bucket: string;
+  upload(object: ReportUpload, options?: { readonly signal?: AbortSignal }): Promise<StoredReport>;
+  /** A time-limited GET URL for a stored key. */
+  presign(key: string, options: PresignOptions): Promise<PresignedLink>;
+}

@@ -1,0 +1,55 @@
+import { BadParameterError } from "../errors.ts";
+import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
+import { parseAsOf } from "../report/reporting-month.ts";
+
+/** What a trigger may choose about one report; the rest comes from configuration. */
+export interface ReportOptions {
+  readonly format: ReportFormat;
+  /** Reporting month `YYYY-MM`; default the current month in REPORT_TIME_ZONE. */
+  readonly asOf?: string;
+  /** Run the detail queries (per-workspace counts, discrete services, counter drift). */
+  readonly details: boolean;
+  /** JSON only: embed the details under a `details` key. */
+  readonly includeDetails: boolean;
+}
+
+export const DEFAULT_FORMAT: ReportFormat = "json";
+
+/** Validates a format value, naming the parameter and the allowed values. */
+export function parseFormat(value: string, parameter: string): ReportFormat {
+  if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  throw new BadParameterError(
+    parameter,
+    `Invalid ${parameter} "${value}": use ${REPORT_FORMATS.join(" or ")} (json: the report itself; tar: report-….tar with response.json, details.json, summary.html, report.csv).`,
+  );
+}
+
+/** Validates a `YYYY-MM` month and returns it unchanged. */
+export function parseMonth(value: string, parameter: string): string {
+  parseAsOf(value, parameter);
+  return value;
+}
+
+/** Accepts exactly `true` or `false`. */
+export function parseBoolean(value: string, parameter: string): boolean {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new BadParameterError(parameter, `Invalid ${parameter} "${value}": use true or false.`);
+}
+
+export const INCLUDABLE = ["details"] as const;
+
+/** `include` lists extras for the JSON format (comma-separated); only `details` exists. */
+export function parseInclude(values: readonly string[], parameter: string): boolean {
+  let details = false;
+  for (const value of values) {
+    if (value === "details") details = true;
+    else {
+      throw new BadParameterError(
+        parameter,
+        `Invalid ${parameter} "${value}": the only value is "details" (adds the details document to the JSON report).`,
+      );
+    }
+  }
+  return details;
+}

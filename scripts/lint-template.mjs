@@ -1,0 +1,61 @@
+// Offline CloudFormation linter: npm cfn-lint 1.9.7 with a current resource specification.
+//
+// cfn-lint's bundled spec predates HTTP APIs and arm64 (false positives on Architectures, JwtConfiguration,
+// PayloadFormatVersion, ...), so the spec from @aws-cdk/cfnspec 2.72.1 (spec 117.0.0) is swapped in at
+// run time through the module cache; nothing under node_modules is edited. Its intrinsic-function table
+// also misses Fn::Sub and Fn::ImportValue inside Fn::If (both allowed by CloudFormation); without them the
+// linter loses its place in the template and reports every later intrinsic as "not supported here".
+import { createRequire, Module } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+let validator;
+
+function loadValidator() {
+  if (validator !== undefined) return validator;
+  preload(
+    require.resolve("cfn-lint/data/aws_resources_specification.json"),
+    require("@aws-cdk/cfnspec/spec/specification.json"),
+  );
+  const functionsPath = require.resolve("cfn-lint/data/aws_intrinsic_functions.json");
+  const functions = structuredClone(require(functionsPath));
+  const inIf = functions["Fn::If"].supportedFunctions;
+  for (const name of ["Fn::Sub", "Fn::ImportValue"]) if (!inIf.includes(name)) inIf.push(name);
+  preload(functionsPath, functions);
+  validator = require("cfn-lint");
+  return validator;
+}
+
+function preload(path, exports) {
+  const module = new Module(path);
+  module.filename = path;
+  module.loaded = true;
+  module.exports = exports;
+  require.cache[path] = module;
+}
+
+/**
+ * Lints a CloudFormation template object once per parameter variant (values override the parameters'
+ * defaults, so both sides of every condition get checked).
+ * @param {object} template
+ * @param {Record<string, Record<string, string>>} [variants] name → parameter values
+ * @returns {{ variant: string, level: "crit" | "warn", message: string, resource: string }[]}
+ */
+export function lintTemplate(template, variants = { defaults: {} }) {
+  const { validateJsonObject } = loadValidator();
+  const findings = [];
+  for (const [variant, values] of Object.entries(variants)) {
+    for (const name of Object.keys(values)) {
+      if (template.Parameters?.[name] === undefined)
+        throw new Error(`lint variant ${variant}: no parameter ${name}`);
+    }
+    // The validator resolves intrinsics in place: give it a copy.
+    const result = validateJsonObject(structuredClone(template), { parameters: values });
+    for (const level of /** @type {const} */ (["crit", "warn"])) {
+      for (const error of result.errors[level]) {
+        findings.push({ variant, level, message: error.message, resource: error.resource });
+      }
+    }
+  }
+  return findings;
+}

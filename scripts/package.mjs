@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// `npm run package`: esbuild bundles (npm run build) → `osls package` → offline CloudFormation lint.
+// Runs with no AWS credentials at all (they are removed from the environment below) and no network.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { lintTemplate } from "./lint-template.mjs";
+
+const require = createRequire(import.meta.url);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Each function's zip must hold exactly its bundle. */
+export const EXPECTED_ARTIFACTS = {
+  "http.zip": ["dist/http.mjs"],
+  "scheduled.zip": ["dist/scheduled.mjs"],
+};
+
+/**
+ * Parameter values the linter evaluates the template with: the packaged defaults (Cognito pool, no KMS
+ * key, schedule off), and the other side of every condition (external issuer, KMS key, schedule on).
+ */
+export const LINT_VARIANTS = {
+  "cognito (defaults)": {
+    KongClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
+    KongSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-db-AbCdEf",
+  },
+  "external issuer, KMS key, schedule on": {
+    KongClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
+    KongSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-db-AbCdEf",
+    KongSecretKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    JwtIssuer: "https://idp.example.com/realms/kong",
+    JwtAudience: "kong-license-report",
+    ScheduleState: "ENABLED",
+  },
+};
+
+const CREDENTIAL_VARIABLES = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ROLE_ARN",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
+/** The environment osls runs in: no credentials, no shared config files, no telemetry, no metadata service. */
+export function offlineEnvironment(env = process.env) {
+  const clean = { ...env };
+  for (const name of CREDENTIAL_VARIABLES) delete clean[name];
+  return {
+    ...clean,
+    AWS_CONFIG_FILE: "/nonexistent/aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+    SLS_TELEMETRY_DISABLED: "1",
+    SLS_NOTIFICATIONS_MODE: "off",
+  };
+}
+
+/** Names of the entries in a zip archive, read from its central directory. */
+export function listZipEntries(zip) {
+  const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (endOfDirectory < 0) throw new Error("not a zip archive");
+  const count = zip.readUInt16LE(endOfDirectory + 10);
+  let offset = zip.readUInt32LE(endOfDirectory + 16);
+  const names = [];
+  for (let index = 0; index < count; index += 1) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("corrupt zip central directory");
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    names.push(zip.toString("utf8", offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+/**
+ * Runs `osls package` offline into `out`; returns the update-stack template and the run time.
+ * `quiet` captures osls's output (shown only when it fails).
+ */
+export function runOslsPackage({ stage, region = "us-east-1", out, params = [], quiet = false }) {
+  const manifest = require.resolve("osls/package.json");
+  const osls = join(dirname(manifest), require(manifest).bin.osls);
+  const args = [osls, "package", "--stage", stage, "--region", region, "--package", out];
+  for (const param of params) args.push(`--param=${param}`);
+  const started = performance.now();
+  const run = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    env: offlineEnvironment(),
+    stdio: quiet ? "pipe" : "inherit",
+    encoding: "utf8",
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) {
+    const output = quiet ? `\n${run.stdout}${run.stderr}` : "";
+    throw new Error(`osls package failed (exit ${run.status ?? run.signal})${output}`);
+  }
+  const template = JSON.parse(readFileSync(join(out, "cloudformation-template-update-stack.json"), "utf8"));
+  return { template, seconds };
+}
+
+function checkArtifacts(out) {
+  const problems = [];
+  for (const [zip, expected] of Object.entries(EXPECTED_ARTIFACTS)) {
+    const path = join(out, zip);
+    if (!existsSync(path)) {
+      problems.push(`${zip} is missing`);
+      continue;
+    }
+    const entries = listZipEntries(readFileSync(path)).filter((name) => !name.endsWith("/"));
+    if (entries.join() !== expected.join()) {
+      problems.push(
+        `${zip} holds ${entries.join(", ") || "nothing"}; expected exactly ${expected.join(", ")}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Settings CloudFormation cannot cross-check: an external issuer needs its audience. */
+function checkParameters(template) {
+  const value = (name) => String(template.Parameters[name]?.Default ?? "");
+  const problems = [];
+  if (value("JwtIssuer") !== "" && value("JwtAudience") === "") {
+    problems.push(
+      "--param jwtIssuer is given without --param jwtAudience (the aud or client_id of its tokens)",
+    );
+  }
+  for (const [name, param] of [
+    ["KongClusterArn", "kongClusterArn"],
+    ["KongSecretArn", "kongSecretArn"],
+  ]) {
+    if (value(name) === "")
+      console.log(`note: --param ${param} not given; CloudFormation will refuse to deploy without it`);
+  }
+  return problems;
+}
+
+function formatResources(template) {
+  const entries = Object.entries(template.Resources);
+  const width = Math.max(...entries.map(([id]) => id.length));
+  const lines = entries.map(
+    ([id, resource]) =>
+      `  ${id.padEnd(width)}  ${resource.Type}${resource.Condition ? `  (if ${resource.Condition})` : ""}`,
+  );
+  return [`Resources (${entries.length}):`, ...lines].join("\n");
+}
+
+const HELP = `Usage: npm run package -- [--stage dev] [--region us-east-1] [--out DIR] [--param name=value ...]
+
+Packages the service with osls (no AWS credentials, no network), lints the CloudFormation template
+offline and prints its resources. Run after \`npm run build\` (npm run package does both).
+
+  --stage NAME        stage to package (default dev)
+  --region NAME       region (default us-east-1)
+  --out DIR           output directory (default .serverless)
+  --param name=value  deployment parameter baked into the template defaults (repeatable),
+                      e.g. --param kongClusterArn=arn:aws:rds:... ; see docs/deploy.md`;
+
+function main() {
+  const { values } = parseArgs({
+    options: {
+      stage: { type: "string", default: "dev" },
+      region: { type: "string", default: "us-east-1" },
+      out: { type: "string", default: ".serverless" },
+      param: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const missing = Object.values(EXPECTED_ARTIFACTS)
+    .flat()
+    .filter((file) => !existsSync(join(ROOT, file)));
+  if (missing.length > 0) {
+    console.error(`Missing ${missing.join(", ")}: run \`npm run build\` first (npm run package does).`);
+    return 1;
+  }
+  const out = resolve(ROOT, values.out);
+  const { template, seconds } = runOslsPackage({
+    stage: values.stage,
+    region: values.region,
+    out,
+    params: values.param,
+  });
+  console.log(`osls package: ${seconds.toFixed(1)} s, no AWS credentials in the environment`);
+
+  const artifactProblems = [...checkArtifacts(out), ...checkParameters(template)];
+  for (const problem of artifactProblems) console.error(`package: ${problem}`);
+
+  const lintStarted = performance.now();
+  const findings = lintTemplate(template, LINT_VARIANTS);
+  const lintSeconds = (performance.now() - lintStarted) / 1000;
+  for (const finding of findings) {
+    console.error(`cfn-lint ${finding.level} [${finding.variant}] ${finding.message} @ ${finding.resource}`);
+  }
+  const errors = findings.filter((finding) => finding.level === "crit");
+  console.log(
+    `cfn-lint (spec 117.0.0 from @aws-cdk/cfnspec): ${errors.length} errors, ${findings.length - errors.length} warnings ` +
+      `over ${Object.keys(LINT_VARIANTS).length} parameter variants in ${lintSeconds.toFixed(1)} s`,
+  );
+  console.log(formatResources(template));
+  console.log(`Template: ${join(out, "cloudformation-template-update-stack.json")}`);
+  return errors.length > 0 || artifactProblems.length > 0 ? 1 : 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  try {
+    process.exitCode = main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,107 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readReportDocument } from "#lib/cli/read-report-file.ts";
+import type { DataApiServer } from "#lib/data-api/server.ts";
+import type { LinkDocument } from "#lib/generate-report.ts";
+import { computeChecksum } from "#lib/report/checksum.ts";
+import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
+import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase } from "../helpers/kong-db.ts";
+import { buildHttpApiEvent, buildScheduledEvent } from "../helpers/lambda-events.ts";
+import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
+
+const run = promisify(execFile);
+const root = new URL("../../", import.meta.url).pathname;
+
+// Imports a bundle in a fresh Node process, invokes its handler once and prints the result.
+const INVOKE = `
+const { handler } = await import(process.argv[1]);
+const context = { awsRequestId: "bundle-test", getRemainingTimeInMillis: () => 60000 };
+const result = await handler(JSON.parse(process.env.TEST_EVENT), context);
+process.stdout.write("\\nRESULT " + JSON.stringify(result) + "\\n");
+`;
+
+describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", () => {
+  let outdir: string;
+  let db: TestDatabase;
+  let dataApi: DataApiServer;
+  let s3: LocalS3;
+  let env: NodeJS.ProcessEnv;
+
+  const invoke = async (bundle: string, event: unknown): Promise<{ result: unknown; logs: string[] }> => {
+    const { stdout } = await run(
+      process.execPath,
+      ["--input-type=module", "-e", INVOKE, join(outdir, bundle)],
+      {
+        env: { ...env, TEST_EVENT: JSON.stringify(event) },
+      },
+    );
+    const lines = stdout.split("\n").filter((line) => line !== "");
+    const resultLine = lines.find((line) => line.startsWith("RESULT ")) ?? "RESULT null";
+    return {
+      result: JSON.parse(resultLine.slice(7)),
+      logs: lines.filter((line) => !line.startsWith("RESULT ")),
+    };
+  };
+
+  beforeAll(async () => {
+    outdir = await mkdtemp(join(tmpdir(), "bundle-test-"));
+    await run(process.execPath, [join(root, "scripts/build.mjs"), "--outdir", outdir]);
+    db = await openTestDatabase("pglite");
+    const fixture = await db.createFixture(SCHEMAS.ee313, DEMO_SEED);
+    dataApi = await startTestEndpoint(db, fixture.schema);
+    s3 = await startLocalS3(["bundled"]);
+    // Only what Lambda would set: no inherited AWS_* from the developer's shell.
+    env = {
+      PATH: process.env.PATH,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      KONG_DB_RESOURCE_ARN: RESOURCE_ARN,
+      KONG_DB_SECRET_ARN: SECRET_ARN,
+      KONG_DB_NAME: databaseNameOf(db),
+      REPORT_BUCKET: "bundled",
+      ADMIN_GROUPS: "kong-admins",
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await s3?.close();
+    await dataApi?.close();
+    await db?.close();
+    await rm(outdir, { recursive: true, force: true });
+  });
+
+  it("serves GET /license/report?format=tar from the HTTP bundle", async () => {
+    // Act
+    const { result, logs } = await invoke("http.mjs", await buildHttpApiEvent({ query: "format=tar" }));
+
+    // Assess
+    const response = result as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(200);
+    const link = JSON.parse(response.body) as LinkDocument;
+    const download = await fetch(link.url);
+    expect(download.status).toBe(200);
+    expect((await download.arrayBuffer()).byteLength).toBe(link.bytes);
+    expect(logs.map((line) => (JSON.parse(line) as { message: string }).message)).toContain("report stored");
+  });
+
+  it("runs a scheduled event from the scheduled bundle", async () => {
+    // Act
+    const { result } = await invoke("scheduled.mjs", buildScheduledEvent());
+
+    // Assess
+    const link = result as LinkDocument;
+    expect(link.format).toBe("tar");
+    const bytes = new Uint8Array(await (await fetch(link.url)).arrayBuffer());
+    const document = await readReportDocument(link.key, async () => bytes);
+    expect(computeChecksum(document.content)).toBe(link.checksum);
+    expect(document.details).toBeDefined();
+  });
+});

@@ -1,0 +1,250 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { extract } from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "#lib/log.ts";
+import { computeChecksum } from "#lib/report/checksum.ts";
+import {
+  describeLocalStack,
+  LOCAL_RESOURCES,
+  type LocalStack,
+  startLocalStack,
+} from "../../bin/local-stack.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+let stack: LocalStack;
+let work: string;
+const accessLog: string[] = [];
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "klr-local-stack-"));
+  const databaseUrl = process.env.KONG_TEST_DATABASE_URL;
+  stack = await startLocalStack({
+    port: 0,
+    logger: silentLogger,
+    accessLog: (line) => accessLog.push(line),
+    ...(databaseUrl === undefined
+      ? {}
+      : { databaseUrl, demoDatabase: `kong_report_demo_test_${process.pid}` }),
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const asAdmin = () => ({ authorization: `Bearer ${stack.tokens.admin}` });
+
+interface LinkDocument {
+  url: string;
+  expires_at: string;
+  bucket: string;
+  key: string;
+  format: string;
+  bytes: number;
+  checksum: string;
+  generated_at: string;
+}
+
+describe("the local stack, used as the printed commands use it", () => {
+  it("answers an admin with a link document whose presigned URL downloads the tar from local S3", async () => {
+    const response = await fetch(`${stack.reportUrl}?format=tar`, { headers: asAdmin() });
+    expect(response.status).toBe(200);
+    const link = (await response.json()) as LinkDocument;
+    expect(link).toMatchObject({ bucket: LOCAL_RESOURCES.bucket, format: "tar" });
+    expect(link.key).toMatch(
+      /^license-reports\/\d{4}\/\d{2}\/report-\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_(AM|PM)-[^/]+\.tar$/,
+    );
+    expect(new URL(link.url).origin).toBe(stack.s3Endpoint);
+    expect(new URL(link.url).searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+
+    const download = await fetch(link.url);
+    expect(download.status).toBe(200);
+    const tar = Buffer.from(await download.arrayBuffer());
+    expect(tar.length).toBe(link.bytes);
+    const files = await readTar(tar);
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(["response.json", "details.json", "summary.html"]),
+    );
+    const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    expect(report.checksum).toBe(link.checksum);
+    expect(computeChecksum(report)).toBe(link.checksum);
+  });
+
+  it("redirects with redirect=true, so curl -L -o report.tar gets a tar that `cli verify` accepts", async () => {
+    const response = await fetch(`${stack.reportUrl}?format=tar&redirect=true`, {
+      headers: asAdmin(),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(303);
+    const location = response.headers.get("location") ?? "";
+    expect(new URL(location).origin).toBe(stack.s3Endpoint);
+
+    // Following the redirect as curl -L does (without the Authorization header: another host and port).
+    const download = await fetch(location);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toMatch(/attachment; filename="report-.*\.tar"/);
+    const files = await readTar(Buffer.from(await download.arrayBuffer()));
+    const responseJson = join(work, "response.json");
+    writeFileSync(responseJson, files.get("response.json") ?? "");
+    const verified = runCli(["verify", responseJson]);
+    expect(verified.status, verified.output).toBe(0);
+
+    // The same command refuses an edited report.
+    const edited = JSON.parse(files.get("response.json")?.toString("utf8") ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    edited.services_count = Number(edited.services_count ?? 0) + 1;
+    const editedJson = join(work, "edited.json");
+    writeFileSync(editedJson, JSON.stringify(edited));
+    expect(runCli(["verify", editedJson]).status).toBe(1);
+  });
+
+  it("serves the JSON format too, checksum intact", async () => {
+    const link = (await (
+      await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })
+    ).json()) as LinkDocument;
+    const report = (await (await fetch(link.url)).json()) as Record<string, unknown>;
+    expect(link.format).toBe("json");
+    expect(computeChecksum(report)).toBe(report.checksum);
+    expect(report.services_count).toEqual(expect.any(Number));
+  });
+
+  it("refuses a signed-in user who is not in the admin group with 403", async () => {
+    const response = await fetch(`${stack.reportUrl}?format=tar`, {
+      headers: { authorization: `Bearer ${stack.tokens.user}` },
+    });
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { message: string };
+    expect(body.message).toContain("local-viewer");
+    expect(body.message).toContain(LOCAL_RESOURCES.adminGroup);
+  });
+
+  it("answers HEAD for an admin without generating a report", async () => {
+    const response = await fetch(`${stack.reportUrl}?format=tar`, { method: "HEAD", headers: asAdmin() });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+  });
+
+  it("rejects bad query parameters with 400 naming the parameter", async () => {
+    const response = await fetch(`${stack.reportUrl}?format=zip`, { headers: asAdmin() });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain("format");
+  });
+});
+
+describe("the JWT check in front of the function", () => {
+  it("answers 401 without a token, as API Gateway's authorizer does", async () => {
+    const response = await fetch(stack.reportUrl);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: "Unauthorized" });
+  });
+
+  it("answers 401 for an expired token, another audience, a tampered token and a forged signature", async () => {
+    const admin = { "cognito:groups": [LOCAL_RESOURCES.adminGroup] };
+    const expired = await stack.signToken("local-admin", admin, -60);
+    const otherAudience = await stack.signToken("local-admin", { ...admin, aud: "some-other-client" });
+    const [header, payload, signature] = stack.tokens.admin.split(".");
+    const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    claims.sub = "someone-else";
+    const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    const forged = `${header}.${payload}.${Buffer.alloc(256, 1).toString("base64url")}`;
+    for (const token of [expired, otherAudience, tampered, forged, "not-a-jwt"]) {
+      const response = await fetch(stack.reportUrl, {
+        method: "HEAD",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status, token.slice(0, 24)).toBe(401);
+    }
+  });
+
+  it("takes the audience from client_id too, as Cognito access tokens carry it", async () => {
+    const accessToken = await stack.signToken("local-admin", {
+      aud: undefined,
+      client_id: LOCAL_RESOURCES.audience,
+      "cognito:groups": [LOCAL_RESOURCES.adminGroup],
+      token_use: "access",
+    });
+    const response = await fetch(stack.reportUrl, {
+      method: "HEAD",
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it("has only the deployed routes: another path or method is API Gateway's 404", async () => {
+    expect(
+      (await fetch(`${stack.reportUrl.replace("/report", "/other")}`, { headers: asAdmin() })).status,
+    ).toBe(404);
+    expect((await fetch(stack.reportUrl, { method: "POST", headers: asAdmin() })).status).toBe(404);
+  });
+
+  it("writes an access-log line per request", () => {
+    const statuses = accessLog.map((line) => (JSON.parse(line) as { status: string }).status);
+    expect(statuses).toEqual(expect.arrayContaining(["200", "303", "401", "403", "404"]));
+  });
+});
+
+describe("local S3", () => {
+  it("checks presigned URL signatures like S3", async () => {
+    const link = (await (
+      await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })
+    ).json()) as LinkDocument;
+    const tampered = new URL(link.url);
+    tampered.searchParams.set("X-Amz-Signature", "0".repeat(64));
+    expect((await fetch(tampered)).status).toBe(403);
+  });
+});
+
+describe("the printed instructions", () => {
+  it("carry the tokens, the URL and the curl, tar and verify commands", () => {
+    const text = describeLocalStack(stack, join(ROOT, ".local-stack", "env"));
+    expect(text).toContain(`export ADMIN_TOKEN='${stack.tokens.admin}'`);
+    expect(text).toContain(`export USER_TOKEN='${stack.tokens.user}'`);
+    expect(text).toContain(`export REPORT_URL='${stack.reportUrl}'`);
+    expect(text).toContain(
+      'curl -sSL --fail-with-body -o report.tar -H "Authorization: Bearer $ADMIN_TOKEN"',
+    );
+    expect(text).toContain("tar -xf report.tar && npm run --silent cli -- verify response.json");
+    expect(text).toContain('curl -sS -i -H "Authorization: Bearer $USER_TOKEN" "$REPORT_URL"');
+  });
+});
+
+async function readTar(tar: Buffer): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const reader = extract();
+  reader.on("entry", (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
+    stream.on("end", () => {
+      files.set(header.name, Buffer.concat(chunks));
+      next();
+    });
+  });
+  await new Promise<void>((resolveDone, reject) => {
+    reader.on("finish", resolveDone);
+    reader.on("error", reject);
+    Readable.from([tar]).pipe(reader);
+  });
+  return files;
+}
+
+function runCli(args: string[]): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "bin/cli.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}

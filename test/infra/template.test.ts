@@ -1,0 +1,575 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JavaScript templates.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readAdminPolicy, readReportConfig } from "#lib/config.ts";
+import { lintTemplate } from "../../scripts/lint-template.mjs";
+import type { CloudFormationResource, CloudFormationTemplate } from "../../scripts/package.mjs";
+import {
+  EXPECTED_ARTIFACTS,
+  LINT_VARIANTS,
+  listZipEntries,
+  offlineEnvironment,
+  runOslsPackage,
+} from "../../scripts/package.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+// Every `--param` a deployer can pass, with a non-default value, and the parameter it must land in.
+const DEPLOY_PARAMS = {
+  kongClusterArn: ["KongClusterArn", "arn:aws:rds:eu-west-1:123456789012:cluster:kong-prod"],
+  kongSecretArn: ["KongSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-ro-AbCdEf"],
+  kongSecretKmsKeyArn: [
+    "KongSecretKmsKeyArn",
+    "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+  ],
+  kongDatabaseName: ["KongDatabaseName", "kong_prod"],
+  adminGroup: ["AdminGroup", "platform-admins"],
+  adminScopes: ["AdminScopes", "kong/report"],
+  reportUrlTtlSeconds: ["ReportUrlTtlSeconds", "300"],
+  reportPrefix: ["ReportPrefix", "kong/reports/"],
+  reportRetentionDays: ["ReportRetentionDays", "730"],
+  reportTimeZone: ["ReportTimeZone", "Europe/Paris"],
+  jwtIssuer: ["JwtIssuer", "https://login.example.com/realms/platform"],
+  jwtAudience: ["JwtAudience", "kong-license-report"],
+  scheduleState: ["ScheduleState", "ENABLED"],
+  kongVersion: ["KongVersion", "3.10.0.3"],
+  kongDeploymentType: ["KongDeploymentType", "hybrid"],
+  kongNodeUname: ["KongNodeUname", "Linux 6.1.0 aarch64"],
+  kongNodeCores: ["KongNodeCores", "4"],
+} as const;
+
+let out: string;
+let outWithParams: string;
+let packageOutput: string;
+let packageExitCode: number | null;
+let template: CloudFormationTemplate;
+let withParams: CloudFormationTemplate;
+
+beforeAll(() => {
+  // The real pipeline: esbuild bundles, then the package script exactly as `npm run package` runs it.
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  out = mkdtempSync(join(tmpdir(), "klr-package-"));
+  outWithParams = mkdtempSync(join(tmpdir(), "klr-package-params-"));
+  const run = spawnSync(process.execPath, ["scripts/package.mjs", "--stage", "ci", "--out", out], {
+    cwd: ROOT,
+    encoding: "utf8",
+    // Credentials in the caller's environment must not matter: the script strips them.
+    env: { ...process.env, AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "not-used" },
+  });
+  packageExitCode = run.status;
+  packageOutput = `${run.stdout}${run.stderr}`;
+  template = readTemplate(out);
+  withParams = runOslsPackage({
+    stage: "ci",
+    out: outWithParams,
+    params: Object.entries(DEPLOY_PARAMS).map(([name, [, value]]) => `${name}=${value}`),
+    quiet: true,
+  }).template;
+}, 120_000);
+
+afterAll(() => {
+  for (const dir of [out, outWithParams]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run package", () => {
+  it("packages and lints offline, and prints the resource list", () => {
+    expect(packageExitCode, packageOutput).toBe(0);
+    expect(packageOutput).toMatch(/cfn-lint .*: 0 errors/);
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      expect(packageOutput).toMatch(new RegExp(`${id}\\s+${resource.Type}`));
+    }
+  });
+
+  it("refuses an external issuer without its audience", () => {
+    const dir = mkdtempSync(join(tmpdir(), "klr-package-issuer-"));
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          "scripts/package.mjs",
+          "--stage",
+          "ci",
+          "--out",
+          dir,
+          "--param",
+          "jwtIssuer=https://idp.example.com",
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("--param jwtIssuer is given without --param jwtAudience");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ships only the bundles, one per function", () => {
+    for (const [zip, expected] of Object.entries(EXPECTED_ARTIFACTS)) {
+      const entries = listZipEntries(readFileSync(join(out, zip))).filter((name) => !name.endsWith("/"));
+      expect(entries).toEqual(expected);
+    }
+  });
+
+  it("runs osls without AWS credentials or shared config", () => {
+    const env = offlineEnvironment({
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_SESSION_TOKEN: "token",
+      AWS_PROFILE: "prod",
+      PATH: "/usr/bin",
+    });
+    expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(env.AWS_SESSION_TOKEN).toBeUndefined();
+    expect(env.AWS_PROFILE).toBeUndefined();
+    expect(env.AWS_SHARED_CREDENTIALS_FILE).toMatch(/^\/nonexistent\//);
+    expect(env.PATH).toBe("/usr/bin");
+  });
+});
+
+describe("functions", () => {
+  it("run nodejs22.x on arm64 with the bundled handlers", () => {
+    expect(functionProps("HttpLambdaFunction")).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      Handler: "dist/http.handler",
+    });
+    expect(functionProps("ScheduledLambdaFunction")).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      Handler: "dist/scheduled.handler",
+    });
+  });
+
+  it("time out before API Gateway's 30 s on the HTTP path, and leave room for a resume on the schedule", () => {
+    const http = functionProps("HttpLambdaFunction");
+    const integration = props("HttpApiIntegrationHttp");
+    expect(http.Timeout).toBe(28);
+    expect(integration.TimeoutInMillis).toBe(30_000);
+    expect(Number(http.Timeout) * 1000).toBeLessThan(Number(integration.TimeoutInMillis));
+    expect(functionProps("ScheduledLambdaFunction").Timeout).toBe(300);
+    expect(http.MemorySize).toBe(1024);
+    expect(functionProps("ScheduledLambdaFunction").MemorySize).toBe(1024);
+  });
+
+  it("get an environment that lib/config.ts accepts, with every deployment parameter wired", () => {
+    const parameters = parameterValues(withParams);
+    for (const id of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
+      const variables = get(withParams.Resources[id]?.Properties, "Environment", "Variables");
+      const env = resolveEnvironment(variables, parameters);
+      const config = readReportConfig(env);
+      expect(config.database).toEqual({
+        kind: "data-api",
+        resourceArn: DEPLOY_PARAMS.kongClusterArn[1],
+        secretArn: DEPLOY_PARAMS.kongSecretArn[1],
+        database: DEPLOY_PARAMS.kongDatabaseName[1],
+      });
+      expect(config).toMatchObject({
+        bucket: "resolved-reportbucket",
+        prefix: DEPLOY_PARAMS.reportPrefix[1],
+        urlTtlSeconds: 300,
+        timeZone: "Europe/Paris",
+        node: {
+          kongVersion: "3.10.0.3",
+          deploymentType: "hybrid",
+          systemInfo: { uname: "Linux 6.1.0 aarch64", cores: 4 },
+        },
+      });
+      expect(config.s3Endpoint).toBeUndefined();
+      expect(readAdminPolicy(env)).toEqual({ groups: ["platform-admins"], scopes: ["kong/report"] });
+    }
+  });
+
+  it("have a log group with a retention period each, as has the HTTP API access log", () => {
+    const logGroups = resourcesOfType(template, "AWS::Logs::LogGroup");
+    expect(logGroups.map(([id]) => id).sort()).toEqual([
+      "HttpApiLogGroup",
+      "HttpLogGroup",
+      "ScheduledLogGroup",
+    ]);
+    for (const [, group] of logGroups) expect(group.Properties?.RetentionInDays).toBe(30);
+    expect(template.Resources.HttpLambdaFunction?.DependsOn).toContain("HttpLogGroup");
+    expect(template.Resources.ScheduledLambdaFunction?.DependsOn).toContain("ScheduledLogGroup");
+  });
+});
+
+describe("HTTP API", () => {
+  it("routes GET (and HEAD, the access check) /license/report through the JWT authorizer, nothing else", () => {
+    const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route").map(([, route]) => route.Properties);
+    expect(routes).toEqual([
+      expect.objectContaining({
+        RouteKey: "GET /license/report",
+        AuthorizationType: "JWT",
+        AuthorizerId: { Ref: "HttpApiAuthorizerJwt" },
+        Target: { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationHttp" }]] },
+      }),
+      expect.objectContaining({
+        RouteKey: "HEAD /license/report",
+        AuthorizationType: "JWT",
+        AuthorizerId: { Ref: "HttpApiAuthorizerJwt" },
+        Target: { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationHttp" }]] },
+      }),
+    ]);
+  });
+
+  it("checks the Cognito pool's tokens when no issuer is given, else the given issuer and audience", () => {
+    const authorizer = props("HttpApiAuthorizerJwt");
+    expect(authorizer).toMatchObject({
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+    });
+    const cognito = parameterValues(template);
+    expect(evaluate(get(authorizer, "JwtConfiguration", "Issuer"), template, cognito)).toBe(
+      "https://cognito-idp.${AWS::Region}.amazonaws.com/<UserPool>",
+    );
+    expect(evaluate(get(authorizer, "JwtConfiguration", "Audience"), template, cognito)).toEqual([
+      "<UserPoolClient>",
+    ]);
+    const external = parameterValues(withParams);
+    const jwt = get(withParams.Resources.HttpApiAuthorizerJwt?.Properties, "JwtConfiguration");
+    expect(evaluate(get(jwt, "Issuer"), withParams, external)).toBe(DEPLOY_PARAMS.jwtIssuer[1]);
+    expect(evaluate(get(jwt, "Audience"), withParams, external)).toEqual([DEPLOY_PARAMS.jwtAudience[1]]);
+  });
+
+  it("throttles the default route", () => {
+    expect(get(props("HttpApiStage"), "DefaultRouteSettings")).toEqual({
+      ThrottlingBurstLimit: 5,
+      ThrottlingRateLimit: 2,
+    });
+  });
+});
+
+describe("Cognito", () => {
+  const cognitoIds = ["UserPool", "UserPoolClient", "AdminUserGroup"];
+
+  it("creates a pool, a client and the admin group only when no issuer is given", () => {
+    for (const id of cognitoIds) expect(template.Resources[id]?.Condition).toBe("CreateUserPool");
+    expect(condition(template, "CreateUserPool", parameterValues(template))).toBe(true);
+    expect(condition(withParams, "CreateUserPool", parameterValues(withParams))).toBe(false);
+    expect(props("AdminUserGroup").GroupName).toEqual({ Ref: "AdminGroup" });
+    expect(template.Parameters.AdminGroup?.Default).toBe("kong-report-admins");
+    expect(get(props("UserPool"), "AdminCreateUserConfig", "AllowAdminCreateUserOnly")).toBe(true);
+    expect(props("UserPoolClient").GenerateSecret).toBe(false);
+  });
+});
+
+describe("schedule", () => {
+  it("runs the scheduled handler monthly with EventBridge's own event, disabled unless switched on", () => {
+    const rules = resourcesOfType(template, "AWS::Events::Rule");
+    expect(rules).toHaveLength(1);
+    const rule = props("ScheduledEventsRuleSchedule1");
+    // cron(minutes hours day-of-month month day-of-week year): the 1st of every month.
+    expect(rule.ScheduleExpression).toMatch(/^cron\(\d+ \d+ 1 \* \? \*\)$/);
+    expect(get(rule, "Targets", 0, "Arn")).toEqual({ "Fn::GetAtt": ["ScheduledLambdaFunction", "Arn"] });
+    // readScheduledEvent recognises the "Scheduled Event" only when no constant input replaces it.
+    expect(get(rule, "Targets", 0, "Input")).toBeUndefined();
+    expect(get(rule, "Targets", 0, "InputTransformer")).toBeUndefined();
+    expect(evaluate(rule.State, template, parameterValues(template))).toBe("DISABLED");
+    expect(template.Parameters.ScheduleState?.AllowedValues).toEqual(["ENABLED", "DISABLED"]);
+    const switchedOn = get(withParams.Resources.ScheduledEventsRuleSchedule1?.Properties, "State");
+    expect(evaluate(switchedOn, withParams, parameterValues(withParams))).toBe("ENABLED");
+  });
+});
+
+describe("report bucket", () => {
+  it("blocks all public access and encrypts by default", () => {
+    const bucket = props("ReportBucket");
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(get(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration", 0)).toEqual({
+      ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" },
+    });
+    expect(get(bucket, "OwnershipControls", "Rules", 0, "ObjectOwnership")).toBe("BucketOwnerEnforced");
+  });
+
+  it("denies every request that does not use TLS", () => {
+    const statements = get(props("ReportBucketPolicy"), "PolicyDocument", "Statement");
+    const tls = asArray(statements).find(
+      (statement) => String(get(statement, "Condition", "Bool", "aws:SecureTransport")) === "false",
+    );
+    expect(tls).toMatchObject({ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*" });
+    expect(get(tls, "Resource")).toEqual([
+      { "Fn::GetAtt": ["ReportBucket", "Arn"] },
+      { "Fn::Sub": "${ReportBucket.Arn}/*" },
+    ]);
+  });
+
+  it("expires old reports and leftover multipart uploads under the report prefix", () => {
+    const rules = asArray(get(props("ReportBucket"), "LifecycleConfiguration", "Rules"));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      Status: "Enabled",
+      Prefix: { Ref: "ReportPrefix" },
+      ExpirationInDays: { Ref: "ReportRetentionDays" },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    });
+    expect(template.Parameters.ReportRetentionDays?.Default).toBe("400");
+    expect(withParams.Parameters.ReportRetentionDays?.Default).toBe("730");
+  });
+
+  it("keeps versioning off (unique keys; see infra/bucket.yml)", () => {
+    expect(props("ReportBucket").VersioningConfiguration).toBeUndefined();
+  });
+});
+
+describe("IAM", () => {
+  const statements = () => allowStatements(template);
+
+  it("grants no wildcard action or resource", () => {
+    expect(statements().length).toBeGreaterThan(0);
+    for (const statement of statements()) {
+      for (const action of statement.actions) expect(action, JSON.stringify(statement)).not.toContain("*");
+      for (const resource of statement.resources) {
+        expect(resource, JSON.stringify(statement)).not.toBe("*");
+        // A wildcard may only follow this stack's own report prefix or log-group name.
+        const text = JSON.stringify(resource);
+        const star = text.indexOf("*");
+        if (star >= 0) {
+          expect(text.slice(0, star)).toMatch(
+            /(\$\{ReportPrefix\}|log-group:\/aws\/lambda\/kong-license-report-ci)$/,
+          );
+        }
+      }
+    }
+  });
+
+  it("grants exactly the actions the functions use", () => {
+    const actions = new Set(statements().flatMap((statement) => statement.actions));
+    expect([...actions].sort()).toEqual([
+      "kms:Decrypt",
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:TagResource",
+      "rds-data:ExecuteStatement",
+      "s3:AbortMultipartUpload",
+      "s3:GetObject",
+      "s3:PutObject",
+      "secretsmanager:GetSecretValue",
+    ]);
+  });
+
+  it("scopes the Data API to the cluster, the secret to its ARN, and S3 to the report prefix", () => {
+    const resourcesFor = (prefix: string) =>
+      statements()
+        .filter((statement) => statement.actions.some((action) => action.startsWith(prefix)))
+        .map((statement) => ({ actions: statement.actions, resources: statement.resources }));
+    expect(resourcesFor("rds-data:")).toEqual([
+      { actions: ["rds-data:ExecuteStatement"], resources: [{ Ref: "KongClusterArn" }] },
+    ]);
+    expect(resourcesFor("secretsmanager:")).toEqual([
+      { actions: ["secretsmanager:GetSecretValue"], resources: [{ Ref: "KongSecretArn" }] },
+    ]);
+    expect(resourcesFor("s3:")).toEqual([
+      {
+        actions: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+        resources: [{ "Fn::Sub": "${ReportBucket.Arn}/${ReportPrefix}*" }],
+      },
+    ]);
+    for (const statement of statements().filter((s) => s.actions.some((a) => a.startsWith("logs:")))) {
+      for (const resource of statement.resources) {
+        expect(JSON.stringify(resource)).toContain("log-group:/aws/lambda/kong-license-report-ci");
+      }
+    }
+  });
+
+  it("allows kms:Decrypt only via Secrets Manager and only when a key is given", () => {
+    const policy = template.Resources.DecryptKongDatabaseSecretPolicy;
+    expect(policy?.Condition).toBe("HasSecretKmsKey");
+    expect(condition(template, "HasSecretKmsKey", parameterValues(template))).toBe(false);
+    expect(condition(withParams, "HasSecretKmsKey", parameterValues(withParams))).toBe(true);
+    expect(get(policy?.Properties, "PolicyDocument", "Statement", 0)).toMatchObject({
+      Action: ["kms:Decrypt"],
+      Resource: { Ref: "KongSecretKmsKeyArn" },
+      Condition: {
+        StringEquals: { "kms:ViaService": { "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com" } },
+      },
+    });
+  });
+});
+
+describe("parameters", () => {
+  it("take their defaults from the deploy-time --param values", () => {
+    for (const [name, [parameter, value]] of Object.entries(DEPLOY_PARAMS)) {
+      expect(String(withParams.Parameters[parameter]?.Default), name).toBe(value);
+    }
+  });
+
+  it("default to a deployable configuration except for the two ARNs", () => {
+    expect(parameterValues(template)).toMatchObject({
+      KongClusterArn: "",
+      KongSecretArn: "",
+      KongDatabaseName: "kong",
+      ReportUrlTtlSeconds: "900",
+      ReportPrefix: "license-reports/",
+      ScheduleState: "DISABLED",
+      JwtIssuer: "",
+    });
+    // An empty ARN fails the AllowedPattern: CloudFormation refuses the deploy before touching anything.
+    expect(new RegExp(String(template.Parameters.KongClusterArn?.AllowedPattern)).test("")).toBe(false);
+    expect(new RegExp(String(template.Parameters.KongSecretArn?.AllowedPattern)).test("")).toBe(false);
+    expect(
+      new RegExp(String(template.Parameters.KongClusterArn?.AllowedPattern)).test(
+        DEPLOY_PARAMS.kongClusterArn[1],
+      ),
+    ).toBe(true);
+  });
+});
+
+describe("offline CloudFormation linter", () => {
+  it("passes the packaged template on both sides of every condition", () => {
+    expect(lintTemplate(template, LINT_VARIANTS)).toEqual([]);
+    expect(lintTemplate(withParams)).toEqual([]);
+  });
+
+  it("catches misspelled properties and a dangling reference", () => {
+    const broken = structuredClone(template);
+    const fn = broken.Resources.HttpLambdaFunction as CloudFormationResource & {
+      Properties: Record<string, unknown>;
+    };
+    fn.Properties.Runtme = fn.Properties.Runtime;
+    const bucket = broken.Resources.ReportBucket?.Properties as Record<string, unknown>;
+    bucket.PublicAccessBlockConfiguration = { BlockPublicAcls: true, BlockPublicPolicys: true };
+    broken.Outputs.Dangling = { Value: { "Fn::GetAtt": ["NoSuchResource", "Arn"] } };
+    const messages = lintTemplate(broken).map((finding) => `${finding.level}: ${finding.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        "crit: Runtme is not a valid property of AWS::Lambda::Function",
+        "crit: BlockPublicPolicys is not a valid property of AWS::S3::Bucket.PublicAccessBlockConfiguration",
+        "crit: No resource with logical name of NoSuchResource!",
+      ]),
+    );
+  });
+});
+
+// --- helpers -----------------------------------------------------------------------------------------
+
+function readTemplate(dir: string): CloudFormationTemplate {
+  return JSON.parse(readFileSync(join(dir, "cloudformation-template-update-stack.json"), "utf8"));
+}
+
+function props(id: string, from: CloudFormationTemplate = template): Record<string, unknown> {
+  const resource = from.Resources[id];
+  if (resource === undefined) throw new Error(`no resource ${id} in the template`);
+  return resource.Properties ?? {};
+}
+
+function functionProps(id: string): Record<string, unknown> {
+  expect(template.Resources[id]?.Type).toBe("AWS::Lambda::Function");
+  return props(id);
+}
+
+function resourcesOfType(from: CloudFormationTemplate, type: string): [string, CloudFormationResource][] {
+  return Object.entries(from.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** Walks into nested objects and arrays; undefined when a step is missing. */
+function get(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const step of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+function asArray(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`expected an array, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function parameterValues(from: CloudFormationTemplate): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(from.Parameters).map(([name, parameter]) => [name, String(parameter.Default ?? "")]),
+  );
+}
+
+/** Evaluates a condition the way CloudFormation does, for the given parameter values. */
+function condition(from: CloudFormationTemplate, name: string, values: Record<string, string>): boolean {
+  const result = evaluate(from.Conditions[name], from, values);
+  if (typeof result !== "boolean") throw new Error(`condition ${name} did not evaluate to a boolean`);
+  return result;
+}
+
+/**
+ * A small CloudFormation evaluator for the intrinsics this template uses: Ref (parameters; resources
+ * become `<LogicalId>`), Fn::Equals, Fn::Not, Fn::If and Condition. Anything else stays as written.
+ */
+function evaluate(node: unknown, from: CloudFormationTemplate, values: Record<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => evaluate(item, from, values));
+  if (node === null || typeof node !== "object") return node;
+  const entries = Object.entries(node);
+  const [key, argument] = entries[0] ?? [];
+  if (entries.length === 1 && key !== undefined) {
+    if (key === "Ref" && typeof argument === "string") {
+      return argument in values ? values[argument] : `<${argument}>`;
+    }
+    if (key === "Condition" && typeof argument === "string") return condition(from, argument, values);
+    if (key === "Fn::Equals") {
+      const [left, right] = asArray(argument).map((item) => evaluate(item, from, values));
+      return left === right;
+    }
+    if (key === "Fn::Not") return !evaluate(asArray(argument)[0], from, values);
+    if (key === "Fn::If") {
+      const [name, whenTrue, whenFalse] = asArray(argument);
+      return evaluate(condition(from, String(name), values) ? whenTrue : whenFalse, from, values);
+    }
+    if (key === "Fn::Sub" && typeof argument === "string") {
+      return argument.replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) =>
+        name in values ? (values[name] ?? "") : from.Resources[name] ? `<${name}>` : whole,
+      );
+    }
+  }
+  return Object.fromEntries(entries.map(([name, value]) => [name, evaluate(value, from, values)]));
+}
+
+/** The function environment as Lambda would see it: parameters resolved, the bucket named. */
+function resolveEnvironment(variables: unknown, values: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables as Record<string, unknown>)) {
+    const ref = get(value, "Ref");
+    if (typeof value === "string") env[name] = value;
+    else if (typeof ref === "string" && ref in values) env[name] = values[ref] ?? "";
+    else if (typeof ref === "string") env[name] = `resolved-${ref.toLowerCase()}`;
+    else throw new Error(`${name}: unexpected value ${JSON.stringify(value)}`);
+  }
+  return env;
+}
+
+interface AllowStatement {
+  actions: string[];
+  resources: unknown[];
+}
+
+/** Every Allow statement of every IAM role and policy in the template. */
+function allowStatements(from: CloudFormationTemplate): AllowStatement[] {
+  const documents: unknown[] = [];
+  for (const [, role] of resourcesOfType(from, "AWS::IAM::Role")) {
+    for (const policy of asArray(role.Properties?.Policies ?? []))
+      documents.push(get(policy, "PolicyDocument"));
+  }
+  for (const [, policy] of resourcesOfType(from, "AWS::IAM::Policy")) {
+    documents.push(policy.Properties?.PolicyDocument);
+  }
+  return documents
+    .flatMap((document) => asArray(get(document, "Statement")))
+    .filter((statement) => get(statement, "Effect") === "Allow")
+    .map((statement) => {
+      const action = get(statement, "Action");
+      const resource = get(statement, "Resource");
+      expect(get(statement, "NotAction")).toBeUndefined();
+      expect(get(statement, "NotResource")).toBeUndefined();
+      return {
+        actions: (Array.isArray(action) ? action : [action]).map(String),
+        resources: Array.isArray(resource) ? resource : [resource],
+      };
+    });
+}
