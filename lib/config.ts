@@ -11,6 +11,7 @@ import { MAX_PRESIGN_SECONDS } from "./store/report-store.ts";
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** Where the Kong database is: the RDS Data API (production) or a direct PostgreSQL connection. */
 export type DatabaseConfig =
   | {
       readonly kind: "data-api";
@@ -19,8 +20,15 @@ export type DatabaseConfig =
       readonly database: string;
       /** AWS_ENDPOINT_URL_RDS_DATA: a local Data API endpoint (tests, local stack). */
       readonly endpoint?: string;
+      /** Default: AWS_REGION, else the cluster ARN's region. */
+      readonly region?: string;
     }
-  | { readonly kind: "postgres"; readonly url: string };
+  | {
+      readonly kind: "postgres";
+      readonly url: string;
+      /** Schema holding Kong's tables when it is not on the search_path. */
+      readonly schema?: string;
+    };
 
 /** What configuration tells about the Kong node (the database does not hold these). */
 export interface KongNodeConfig {

@@ -27,7 +27,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
 
-  const source = await openSource(options.source, io.env);
+  const source = await openSource(options.source);
   if (options.s3 !== undefined) {
     const link = await uploadReport(source.port, options, collectOptions, io);
     io.stdout(`${JSON.stringify(link, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { DatabaseConfig } from "../config.ts";
 import { BadParameterError } from "../errors.ts";
 import { assertTimeZone, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
@@ -6,18 +7,8 @@ import { parseOptions, readChoice } from "./parse-options.ts";
 
 export type ReportFormat = "json" | "tar";
 
-/** Where the database is: the embedded demo, a PostgreSQL URL, or the RDS Data API. */
-export type SourceOptions =
-  | { readonly kind: "demo" }
-  | { readonly kind: "postgres"; readonly url: string; readonly schema?: string }
-  | {
-      readonly kind: "data-api";
-      readonly resourceArn: string;
-      readonly secretArn: string;
-      readonly database: string;
-      readonly endpoint?: string;
-      readonly region?: string;
-    };
+/** Where the database is: the embedded demo, or a database as the Lambda configures it. */
+export type SourceOptions = { readonly kind: "demo" } | DatabaseConfig;
 
 export interface GenerateOptions {
   readonly help: boolean;
@@ -198,7 +189,7 @@ function readSource(
         `The Data API source needs --data-api-resource-arn, --data-api-secret-arn and --data-api-database; missing --${missing.join(", --")}.`,
       );
     }
-    const endpoint = text("data-api-endpoint");
+    const endpoint = text("data-api-endpoint") ?? env.AWS_ENDPOINT_URL_RDS_DATA;
     const region = text("region");
     return {
       kind: "data-api",

@@ -1,7 +1,5 @@
-import { createRdsDataClient } from "../aws/clients.ts";
-import { createRdsDataSqlPort, regionOfArn } from "../aws/rds-data-sql-port.ts";
+import { describeDatabase, openDatabasePort } from "../aws/database-port.ts";
 import { openDemoDatabase } from "../demo/open-demo-database.ts";
-import { createPgSqlPort, describeTarget } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
 import type { SourceOptions } from "./generate-options.ts";
 
@@ -11,40 +9,10 @@ export interface OpenedSource {
   readonly description: string;
 }
 
-/** Opens the SQL port of the chosen source. */
-export async function openSource(
-  source: SourceOptions,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<OpenedSource> {
-  switch (source.kind) {
-    case "demo":
-      return { port: await openDemoDatabase(), description: "the embedded demo database" };
-    case "postgres":
-      return {
-        port: createPgSqlPort({
-          connectionString: source.url,
-          ...(source.schema === undefined ? {} : { searchPath: source.schema }),
-        }),
-        description: `PostgreSQL ${describeTarget(source.url)}`,
-      };
-    case "data-api": {
-      const endpoint = source.endpoint ?? env.AWS_ENDPOINT_URL_RDS_DATA;
-      // The cluster ARN names its region; AWS_REGION is only needed when the ARN cannot tell.
-      const region = source.region ?? env.AWS_REGION ?? regionOfArn(source.resourceArn);
-      const client = createRdsDataClient({
-        ...(endpoint === undefined ? {} : { endpoint }),
-        ...(region === undefined ? {} : { region }),
-      });
-      return {
-        port: createRdsDataSqlPort({
-          client,
-          resourceArn: source.resourceArn,
-          secretArn: source.secretArn,
-          database: source.database,
-          ownsClient: true,
-        }),
-        description: `the RDS Data API (${source.resourceArn}, database ${source.database})`,
-      };
-    }
+/** Opens the SQL port of the chosen source: the demo database, or a configured database. */
+export async function openSource(source: SourceOptions): Promise<OpenedSource> {
+  if (source.kind === "demo") {
+    return { port: await openDemoDatabase(), description: "the embedded demo database" };
   }
+  return { port: openDatabasePort(source), description: describeDatabase(source) };
 }

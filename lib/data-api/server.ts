@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
+import { listen } from "../http/listen.ts";
 import type { DataApiBackend } from "./backend.ts";
 import { createOperations, type Operations, requireString } from "./operations.ts";
 import { createPgBackend } from "./pg-backend.ts";
@@ -171,14 +171,7 @@ export async function startDataApiServer(options: DataApiServerOptions): Promise
     handle(req, res).catch(() => res.destroy());
   });
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, host, options.port);
   const urlHost = host.includes(":") ? `[${host}]` : host;
 
   return {

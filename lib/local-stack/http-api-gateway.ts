@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { JWTPayload } from "jose";
+import { listen } from "../http/listen.ts";
 
 /**
  * A local stand-in for an API Gateway HTTP API stage with a JWT authorizer in front of one Lambda
@@ -143,14 +143,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     return { ...mapResult(result), routeKey };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, host, options.port);
   return {
     url: `http://${host}:${port}`,
     close: () =>
