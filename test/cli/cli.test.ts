@@ -8,6 +8,7 @@ import type { CliIo } from "#lib/cli/io.ts";
 import { runCli } from "#lib/cli/run-cli.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import { untar } from "../helpers/untar.ts";
 
 interface Run {
   code: number;
@@ -83,26 +84,7 @@ describe("Command: generate (demo database)", () => {
 
     const verify = await cli("verify", file);
     expect(verify.code).toBe(0);
-    const bytes = await readFile(file);
-    const names = [0, 1, 2, 3].map(() => "");
-    // ustar headers: names at offset 0 of each header block; read them by walking the archive.
-    let offset = 0;
-    let index = 0;
-    while (offset + 512 <= bytes.length && bytes[offset] !== 0 && index < names.length) {
-      names[index] = bytes
-        .subarray(offset, offset + 100)
-        .toString("latin1")
-        .replace(/\0.*$/s, "");
-      const size = Number.parseInt(
-        bytes
-          .subarray(offset + 124, offset + 136)
-          .toString("latin1")
-          .trim(),
-        8,
-      );
-      offset += 512 + Math.ceil(size / 512) * 512;
-      index += 1;
-    }
+    const names = [...(await untar(await readFile(file))).keys()];
     expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
   });
 

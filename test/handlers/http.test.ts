@@ -1,6 +1,4 @@
-import { buffer } from "node:stream/consumers";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import tar from "tar-stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createReportRuntime } from "#lib/aws/report-runtime.ts";
 import type { DataApiServer } from "#lib/data-api/server.ts";
@@ -19,6 +17,7 @@ import {
   type HttpEventInput,
 } from "../helpers/lambda-events.ts";
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
+import { untar } from "../helpers/untar.ts";
 
 // The middy handler end to end: HTTP API v2 events → the local Data API endpoint over a Kong
 // database (PGlite, or PostgreSQL with KONG_TEST_DATABASE_URL) → s3rver (SigV4 checked) → the
@@ -27,17 +26,6 @@ import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local
 const BUCKET = "reports";
 const KEY =
   /^license-reports\/\d{4}\/\d{2}\/report-\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_(AM|PM)-[0-9a-f]{12}\.(json|tar)$/;
-
-async function untar(archive: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = (async () => {
-    for await (const entry of extract) files.set(entry.header.name, await buffer(entry));
-  })();
-  extract.end(archive);
-  await done;
-  return files;
-}
 
 function bodyOf(response: HttpResponse): Record<string, unknown> {
   return JSON.parse(response.body) as Record<string, unknown>;

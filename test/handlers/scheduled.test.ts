@@ -1,5 +1,3 @@
-import { buffer } from "node:stream/consumers";
-import tar from "tar-stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DataApiServer } from "#lib/data-api/server.ts";
 import type { LinkDocument } from "#lib/generate-report.ts";
@@ -10,20 +8,9 @@ import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../
 import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase } from "../helpers/kong-db.ts";
 import { buildLambdaContext, buildScheduledEvent } from "../helpers/lambda-events.ts";
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
+import { fetchTar } from "../helpers/untar.ts";
 
 const BUCKET = "scheduled-reports";
-
-async function readTar(url: string): Promise<Map<string, string>> {
-  const response = await fetch(url);
-  const files = new Map<string, string>();
-  const extract = tar.extract();
-  const done = (async () => {
-    for await (const entry of extract) files.set(entry.header.name, (await buffer(entry)).toString("utf8"));
-  })();
-  extract.end(Buffer.from(await response.arrayBuffer()));
-  await done;
-  return files;
-}
 
 describe("Handler: scheduled and console runs", () => {
   let db: TestDatabase;
@@ -75,8 +62,8 @@ describe("Handler: scheduled and console runs", () => {
     // Assess
     expect(link.format).toBe("tar");
     expect(link.key).toMatch(/^license-reports\/\d{4}\/\d{2}\/report-.*-[0-9a-f]{12}\.tar$/);
-    const files = await readTar(link.url);
-    const report = JSON.parse(files.get("response.json") ?? "") as Record<string, unknown>;
+    const files = await fetchTar(link.url);
+    const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "") as Record<string, unknown>;
     expect(report.collector).toMatchObject({ as_of: "2026-10", time_zone: "Europe/Paris" });
     expect(computeChecksum(report)).toBe(link.checksum);
   });

@@ -2,8 +2,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Readable } from "node:stream";
-import { extract } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
@@ -13,6 +11,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from "../../bin/local-stack.ts";
+import { untar } from "../helpers/untar.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -67,7 +66,7 @@ describe("the local stack, used as the printed commands use it", () => {
     expect(download.status).toBe(200);
     const tar = Buffer.from(await download.arrayBuffer());
     expect(tar.length).toBe(link.bytes);
-    const files = await readTar(tar);
+    const files = await untar(tar);
     expect([...files.keys()]).toEqual(
       expect.arrayContaining(["response.json", "details.json", "summary.html"]),
     );
@@ -92,7 +91,7 @@ describe("the local stack, used as the printed commands use it", () => {
     const download = await fetch(location);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toMatch(/attachment; filename="report-.*\.tar"/);
-    const files = await readTar(Buffer.from(await download.arrayBuffer()));
+    const files = await untar(Buffer.from(await download.arrayBuffer()));
     const responseJson = join(work, "response.json");
     writeFileSync(responseJson, files.get("response.json") ?? "");
     const verified = runCli(["verify", responseJson]);
@@ -221,25 +220,6 @@ describe("the printed instructions", () => {
     expect(text).toContain('curl -sS -i -H "Authorization: Bearer $USER_TOKEN" "$REPORT_URL"');
   });
 });
-
-async function readTar(tar: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const reader = extract();
-  reader.on("entry", (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
-    stream.on("end", () => {
-      files.set(header.name, Buffer.concat(chunks));
-      next();
-    });
-  });
-  await new Promise<void>((resolveDone, reject) => {
-    reader.on("finish", resolveDone);
-    reader.on("error", reject);
-    Readable.from([tar]).pipe(reader);
-  });
-  return files;
-}
 
 function runCli(args: string[]): { status: number | null; output: string } {
   const run = spawnSync(process.execPath, ["--import", "tsx", "bin/cli.ts", ...args], {

@@ -1,22 +1,11 @@
 import { buffer } from "node:stream/consumers";
-import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { renderReportCsv } from "#lib/output/report-csv.ts";
 import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
 import { renderSummaryHtml } from "#lib/output/summary-html.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
-
-async function untar(archive: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = (async () => {
-    for await (const entry of extract) files.set(entry.header.name, await buffer(entry));
-  })();
-  extract.end(archive);
-  await done;
-  return files;
-}
+import { untar } from "../helpers/untar.ts";
 
 describe("Function: buildReportFiles", () => {
   it("json: the report pretty-printed, Kong's shape plus collector, no details key", () => {
