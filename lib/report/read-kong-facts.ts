@@ -24,15 +24,13 @@ export interface KongFacts {
 }
 
 // A plugin that counts for the serverless/Kafka totals: on a service-less route, not scoped to a
-// service, consumer or consumer group (Kong's rule, kong-report.md §5); the route half of the rule
-// (`r.service_id IS NULL`) is applied by the join. `route_id IS NOT NULL`, implied by the join, is
-// spelled out: with it PostgreSQL estimates the candidate rows well enough to stay under
-// jit_above_cost at a million plugins (JIT compilation alone cost ~90-250 ms there).
-function routeScopedPluginClause(schema: SchemaFacts): string {
+// service, consumer or consumer group (Kong's rule, kong-report.md §5). This is the plugin half;
+// the route half (`route_id` names a route whose `service_id IS NULL`) is the join.
+function routeOnlyPluginTest(schema: SchemaFacts): string {
   const consumerGroup = schema.hasColumn("plugins", "consumer_group_id")
     ? "AND p.consumer_group_id IS NULL"
     : "";
-  return `p.route_id IS NOT NULL AND p.service_id IS NULL AND p.consumer_id IS NULL ${consumerGroup}`;
+  return `p.service_id IS NULL AND p.consumer_id IS NULL ${consumerGroup}`;
 }
 
 const count = (from: string) => `(SELECT count(*)::text FROM ${from})`;
@@ -77,26 +75,31 @@ function bucketsSelect(schema: SchemaFacts): string {
 }
 
 /**
- * Both route-scoped totals from one pass: the aws-lambda and kafka-upstream rows are fetched once
- * (bitmap scan of plugins_name_idx; no index holds `config`, so these heap pages are the main cost
- * at scale) and joined once to their routes. `OFFSET 0` keeps the subquery from being flattened,
- * so only the extracted function name and broker list, not whole configs, reach the join (whole
- * configs made the hash spill to disk at a million plugins). The CTE, read by two output
- * columns, is evaluated once.
+ * Both route-scoped totals from one pass over the aws-lambda and kafka-upstream rows, fetched by
+ * plugins_name_idx alone. No Kong index holds `config`, so these heap pages are the main cost at
+ * scale; the scope test is evaluated per row (inside the CASEs), not as index conditions, because
+ * ANDing the half-million-entry bitmaps of plugins_service_id_idx / plugins_route_id_idx cost more
+ * than the few rows it saves. `OFFSET 0` fences keep whole configs out of the join (only the
+ * function name and broker list travel) and make the route test one hash join against the
+ * service-less routes (routes_service_id_idx) instead of a primary-key probe per plugin. The CTE,
+ * read by two output columns, is evaluated once.
  */
 function routePluginsCte(schema: SchemaFacts): string {
+  const routeOnly = routeOnlyPluginTest(schema);
   return `route_plugins AS (
   SELECT count(DISTINCT c.function_name)::text AS lambdas,
          count(DISTINCT (b->>'host') || ':' || (b->>'port'))::text AS kafkas
     FROM (SELECT p.route_id,
-                 CASE WHEN p.name = 'aws-lambda' AND jsonb_typeof(p.config::jsonb->'function_name') = 'string'
+                 CASE WHEN p.name = 'aws-lambda' AND ${routeOnly}
+                           AND jsonb_typeof(p.config::jsonb->'function_name') = 'string'
                       THEN nullif(p.config::jsonb->>'function_name', '') END AS function_name,
-                 CASE WHEN p.name = 'kafka-upstream' AND jsonb_typeof(p.config::jsonb->'bootstrap_servers') = 'array'
+                 CASE WHEN p.name = 'kafka-upstream' AND ${routeOnly}
+                           AND jsonb_typeof(p.config::jsonb->'bootstrap_servers') = 'array'
                       THEN p.config::jsonb->'bootstrap_servers' END AS brokers
             FROM plugins p
-           WHERE p.name IN ('aws-lambda', 'kafka-upstream') AND ${routeScopedPluginClause(schema)}
+           WHERE p.name IN ('aws-lambda', 'kafka-upstream')
           OFFSET 0) c
-    JOIN routes r ON r.id = c.route_id AND r.service_id IS NULL
+    JOIN (SELECT id FROM routes WHERE service_id IS NULL OFFSET 0) r ON r.id = c.route_id
     LEFT JOIN LATERAL jsonb_array_elements(c.brokers) b ON jsonb_typeof(b) = 'object')`;
 }
 
