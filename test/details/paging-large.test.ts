@@ -53,13 +53,16 @@ function dataApiBytes(rows: readonly SqlRow[]): number {
   return Buffer.byteLength(JSON.stringify({ records, numberOfRecordsUpdated: 0 }), "utf8");
 }
 
-function measure(port: SqlPort): SqlPort & { sizes: number[] } {
+function measure(port: SqlPort): SqlPort & { sizes: number[]; statements: string[] } {
   const sizes: number[] = [];
+  const statements: string[] = [];
   return {
     sizes,
+    statements,
     async query(sql, params, options) {
       const rows = await port.query(sql, params, options);
       sizes.push(dataApiBytes(rows));
+      statements.push(sql);
       return rows;
     },
     close: () => port.close(),
@@ -112,9 +115,9 @@ describe.each(testTargets())("collectDetails paging over 3,000 workspaces (%s)",
 
     const largest = Math.max(...port.sizes);
     expect(largest).toBeLessThan(400 * 1024);
-    // 7 workspace pages, 3 plugin-group pages, 2 counter statements; the rest are key pages, and the
-    // byte budget (long paths), not the 2,000-row limit, cut the 6,000 pairs into more than 3.
-    expect(port.sizes.length - (7 + 3 + 2)).toBeGreaterThan(3);
+    // 7 workspace pages, 7 plugin-count pages, 2 counter statements; the rest are key pages, and
+    // the byte budget (long paths), not the 2,000-row limit, cut the 6,000 pairs into more than 3.
+    expect(port.sizes.length - (7 + 7 + 2)).toBeGreaterThan(3);
   });
 
   it("needs a fixed number of statements for the aggregates, and pages that grow with the data", {
@@ -123,9 +126,24 @@ describe.each(testTargets())("collectDetails paging over 3,000 workspaces (%s)",
     const port = measure(sql);
     await collectDetails(port, { schema, tierOf });
     const calls = port.sizes.length;
-    // ceil(3001 / 500) = 7 workspace pages + 6,000 (workspace, plugin) groups in pages of 2,000
+    // ceil(3001 / 500) = 7 workspace pages + 7 plugin-count pages of 500 workspaces each
     // + count(DISTINCT) + counter sums + live counts with drifts.
-    expect(calls).toBe(7 + 3 + 3);
+    expect(calls).toBe(7 + 7 + 3);
     expect(Math.max(...port.sizes)).toBeLessThan(400 * 1024);
+  });
+
+  it("returns the same plugin counts when the byte budget cuts pages of workspaces short", {
+    timeout: 120_000,
+  }, async () => {
+    const expected = await collectDetails(sql, { schema, tierOf });
+    const pluginCounts = expected.workspaces?.map((ws) => ws.plugins);
+    expect(pluginCounts?.filter((p) => p.free["key-auth"] === 1)).toHaveLength(WORKSPACES);
+    const port = measure(sql);
+    const cut = await collectDetails(port, { schema, tierOf, paging: { bytes: 8 * 1024 } });
+    expect(cut.workspaces?.map((ws) => ws.plugins)).toEqual(pluginCounts);
+    // A page of 500 workspaces' plugin counts takes ~50 KB on the wire: every one was cut short.
+    const pluginPages = port.sizes.filter((_, i) => port.statements[i]?.includes("FROM plugins p"));
+    expect(pluginPages.length).toBeGreaterThan(7);
+    expect(Math.max(...pluginPages)).toBeLessThan(16 * 1024);
   });
 });
