@@ -1,11 +1,15 @@
 import { parseArgs } from "node:util";
-import type { DatabaseConfig } from "../config.ts";
+import {
+  type DatabaseConfig,
+  DEFAULT_PREFIX,
+  DEFAULT_URL_TTL_SECONDS,
+  MAX_URL_TTL_SECONDS,
+} from "../config.ts";
 import { BadParameterError } from "../errors.ts";
+import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import { assertTimeZone, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
 import { parseOptions, readChoice } from "./parse-options.ts";
-
-export type ReportFormat = "json" | "tar";
 
 /** Where the database is: the embedded demo, or a database as the Lambda configures it. */
 export type SourceOptions = { readonly kind: "demo" } | DatabaseConfig;
@@ -54,7 +58,7 @@ Output:
   --list-discrete-services      include the distinct service keys behind the count
   --s3-bucket NAME              upload to S3 instead and print the link document
   --s3-prefix PREFIX            key prefix in the bucket (default: license-reports/)
-  --url-ttl SECONDS             presigned link lifetime (default 3600, at most 604800)
+  --url-ttl SECONDS             presigned link lifetime (default 900, at most 604800 = 7 days)
 
 Report content:
   --as-of YYYY-MM               reporting month (default: this month in --time-zone)
@@ -116,7 +120,7 @@ export function readGenerateOptions(
       `Unexpected argument "${positionals[0]}": generate takes options only. See --help.`,
     );
   }
-  const format = readChoice(values.format, "--format", ["json", "tar"] as const, "json");
+  const format = readChoice(values.format, "--format", REPORT_FORMATS, "json");
   if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["include-details"] === true && format !== "json") {
@@ -229,8 +233,6 @@ function readSystemInfo(uname: string | undefined, cores: string | undefined): S
   return info;
 }
 
-const MAX_URL_TTL_SECONDS = 604_800;
-
 function readS3(
   bucket: string | undefined,
   prefix: string | undefined,
@@ -245,12 +247,12 @@ function readS3(
     }
     return undefined;
   }
-  const seconds = ttl === undefined ? 3600 : Number(ttl);
+  const seconds = ttl === undefined ? DEFAULT_URL_TTL_SECONDS : Number(ttl);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_URL_TTL_SECONDS) {
     throw new BadParameterError(
       "--url-ttl",
       `Invalid --url-ttl "${ttl}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`,
     );
   }
-  return { bucket, prefix: prefix ?? "license-reports/", urlTtlSeconds: seconds };
+  return { bucket, prefix: prefix ?? DEFAULT_PREFIX, urlTtlSeconds: seconds };
 }
