@@ -162,9 +162,11 @@ export function buildReportKey(
   return `${prefix}${year}/${month}/${fileName.slice(0, dot)}-${uniqueId()}${fileName.slice(dot)}`;
 }
 
-function selectDetails(input: GenerateReportInput): DetailsOptions | false {
+/** The detail queries run only when wanted and when the output shows them (a tar, or JSON with details). */
+export function selectDetails(
+  input: Pick<GenerateReportInput, "format" | "details" | "includeDetails">,
+): DetailsOptions | false {
   const wanted = input.details ?? true;
-  // The detail queries only run when the output shows them.
   const shown = input.format === "tar" || input.includeDetails === true;
   if (wanted === false || !shown) return false;
   return wanted === true ? {} : wanted;

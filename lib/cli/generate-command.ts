@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError, ReportUploadError } from "../errors.ts";
-import { generateReport, type LinkDocument } from "../generate-report.ts";
+import { generateReport, type LinkDocument, selectDetails } from "../generate-report.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { type CollectOptions, collectReport } from "../report/collect-report.ts";
@@ -89,7 +89,6 @@ async function uploadReport(
 }
 
 async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {
-  const wantsDetails = options.details && (options.format === "tar" || options.includeDetails);
   const rules =
     options.discreteRulesFile === undefined
       ? undefined
@@ -106,9 +105,14 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
     ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),
     ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
     ...(license === undefined ? {} : { license }),
-    details: wantsDetails
-      ? { includeList: options.listDiscreteServices, ...(rules === undefined ? {} : { rules }) }
-      : false,
+    details: selectDetails({
+      format: options.format,
+      includeDetails: options.includeDetails,
+      details: options.details && {
+        includeList: options.listDiscreteServices,
+        ...(rules === undefined ? {} : { rules }),
+      },
+    }),
   };
 }
 
