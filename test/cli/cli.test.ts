@@ -3,12 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CliIo } from "#lib/cli/io.ts";
 import { runCli } from "#lib/cli/run-cli.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
-import { untar } from "../helpers/untar.ts";
+import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
+import { fetchTar, untar } from "../helpers/untar.ts";
 
 interface Run {
   code: number;
@@ -17,6 +18,10 @@ interface Run {
 }
 
 async function cli(...argv: string[]): Promise<Run> {
+  return cliWithEnv({}, ...argv);
+}
+
+async function cliWithEnv(env: CliIo["env"], ...argv: string[]): Promise<Run> {
   const out: Buffer[] = [];
   let stderr = "";
   const io: CliIo = {
@@ -26,7 +31,7 @@ async function cli(...argv: string[]): Promise<Run> {
     stderr: (text) => {
       stderr += text;
     },
-    env: {},
+    env,
   };
   const code = await runCli(argv, io);
   return { code, stdout: Buffer.concat(out).toString("utf8"), stderr };
@@ -96,6 +101,51 @@ describe("Command: generate (demo database)", () => {
     const file = join(folder, "with-details.json");
     await writeFile(file, run.stdout);
     expect((await cli("verify", file)).stdout).toMatch(/details beside it are not covered/);
+  });
+});
+
+describe("Command: generate --s3-bucket (local S3 checking SigV4)", () => {
+  let s3: LocalS3;
+
+  beforeAll(async () => {
+    s3 = await startLocalS3(["reports"]);
+    vi.stubEnv("AWS_ACCESS_KEY_ID", S3RVER_CREDENTIALS.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", S3RVER_CREDENTIALS.secretAccessKey);
+    vi.stubEnv("AWS_REGION", "us-east-1");
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await s3?.close();
+  });
+
+  it("uploads the tar and prints the link document, whose URL downloads a report that verifies", async () => {
+    // Act
+    const run = await cliWithEnv(
+      { AWS_ENDPOINT_URL_S3: s3.endpoint },
+      "generate",
+      "--format",
+      "tar",
+      "--s3-bucket",
+      "reports",
+      "--url-ttl",
+      "120",
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    const link = JSON.parse(run.stdout) as Record<string, string | number>;
+    expect(link).toMatchObject({ bucket: "reports", format: "tar" });
+    expect(String(link.key)).toMatch(/^license-reports\/\d{4}\/\d{2}\/report-.*_(AM|PM)-[0-9a-f]{12}\.tar$/);
+    expect(await s3.listKeys("reports")).toEqual([link.key]);
+    const files = await fetchTar(String(link.url));
+    const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    expect(report.checksum).toBe(link.checksum);
+    expect(computeChecksum(report)).toBe(link.checksum);
+    expect(run.stderr).not.toContain("X-Amz-Signature");
   });
 });
 
