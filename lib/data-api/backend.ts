@@ -61,8 +61,3 @@ export async function readTypeRows(
     typbasetype: Number(typbasetype),
   }));
 }
-
-/** A session setting value quoted as a SQL literal. */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
