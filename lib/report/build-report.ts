@@ -56,6 +56,7 @@ export function buildReport(context: BuildContext): CollectedReport {
   const license = resolveLicense(node, facts, warnings);
   const counters = buildCounters(facts, warnings);
 
+  const schemaSummary = summarizeSchema(context);
   const systemInfo =
     node.systemInfo !== undefined && Object.keys(node.systemInfo).length > 0 ? node.systemInfo : undefined;
   const rbacUsers =
@@ -83,7 +84,13 @@ export function buildReport(context: BuildContext): CollectedReport {
       unique_route_lambdas: toCount(facts.uniqueRouteLambdas, "unique_route_lambdas", warnings),
       unique_route_kafkas: toCount(facts.uniqueRouteKafkas, "unique_route_kafkas", warnings),
     },
-    collector: buildCollectorInfo(context, kongVersion.from, deployment.from, license.from),
+    collector: buildCollectorInfo(
+      context,
+      schemaSummary.edition,
+      kongVersion.from,
+      deployment.from,
+      license.from,
+    ),
   };
   if (kongVersion.value === undefined) {
     omitted.push({
@@ -110,14 +117,14 @@ export function buildReport(context: BuildContext): CollectedReport {
     omitted.push({ key: "rbac_users", reason: "The database has no rbac_users table (open-source schema)." });
   }
 
-  addSchemaWarnings(context, warnings);
+  addSchemaWarnings(context, schemaSummary.pending, warnings);
   const checksum = computeChecksum(unsigned as unknown as Record<string, unknown>);
   return {
     report: { ...unsigned, checksum },
     details: {
       generated_at: context.now.toISOString(),
       checksum,
-      schema: summarizeSchema(context),
+      schema: schemaSummary,
       omitted,
       warnings,
     },
@@ -209,6 +216,7 @@ function toCount(text: string, what: string, warnings: string[]): number {
 
 function buildCollectorInfo(
   context: BuildContext,
+  edition: CollectorInfo["edition"],
   kongVersionFrom: CollectorInfo["kong_version_from"],
   deploymentFrom: CollectorInfo["deployment_from"],
   licenseFrom: CollectorInfo["license_from"],
@@ -219,7 +227,7 @@ function buildCollectorInfo(
     source: "database",
     deployment_from: deploymentFrom,
     license_from: licenseFrom,
-    edition: isEnterprise(context.facts) ? "enterprise" : "open-source",
+    edition,
     plugin_tiers: context.classifier.list,
     as_of: context.asOf,
     time_zone: context.timeZone,
@@ -229,16 +237,13 @@ function buildCollectorInfo(
   return info;
 }
 
-function isEnterprise(facts: KongFacts): boolean {
-  return facts.schemaMeta.some((row) => row.subsystem === "enterprise");
-}
-
 function summarizeSchema(context: BuildContext): SchemaSummary {
   const { facts, schema } = context;
   const last = (subsystem: string) =>
     facts.schemaMeta.find((row) => row.subsystem === subsystem)?.executed.at(-1);
   const summary: SchemaSummary = {
-    edition: isEnterprise(facts) ? "enterprise" : "open-source",
+    // Only Enterprise databases carry an `enterprise` row in schema_meta.
+    edition: facts.schemaMeta.some((row) => row.subsystem === "enterprise") ? "enterprise" : "open-source",
     pending: facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`)),
     missing: OPTIONAL_PARTS.filter(([table, column]) =>
       column === undefined
@@ -265,9 +270,8 @@ const OPTIONAL_PARTS: ReadonlyArray<readonly [string, string | undefined]> = [
   ["plugins", "consumer_group_id"],
 ];
 
-function addSchemaWarnings(context: BuildContext, warnings: string[]): void {
+function addSchemaWarnings(context: BuildContext, pending: readonly string[], warnings: string[]): void {
   const { facts, schema, classifier, kongMinor } = context;
-  const pending = facts.schemaMeta.flatMap((row) => row.pending.map((name) => `${row.subsystem}:${name}`));
   if (pending.length > 0) {
     const target = detectKongMinor(
       facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.pending })),
