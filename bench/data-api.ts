@@ -9,12 +9,12 @@ import { ExecuteStatementCommand } from "@aws-sdk/client-rds-data";
 import { PGlite } from "@electric-sql/pglite";
 import { createRdsDataClient } from "../lib/aws/clients.ts";
 import { createRdsDataSqlPort } from "../lib/aws/rds-data-sql-port.ts";
-import { type DataApiServerOptions, startDataApiServer } from "../lib/data-api/server.ts";
 import { readDemoSql } from "../lib/demo/open-demo-database.ts";
 import { collectReport } from "../lib/report/collect-report.ts";
 import { createPgSqlPort } from "../lib/sql/pg-sql-port.ts";
 import { createPgliteSqlPort } from "../lib/sql/pglite-sql-port.ts";
 import type { SqlPort } from "../lib/sql/port.ts";
+import { type DataApiServerOptions, startDataApiServer } from "../local/data-api/server.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const { values } = parseArgs({ options: { "database-url": { type: "string" }, rounds: { type: "string" } } });

@@ -163,7 +163,7 @@ async function measure(
   let s3: { endpoint: string; bucket: string } | undefined;
   try {
     if (task.mode.endsWith("data-api")) {
-      const { startDataApiServer } = await import("../lib/data-api/server.ts");
+      const { startDataApiServer } = await import("../local/data-api/server.ts");
       const server = await startDataApiServer({ backend: { kind: "pg", connectionString: adminUrl } });
       stops.push(() => server.close());
       dataApi = server;

@@ -6,11 +6,11 @@ import { createRdsDataClient } from "#lib/aws/clients.ts";
 import { createRdsDataSqlPort } from "#lib/aws/rds-data-sql-port.ts";
 import { collectReport } from "#lib/report/collect-report.ts";
 
-// `npm run data-api`, as a user runs it: tsx bin/data-api.ts.
+// `npm run data-api`, as a user runs it: tsx local/bin/data-api.ts.
 const repositoryRoot = new URL("../../", import.meta.url);
 
 function startCommand(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ["--import", "tsx", "bin/data-api.ts", ...args], {
+  return spawn(process.execPath, ["--import", "tsx", "local/bin/data-api.ts", ...args], {
     cwd: repositoryRoot,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   });

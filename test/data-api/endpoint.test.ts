@@ -7,7 +7,7 @@ import {
   RollbackTransactionCommand,
 } from "@aws-sdk/client-rds-data";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DataApiServer } from "#lib/data-api/server.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
 import { openTestDatabase, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
 import {
   ARNS,

@@ -1,6 +1,10 @@
 import type { RDSDataClient } from "@aws-sdk/client-rds-data";
 import { createRdsDataClient } from "#lib/aws/clients.ts";
-import { type DataApiServer, type DataApiServerOptions, startDataApiServer } from "#lib/data-api/server.ts";
+import {
+  type DataApiServer,
+  type DataApiServerOptions,
+  startDataApiServer,
+} from "../../local/data-api/server.ts";
 import type { TestDatabase } from "../helpers/kong-db.ts";
 
 /** ARNs the local endpoint is told to accept in these tests. */

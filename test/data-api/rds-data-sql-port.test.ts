@@ -2,7 +2,6 @@ import type { RDSDataClient } from "@aws-sdk/client-rds-data";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRdsDataClient } from "#lib/aws/clients.ts";
 import { createRdsDataSqlPort, type RdsDataSqlPortOptions } from "#lib/aws/rds-data-sql-port.ts";
-import type { DataApiServer } from "#lib/data-api/server.ts";
 import {
   DatabaseAccessError,
   DatabaseResumingError,
@@ -11,6 +10,7 @@ import {
   TimeoutError,
 } from "#lib/errors.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
 import { openTestDatabase, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
 import {
   ARNS,

@@ -1,12 +1,12 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createReportRuntime } from "#lib/aws/report-runtime.ts";
-import type { DataApiServer } from "#lib/data-api/server.ts";
 import type { LinkDocument } from "#lib/generate-report.ts";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
 import { createLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { createHttpHandler } from "../../handlers/http.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DataApiServer } from "#lib/data-api/server.ts";
 import type { LinkDocument } from "#lib/generate-report.ts";
 import { createLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { createScheduledHandler } from "../../handlers/scheduled.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase } from "../helpers/kong-db.ts";
 import { buildLambdaContext, buildScheduledEvent } from "../helpers/lambda-events.ts";

@@ -10,7 +10,7 @@ import {
   LOCAL_RESOURCES,
   type LocalStack,
   startLocalStack,
-} from "../../bin/local-stack.ts";
+} from "../../local/bin/local-stack.ts";
 import { untar } from "../helpers/untar.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");

@@ -12,16 +12,12 @@ import { parseArgs } from "node:util";
 import S3rver from "@20minutes/s3rver";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { createHttpHandler } from "../handlers/http.ts";
-import { startDataApiServer } from "../lib/data-api/server.ts";
-import { readDemoSql } from "../lib/demo/open-demo-database.ts";
-import {
-  type HttpApiEventV2,
-  type LocalLambdaContext,
-  startLocalHttpApi,
-} from "../lib/local-stack/http-api-gateway.ts";
-import { createLocalIssuer } from "../lib/local-stack/jwt-issuer.ts";
-import { createLogger, type Logger } from "../lib/log.ts";
+import { createHttpHandler } from "../../handlers/http.ts";
+import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
+import { createLogger, type Logger } from "../../lib/log.ts";
+import { startDataApiServer } from "../data-api/server.ts";
+import { type HttpApiEventV2, type LocalLambdaContext, startLocalHttpApi } from "../http-api-gateway.ts";
+import { createLocalIssuer } from "../jwt-issuer.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { PGlite } from "@electric-sql/pglite";
-import { listen } from "../http/listen.ts";
+import { listen } from "../listen.ts";
 import type { DataApiBackend } from "./backend.ts";
 import { createOperations, type Operations, requireString } from "./operations.ts";
 import { createPgBackend } from "./pg-backend.ts";

@@ -1,6 +1,6 @@
 import pg from "pg";
-import { describeTarget } from "../sql/pg-sql-port.ts";
-import { quoteIdentifier } from "../sql/pglite-sql-port.ts";
+import { describeTarget } from "../../lib/sql/pg-sql-port.ts";
+import { quoteIdentifier } from "../../lib/sql/pglite-sql-port.ts";
 import {
   type DataApiBackend,
   readTypeRows,

@@ -2,9 +2,9 @@
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { type DataApiServer, type DataApiServerOptions, startDataApiServer } from "../lib/data-api/server.ts";
-import { readDemoSql } from "../lib/demo/open-demo-database.ts";
-import { describeTarget, translatePgError } from "../lib/sql/pg-sql-port.ts";
+import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
+import { describeTarget, translatePgError } from "../../lib/sql/pg-sql-port.ts";
+import { type DataApiServer, type DataApiServerOptions, startDataApiServer } from "../data-api/server.ts";
 
 const DEFAULT_RESOURCE_ARN = "arn:aws:rds:us-east-1:000000000000:cluster:kong-local";
 const DEFAULT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:kong-local";

@@ -1,5 +1,5 @@
 import type { PGlite, Results, Transaction } from "@electric-sql/pglite";
-import { quoteIdentifier } from "../sql/pglite-sql-port.ts";
+import { quoteIdentifier } from "../../lib/sql/pglite-sql-port.ts";
 import {
   type DataApiBackend,
   readTypeRows,

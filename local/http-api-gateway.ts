@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { JWTPayload } from "jose";
-import { listen } from "../http/listen.ts";
+import { listen } from "./listen.ts";
 
 /**
  * A local stand-in for an API Gateway HTTP API stage with a JWT authorizer in front of one Lambda

@@ -1,4 +1,4 @@
-import { toPositional } from "../sql/named-params.ts";
+import { toPositional } from "../../lib/sql/named-params.ts";
 import {
   formatDateTime,
   isMultidimensional,
