@@ -55,6 +55,10 @@ export const DATASETS = {
   countersWindow: fixtureFile("test/fixtures/datasets/counters-window.sql"),
   lambdasKafkas: fixtureFile("test/fixtures/datasets/lambdas-kafkas.sql"),
   licenses: fixtureFile("test/fixtures/datasets/licenses.sql"),
+  /** The newest licence rows are unreadable: the fallback to an older readable row. */
+  licensesBrokenNewest: fixtureFile("test/fixtures/datasets/licenses-broken-newest.sql"),
+  /** On SCHEMAS.ee28: turns it into Kong 2.6, license_data without year/month (UNKNOWN bucket). */
+  licenseDataPre27: fixtureFile("test/fixtures/datasets/license-data-pre-27.sql"),
   hybrid: fixtureFile("test/fixtures/datasets/hybrid.sql"),
   tiersMixed: fixtureFile("test/fixtures/datasets/tiers-mixed.sql"),
   upgradePending: fixtureFile("test/fixtures/datasets/upgrade-pending.sql"),

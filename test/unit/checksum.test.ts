@@ -41,7 +41,7 @@ describe("Function: computeChecksum", () => {
     [0.5, "0.5"],
     [0.0001, "0.0001"],
     [0.00001, "1e-05"],
-  ])("formats %d as LuaJIT's %%.14g does (%s)", (n, text) => {
+  ])("formats %s as LuaJIT's tostring does: %s", (n, text) => {
     expect(formatLuaNumber(n)).toBe(text);
   });
 });

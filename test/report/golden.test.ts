@@ -1,0 +1,493 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildReportFiles } from "#lib/output/report-files.ts";
+import { computeChecksum } from "#lib/report/checksum.ts";
+import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
+import type { SqlPort } from "#lib/sql/port.ts";
+import packageJson from "../../package.json" with { type: "json" };
+import {
+  DATASETS,
+  DEFAULT_WORKSPACE_ID,
+  type FixtureSource,
+  openTestDatabase,
+  SCHEMAS,
+  type TestDatabase,
+  testTargets,
+} from "../helpers/kong-db.ts";
+
+/**
+ * Golden documents (issue 15): the whole response.json and details.json of a fixture, written by
+ * hand from the fixture SQL and Kong's rules (PRODUCT.md, reference §4–§7), compared with exact
+ * equality: an extra, missing or changed key fails. Only `timestamp`/`generated_at` come from the
+ * injected clock, and the checksum is the one of the expected document (the serialiser is pinned
+ * against real-Lua vectors in checksum.test.ts), never the code's own output.
+ *
+ * When the report's shape changes, change these documents from the rules, not from a run.
+ */
+
+const NOW = new Date("2025-03-15T12:00:00Z");
+const TIMESTAMP = 1742040000; // 2025-03-15T12:00:00Z in Unix seconds
+
+// collector: who made the report and how; tool name/version from package.json.
+const TOOL = { name: packageJson.name, version: packageJson.version };
+
+const NO_SYSTEM_INFO = {
+  key: "system_info",
+  reason:
+    "The Kong node's uname and cores are not stored in the database; configure them (KONG_NODE_UNAME, KONG_NODE_CORES / --node-uname, --node-cores).",
+};
+const NO_COUNTERS = {
+  key: "counters",
+  reason:
+    "The database has no license_data table (open-source schema): Kong records no request counts there.",
+};
+const NO_RBAC = { key: "rbac_users", reason: "The database has no rbac_users table (open-source schema)." };
+const NO_COUNTER_TABLE =
+  "workspace_entity_counters does not exist in this schema: no counter drift comparison.";
+const NO_TYPE_COLUMN =
+  "consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.";
+// SCHEMAS.ee313 is Kong 3.13; the newest published plugin lists are 3.9's.
+const NEWER_THAN_LISTS =
+  "Kong 3.13 is newer than the newest published plugin lists (3.9): plugins added since count as custom, as Kong counts names missing from its lists.";
+
+/** schema_meta of SCHEMAS.ee313 (lib/demo/schema.sql): core 028_3120_to_3130, EE 026_31200_to_31300. */
+const EE313_SCHEMA = {
+  edition: "enterprise", // an `enterprise` row in schema_meta
+  pending: [],
+  missing: [], // every optional table and column exists in 3.13
+  kong_minor: "3.13",
+  core_last_migration: "028_3120_to_3130",
+  enterprise_last_migration: "026_31200_to_31300",
+};
+
+const ee313Collector = (from: { license_from: string; deployment_from?: string }) => ({
+  ...TOOL,
+  source: "database",
+  deployment_from: from.deployment_from ?? "default", // no live data plane, nothing configured
+  license_from: from.license_from,
+  edition: "enterprise",
+  plugin_tiers: "3.9", // newest list for a newer minor
+  as_of: "2025-03", // the month of NOW in UTC
+  time_zone: "UTC",
+  kong_version_from: "schema_meta",
+  schema_minor: "3.13",
+});
+
+const UNLICENSED = { license_key: "UNLICENSED", license_expiration_date: "2017-7-20" };
+const emptyTiers = () => ({ free: {}, enterprise: {}, custom: {} });
+
+interface Golden {
+  readonly name: string;
+  readonly sources: readonly FixtureSource[];
+  readonly options?: Omit<CollectOptions, "now" | "details">;
+  /** response.json without timestamp and checksum; `db_version` is filled in per target. */
+  readonly response: Record<string, unknown>;
+  /** details.json without generated_at and checksum. */
+  readonly details: Record<string, unknown>;
+}
+
+const GOLDENS: readonly Golden[] = [
+  {
+    name: "T2 (Kong's 3.9+ report test) on 3.13",
+    sources: [SCHEMAS.ee313, DATASETS.t2Kong39],
+    response: {
+      kong_version: "3.13.x", // schema_meta: core 028_3120_to_3130
+      deployment_info: { type: "traditional" }, // no clustering_data_planes rows
+      license: UNLICENSED, // no licenses rows
+      counters: { total_requests: 0, buckets: [] }, // license_data exists, empty
+      workspaces_count: 1, // default only
+      rbac_users: 0,
+      services_count: 1, // service1
+      routes_count: 4, // route1..route4
+      consumers_count: 2, // consumer1, consumer2 (type 0); consumer3 is type 2
+      plugins_count: {
+        tiers: {
+          free: { "aws-lambda": 4 }, // route1..4, enabled or not
+          enterprise: { "kafka-upstream": 4 },
+          custom: {},
+        },
+        unique_route_lambdas: 1, // route2, route3 "kongLambdaTest"; route1 has a service; route4 no name
+        unique_route_kafkas: 1, // mock-host:9092 on route2..4; route1 has a service
+      },
+      collector: ee313Collector({ license_from: "unlicensed" }),
+    },
+    details: {
+      schema: EE313_SCHEMA,
+      omitted: [NO_SYSTEM_INFO],
+      warnings: [NEWER_THAN_LISTS],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 1,
+          routes: 4,
+          consumers: 2, // proxy consumers only
+          plugins: { free: { "aws-lambda": 4 }, enterprise: { "kafka-upstream": 4 }, custom: {} },
+          discrete_services: 1, // http://mock-upstream:15555null
+        },
+      ],
+      discrete_services: { count: 1, rules: [] },
+      entity_counters: {
+        rows: [
+          // counter rows as Kong's hooks keep them: no drift
+          { entity_type: "services", counter_table: 1, live: 1, drift: 0 },
+          { entity_type: "routes", counter_table: 4, live: 4, drift: 0 },
+          { entity_type: "consumers", counter_table: 2, live: 2, drift: 0 },
+          { entity_type: "plugins", counter_table: 8, live: 8, drift: 0 },
+          { entity_type: "rbac_users", counter_table: null, live: 0, drift: null }, // no counter row, none live
+        ],
+        drifted: [],
+        workspaces: [],
+        workspaces_drifted: 0,
+      },
+    },
+  },
+  {
+    name: "the newest licence rows broken: the newest readable one is used",
+    sources: [SCHEMAS.ee313, DATASETS.licensesBrokenNewest],
+    response: {
+      kong_version: "3.13.x",
+      deployment_info: { type: "traditional" },
+      // bbbb (2025-04-01, truncated JSON) and cccc (2025-03-01, no payload) skipped; aaaa chosen
+      license: { license_key: "FAKE-TEST-LICENSE-KEY-0010", license_expiration_date: "2029-01-31" },
+      counters: { total_requests: 0, buckets: [] },
+      workspaces_count: 1,
+      rbac_users: 0,
+      services_count: 0,
+      routes_count: 0,
+      consumers_count: 0,
+      plugins_count: { tiers: emptyTiers(), unique_route_lambdas: 0, unique_route_kafkas: 0 },
+      collector: ee313Collector({ license_from: "licenses" }),
+    },
+    details: {
+      schema: EE313_SCHEMA,
+      omitted: [NO_SYSTEM_INFO],
+      warnings: ["2 newer license row(s) are not valid license JSON and were skipped.", NEWER_THAN_LISTS],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 0,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 0,
+        },
+      ],
+      discrete_services: { count: 0, rules: [] },
+      entity_counters: {
+        rows: ["services", "routes", "consumers", "plugins", "rbac_users"].map((entity_type) => ({
+          entity_type,
+          counter_table: null, // no workspace_entity_counters rows at all
+          live: 0,
+          drift: null,
+        })),
+        drifted: [],
+        workspaces: [],
+        workspaces_drifted: 0,
+      },
+    },
+  },
+  {
+    name: "the counters window (reference §12's bucket vector), reporting month 2025-03",
+    sources: [SCHEMAS.ee313, DATASETS.countersWindow],
+    response: {
+      kong_version: "3.13.x",
+      deployment_info: { type: "traditional" },
+      license: UNLICENSED,
+      counters: {
+        total_requests: 63, // 7 + 5 + 1 + 50; both 2024-03 rows (5, 20) fall before the window
+        buckets: [
+          { bucket: "2024-04", request_count: 7 }, // first month of the window 2024-04..2025-03
+          { bucket: "2025-03", request_count: 5 }, // node A 2 + node B 3
+          { bucket: "2026-01", request_count: 1 }, // future month of the current reporting month: kept
+          { bucket: "UNKNOWN", request_count: 50 }, // year = month = 0; UNKNOWN last
+        ],
+      },
+      workspaces_count: 1,
+      rbac_users: 0,
+      services_count: 0,
+      routes_count: 0,
+      consumers_count: 0,
+      plugins_count: { tiers: emptyTiers(), unique_route_lambdas: 0, unique_route_kafkas: 0 },
+      collector: ee313Collector({ license_from: "unlicensed" }),
+    },
+    details: {
+      schema: EE313_SCHEMA,
+      omitted: [NO_SYSTEM_INFO],
+      warnings: [NEWER_THAN_LISTS],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 0,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 0,
+        },
+      ],
+      discrete_services: { count: 0, rules: [] },
+      entity_counters: {
+        rows: ["services", "routes", "consumers", "plugins", "rbac_users"].map((entity_type) => ({
+          entity_type,
+          counter_table: null,
+          live: 0,
+          drift: null,
+        })),
+        drifted: [],
+        workspaces: [],
+        workspaces_drifted: 0,
+      },
+    },
+  },
+  {
+    name: "a Kong 2.6 license_data without year and month: one UNKNOWN bucket",
+    sources: [SCHEMAS.ee28, DATASETS.licenseDataPre27],
+    response: {
+      kong_version: "2.6.x", // core 014_230_to_260, enterprise 011_2300_to_2600
+      deployment_info: { type: "traditional" },
+      license: UNLICENSED,
+      // no month to window on: every row counts, labelled UNKNOWN (1200 + 34 + 0)
+      counters: { total_requests: 1234, buckets: [{ bucket: "UNKNOWN", request_count: 1234 }] },
+      workspaces_count: 1,
+      rbac_users: 0,
+      services_count: 0,
+      routes_count: 0,
+      consumers_count: 0,
+      plugins_count: { tiers: emptyTiers(), unique_route_lambdas: 0, unique_route_kafkas: 0 },
+      collector: {
+        ...TOOL,
+        source: "database",
+        deployment_from: "default",
+        license_from: "unlicensed",
+        edition: "enterprise",
+        plugin_tiers: "3.5", // before 3.5: the oldest published lists
+        as_of: "2025-03",
+        time_zone: "UTC",
+        kong_version_from: "schema_meta",
+        schema_minor: "2.6",
+      },
+    },
+    details: {
+      schema: {
+        edition: "enterprise",
+        pending: [],
+        missing: ["plugins.consumer_group_id"], // added in EE 3.4
+        kong_minor: "2.6",
+        core_last_migration: "014_230_to_260",
+        enterprise_last_migration: "011_2300_to_2600",
+      },
+      omitted: [NO_SYSTEM_INFO],
+      warnings: [
+        "Kong 2.6 itself reports no plugin tiers (they arrived in 3.5); they are classified here with Kong's oldest published lists (3.5).",
+      ],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 0,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 0,
+        },
+      ],
+      discrete_services: { count: 0, rules: [] },
+      entity_counters: {
+        rows: ["services", "routes", "consumers", "plugins", "rbac_users"].map((entity_type) => ({
+          entity_type,
+          counter_table: null,
+          live: 0,
+          drift: null,
+        })),
+        drifted: [],
+        workspaces: [],
+        workspaces_drifted: 0,
+      },
+    },
+  },
+  {
+    name: "open-source 3.5",
+    sources: [SCHEMAS.oss35, DATASETS.oss35Basic],
+    response: {
+      kong_version: "3.5.x", // core 021_340_to_350
+      deployment_info: { type: "traditional" }, // clustering_data_planes empty
+      license: UNLICENSED, // no licenses table
+      // counters and rbac_users omitted: no license_data, no rbac_users table
+      workspaces_count: 1,
+      services_count: 3, // user, booking, payment
+      routes_count: 8, // route-1..8
+      consumers_count: 2, // frontend, mobile: no type column, all count
+      plugins_count: {
+        tiers: { free: { "aws-lambda": 1, cors: 2, jwt: 4 }, enterprise: {}, custom: {} },
+        unique_route_lambdas: 1, // "oss-fn" on route-8, which has no service
+        unique_route_kafkas: 0,
+      },
+      collector: {
+        ...TOOL,
+        source: "database",
+        deployment_from: "default",
+        license_from: "unlicensed",
+        edition: "open-source", // no `enterprise` row in schema_meta
+        plugin_tiers: "3.5",
+        as_of: "2025-03",
+        time_zone: "UTC",
+        kong_version_from: "schema_meta",
+        schema_minor: "3.5",
+      },
+    },
+    details: {
+      schema: {
+        edition: "open-source",
+        pending: [],
+        missing: [
+          "rbac_users",
+          "licenses",
+          "license_data",
+          "workspace_entity_counters",
+          "consumers.type",
+          "plugins.consumer_group_id",
+        ],
+        kong_minor: "3.5",
+        core_last_migration: "021_340_to_350",
+      },
+      omitted: [NO_SYSTEM_INFO, NO_COUNTERS, NO_RBAC],
+      warnings: [NO_TYPE_COLUMN, NO_COUNTER_TABLE],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 3,
+          routes: 8,
+          consumers: 2,
+          plugins: { free: { "aws-lambda": 1, cors: 2, jwt: 4 }, enterprise: {}, custom: {} },
+          discrete_services: 3, // http://user:5000null, http://booking:5001null, http://payment:5002null
+        },
+      ],
+      discrete_services: { count: 3, rules: [] },
+    },
+  },
+  {
+    name: "open-source 2.0 (no workspaces table)",
+    sources: [SCHEMAS.oss20, DATASETS.oss20Community],
+    response: {
+      kong_version: "2.0.x", // core 008_150_to_200
+      deployment_info: { type: "traditional" }, // no clustering_data_planes table
+      license: UNLICENSED,
+      workspaces_count: 1, // no workspaces table: 1
+      services_count: 3, // accounts, transfers, keycloak
+      routes_count: 5,
+      consumers_count: 2,
+      plugins_count: {
+        tiers: {
+          free: { "aws-lambda": 1, "proxy-cache": 1 },
+          enterprise: {},
+          custom: { "cookies-to-headers": 1, oidc: 2 }, // community plugins; the disabled oidc counts
+        },
+        unique_route_lambdas: 1, // "legacy-fn" on the service-less /legacy route
+        unique_route_kafkas: 0,
+      },
+      collector: {
+        ...TOOL,
+        source: "database",
+        deployment_from: "default",
+        license_from: "unlicensed",
+        edition: "open-source",
+        plugin_tiers: "3.5",
+        as_of: "2025-03",
+        time_zone: "UTC",
+        kong_version_from: "schema_meta",
+        schema_minor: "2.0",
+      },
+    },
+    details: {
+      schema: {
+        edition: "open-source",
+        pending: [],
+        missing: [
+          "workspaces",
+          "rbac_users",
+          "licenses",
+          "license_data",
+          "workspace_entity_counters",
+          "clustering_data_planes",
+          "consumers.type",
+          "plugins.consumer_group_id",
+        ],
+        kong_minor: "2.0",
+        core_last_migration: "008_150_to_200",
+      },
+      omitted: [NO_SYSTEM_INFO, NO_COUNTERS, NO_RBAC],
+      warnings: [
+        "No workspaces table (Kong before 2.1): workspaces_count is 1.",
+        NO_TYPE_COLUMN,
+        "Kong 2.0 itself reports no plugin tiers (they arrived in 3.5); they are classified here with Kong's oldest published lists (3.5).",
+        "This schema has no per-workspace columns (Kong before 2.1): all entities are shown in one implicit workspace.",
+        NO_COUNTER_TABLE,
+      ],
+      workspaces: [
+        {
+          id: "", // no workspaces table: one implicit workspace
+          name: "default",
+          services: 3,
+          routes: 5,
+          consumers: 2,
+          plugins: {
+            free: { "aws-lambda": 1, "proxy-cache": 1 },
+            enterprise: {},
+            custom: { "cookies-to-headers": 1, oidc: 2 },
+          },
+          discrete_services: 3, // as below: the implicit workspace holds every service
+          implicit: true,
+        },
+      ],
+      // http://accounts:8080/, http://transfers:8080/, http://keycloak:8180/auth
+      discrete_services: { count: 3, rules: [] },
+    },
+  },
+];
+
+/** PostgreSQL's `major.minor` rule (PRODUCT.md `db_version`): 180006 → 18.6, 90619 → 9.6.19. */
+async function expectedDbVersion(sql: SqlPort): Promise<string> {
+  const [row] = await sql.query("SELECT current_setting('server_version_num') AS n");
+  const n = Number(row?.n);
+  const major = Math.floor(n / 10000);
+  return major >= 10
+    ? `postgres ${major}.${n % 100}`
+    : `postgres ${major}.${Math.floor(n / 100) % 100}.${n % 100}`;
+}
+
+describe.each(testTargets())("Golden documents (%s)", (target) => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(target);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it.each(GOLDENS.map((golden) => [golden.name, golden] as const))(
+    "writes exactly the expected response.json and details.json: %s",
+    async (_name, golden) => {
+      // Prepare
+      const sql = await db.createFixture(...golden.sources);
+      const content = { timestamp: TIMESTAMP, ...golden.response, db_version: await expectedDbVersion(sql) };
+      const checksum = computeChecksum(content);
+
+      // Act
+      const collected = await collectReport(sql, { ...golden.options, now: NOW, details: {} });
+      const files = buildReportFiles(collected, { format: "tar" });
+      const read = (name: string) =>
+        JSON.parse(files.find((file) => file.name === name)?.content.toString("utf8") ?? "null");
+
+      // Assess
+      expect(read("response.json")).toStrictEqual({ ...content, checksum });
+      expect(read("details.json")).toStrictEqual({
+        generated_at: NOW.toISOString(),
+        checksum,
+        ...golden.details,
+      });
+    },
+  );
+});
