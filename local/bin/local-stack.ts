@@ -18,6 +18,7 @@ import { createLogger, type Logger } from "../../lib/log.ts";
 import { startDataApiServer } from "../data-api/server.ts";
 import { type HttpApiEventV2, type LocalLambdaContext, startLocalHttpApi } from "../http-api-gateway.ts";
 import { createLocalIssuer } from "../jwt-issuer.ts";
+import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -253,6 +254,7 @@ async function dropDemoDatabase(serverUrl: string, name: string): Promise<void> 
 }
 
 async function startS3(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  installBucketPathSignatureFix();
   const directory = await mkdtemp(join(tmpdir(), "kong-local-s3-"));
   const server = new S3rver({
     address: "127.0.0.1",

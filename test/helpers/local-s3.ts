@@ -6,6 +6,7 @@ import S3rver from "@20minutes/s3rver";
 import router from "@20minutes/s3rver/lib/routes.js";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client } from "#lib/aws/s3-report-store.ts";
+import { installBucketPathSignatureFix } from "../../local/s3rver-bucket-paths.ts";
 
 /** s3rver's hard-coded account; any other key or secret fails its SigV4 check. */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
@@ -30,6 +31,7 @@ export interface LocalS3 {
  */
 export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3> {
   installAbortMultipartUpload();
+  installBucketPathSignatureFix();
   const directory = await mkdtemp(join(tmpdir(), "s3rver-"));
   const server = new S3rver({
     address: "127.0.0.1",

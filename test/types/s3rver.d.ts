@@ -29,6 +29,7 @@ declare module "@20minutes/s3rver" {
 declare module "@20minutes/s3rver/lib/routes.js" {
   interface KoaContext {
     params: Record<string, string>;
+    path: string;
     query: Record<string, string | string[] | undefined>;
     status: number;
     type: string;
