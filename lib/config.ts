@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors.ts";
+import { CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE } from "./history/cluster.ts";
 import type { LogLevel } from "./log.ts";
 import { parseConfiguredLicense } from "./report/license.ts";
 import type { DeploymentType, SystemInfo } from "./report/types.ts";
@@ -52,6 +53,8 @@ export interface ReportConfig {
   readonly s3Endpoint?: string;
   readonly node: KongNodeConfig;
   readonly logLevel: LogLevel;
+  /** CLUSTER_NAME: the label on the report's page, details and CSV; groups its stored reports. */
+  readonly clusterName?: string;
 }
 
 /** Who may call the HTTP route: a token needs one of the groups or one of the scopes. */
@@ -80,6 +83,13 @@ const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 export function readReportConfig(env: Env): ReportConfig {
   const s3Endpoint = optionalUrl(env, "AWS_ENDPOINT_URL_S3", ["http:", "https:"]);
   const kmsKeyId = optional(env, "REPORT_KMS_KEY_ID");
+  const clusterName = optional(env, "CLUSTER_NAME");
+  if (clusterName !== undefined && !CLUSTER_NAME_PATTERN.test(clusterName)) {
+    throw new ConfigError(
+      "CLUSTER_NAME",
+      `CLUSTER_NAME "${clusterName}" is invalid. Expected ${CLUSTER_NAME_RULE}.`,
+    );
+  }
   return {
     database: readDatabaseConfig(env),
     bucket: readBucket(env),
@@ -95,6 +105,7 @@ export function readReportConfig(env: Env): ReportConfig {
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
     node: readKongNode(env),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+    ...(clusterName === undefined ? {} : { clusterName }),
   };
 }
 

@@ -141,6 +141,7 @@ export function generateConfiguredReport(
     collect: {
       timeZone: config.timeZone,
       ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+      ...(config.clusterName === undefined ? {} : { clusterName: config.clusterName }),
       ...config.node,
     },
     prefix: config.prefix,

@@ -105,6 +105,7 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
     ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),
     ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
     ...(license === undefined ? {} : { license }),
+    ...(options.clusterName === undefined ? {} : { clusterName: options.clusterName }),
     details: selectDetails({
       format: options.format,
       includeDetails: options.includeDetails,

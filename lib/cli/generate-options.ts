@@ -6,6 +6,7 @@ import {
   MAX_URL_TTL_SECONDS,
 } from "../config.ts";
 import { BadParameterError } from "../errors.ts";
+import { CLUSTER_NAME_RULE, isClusterName } from "../history/cluster.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import { assertTimeZone, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
@@ -30,6 +31,8 @@ export interface GenerateOptions {
   readonly deploymentType?: DeploymentType;
   readonly systemInfo?: SystemInfo;
   readonly licenseFile?: string;
+  /** `--cluster-name` or CLUSTER_NAME: the cluster's label on the page, details and CSV. */
+  readonly clusterName?: string;
   readonly s3?: { readonly bucket: string; readonly prefix: string; readonly urlTtlSeconds: number };
 }
 
@@ -68,6 +71,8 @@ Report content:
   --node-uname TEXT             the Kong node's "uname -ms" (system_info.uname)
   --node-cores N                the Kong node's CPU count (system_info.cores)
   --license FILE                the license JSON the Kong node uses, if not in the licenses table
+  --cluster-name NAME           label of this Kong cluster on the page, details.json and report.csv;
+                                groups its reports in S3 (default: CLUSTER_NAME, else unnamed)
 
   -h, --help                    this help
 
@@ -111,6 +116,7 @@ export function readGenerateOptions(
         "node-uname": { type: "string" },
         "node-cores": { type: "string" },
         license: { type: "string" },
+        "cluster-name": { type: "string" },
       },
     }),
   );
@@ -148,6 +154,7 @@ export function readGenerateOptions(
     ...optional("asOf", values["as-of"]),
     ...optional("kongVersion", values["kong-version"]),
     ...optional("licenseFile", values.license),
+    ...optional("clusterName", readClusterName(values["cluster-name"], env)),
     ...optional(
       "deploymentType",
       values["deployment-type"] === undefined
@@ -215,6 +222,16 @@ function readSource(
     return { kind: "postgres", url, ...(schema === undefined ? {} : { schema }) };
   }
   return { kind: "demo" };
+}
+
+function readClusterName(
+  value: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const [name, option] =
+    value === undefined ? [env.CLUSTER_NAME?.trim() || undefined, "CLUSTER_NAME"] : [value, "--cluster-name"];
+  if (name === undefined || isClusterName(name)) return name;
+  throw new BadParameterError(option, `Invalid ${option} "${name}": expected ${CLUSTER_NAME_RULE}.`);
 }
 
 function readSystemInfo(uname: string | undefined, cores: string | undefined): SystemInfo | undefined {

@@ -12,6 +12,7 @@ export const CSV_COLUMNS = [
   "plugins_enterprise",
   "plugins_custom",
   "plugins_total",
+  "cluster",
 ] as const;
 
 /** Name of the last row, which holds the deployment's totals. */
@@ -22,11 +23,14 @@ export const CSV_TOTAL_ROW = "TOTAL";
  * fields quoted when they hold a comma, quote or line break) with a UTF-8 byte-order mark so
  * spreadsheet programs read non-ASCII names correctly. The totals row holds the report's own
  * counts; its discrete_services is the distinct count across workspaces, not a column sum.
+ * `cluster` repeats the cluster label on every row (empty when unnamed), so the CSVs of several
+ * clusters can be concatenated.
  */
 export function renderReportCsv(collected: CollectedReport): string {
   const { report, details } = collected;
   const lines = [CSV_COLUMNS.join(",")];
-  for (const ws of details.workspaces ?? []) lines.push(workspaceRow(ws));
+  const cluster = details.cluster ?? "";
+  for (const ws of details.workspaces ?? []) lines.push(workspaceRow(ws, cluster));
   const total: Array<string | number> = [
     CSV_TOTAL_ROW,
     "",
@@ -35,12 +39,13 @@ export function renderReportCsv(collected: CollectedReport): string {
     report.routes_count,
     report.consumers_count,
     ...tierCells(report.plugins_count.tiers),
+    cluster,
   ];
   lines.push(total.map(formatCell).join(","));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
-function workspaceRow(ws: WorkspaceDetail): string {
+function workspaceRow(ws: WorkspaceDetail, cluster: string): string {
   const cells: Array<string | number> = [
     ws.name,
     ws.id,
@@ -49,6 +54,7 @@ function workspaceRow(ws: WorkspaceDetail): string {
     ws.routes,
     ws.consumers,
     ...tierCells(ws.plugins),
+    cluster,
   ];
   return cells.map(formatCell).join(",");
 }

@@ -38,13 +38,18 @@ export function renderSummaryHtml(collected: CollectedReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="${escapeHtml(`${report.collector?.name ?? "kong-license-report"} ${report.collector?.version ?? ""}`.trim())}">
-<title>Kong License Report — ${escapeHtml(generated)}</title>
+<title>Kong License Report — ${details.cluster === undefined ? "" : `${escapeHtml(details.cluster)} — `}${escapeHtml(generated)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <header>
 <h1>Kong License Report</h1>
-<p class="subtitle">Generated ${escapeHtml(generated)} · reporting month ${escapeHtml(report.collector?.as_of ?? "—")} (${escapeHtml(report.collector?.time_zone ?? "UTC")}) · read from the Kong database</p>
+${
+  details.cluster === undefined
+    ? ""
+    : `<p class="cluster">Cluster <strong>${escapeHtml(details.cluster)}</strong></p>
+`
+}<p class="subtitle">Generated ${escapeHtml(generated)} · reporting month ${escapeHtml(report.collector?.as_of ?? "—")} (${escapeHtml(report.collector?.time_zone ?? "UTC")}) · read from the Kong database</p>
 </header>
 <main>
 ${sections.join("\n")}
@@ -452,6 +457,7 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header { background: #0b1f3a; color: #fff; padding: 20px 32px; }
 header h1 { margin: 0; font-size: 24px; }
 .subtitle { margin: 4px 0 0; color: #c9d4e6; }
+.cluster { margin: 4px 0 0; font-size: 17px; }
 main { max-width: 1100px; margin: 0 auto; padding: 8px 32px 40px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
 h2 { font-size: 18px; margin: 0 0 12px; }

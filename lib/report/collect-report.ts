@@ -26,6 +26,8 @@ export interface CollectOptions {
   readonly license?: string;
   /** Add the per-workspace breakdown, discrete services and counter drift to the details. */
   readonly details?: DetailsOptions | false;
+  /** The cluster label (`--cluster-name` / CLUSTER_NAME), written to the details. */
+  readonly clusterName?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -71,6 +73,11 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     timeZone,
     tool: TOOL,
   });
+  if (options.clusterName !== undefined) {
+    // Right after generated_at and checksum, where a reader of details.json looks first.
+    const { generated_at, checksum, ...rest } = collected.details;
+    collected.details = { generated_at, checksum, cluster: options.clusterName, ...rest };
+  }
   if (options.details === undefined || options.details === false) return collected;
 
   const { warnings, ...extra } = await collectDetails(sql, {

@@ -99,6 +99,8 @@ export interface SchemaSummary {
 export interface ReportDetails {
   generated_at: string;
   checksum: string;
+  /** The cluster label, when one was given (`--cluster-name` / CLUSTER_NAME). */
+  cluster?: string;
   schema: SchemaSummary;
   omitted: OmittedKey[];
   warnings: string[];

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { readGenerateOptions } from "#lib/cli/generate-options.ts";
 import type { CliIo } from "#lib/cli/io.ts";
 import { runCli } from "#lib/cli/run-cli.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
@@ -93,6 +94,44 @@ describe("Command: generate (demo database)", () => {
     expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
   });
 
+  it("labels the cluster in details.json, report.csv and summary.html with --cluster-name", async () => {
+    const file = join(folder, "named.tar");
+    const run = await cli(
+      "generate",
+      "--demo",
+      "--format",
+      "tar",
+      "--out",
+      file,
+      "--cluster-name",
+      "prod-eu-1",
+    );
+    expect(run.code).toBe(0);
+    const files = await untar(await readFile(file));
+    const details = JSON.parse(files.get("details.json")?.toString("utf8") ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(details).slice(0, 3)).toEqual(["generated_at", "checksum", "cluster"]);
+    expect(details.cluster).toBe("prod-eu-1");
+    const csvRows = (files.get("report.csv")?.toString("utf8") ?? "").trim().split("\r\n");
+    // The demo's five workspaces and the totals row, each ending with the label.
+    expect(csvRows.slice(1).map((row) => row.split(",").at(-1))).toEqual(Array(6).fill("prod-eu-1"));
+    expect(files.get("summary.html")?.toString("utf8")).toContain("Cluster <strong>prod-eu-1</strong>");
+    // The label is not part of Kong's report, so the checksum does not change with it.
+    expect((await cli("verify", file)).code).toBe(0);
+  });
+
+  it("takes the label from CLUSTER_NAME when no --cluster-name is given, the option winning", () => {
+    expect(readGenerateOptions(["--demo"], { CLUSTER_NAME: "staging" }).clusterName).toBe("staging");
+    expect(
+      readGenerateOptions(["--demo", "--cluster-name", "prod"], { CLUSTER_NAME: "staging" }).clusterName,
+    ).toBe("prod");
+    expect(() => readGenerateOptions(["--demo"], { CLUSTER_NAME: "a/b" })).toThrow(
+      /Invalid CLUSTER_NAME "a\/b"/,
+    );
+  });
+
   it("adds details to the JSON only when asked, and verify still accepts it", async () => {
     const run = await cli("generate", "--include-details");
     expect(run.code).toBe(0);
@@ -167,6 +206,7 @@ describe("Command: generate (bad input)", () => {
     ],
     [["--format", "tar", "--include-details"], /--include-details applies to --format json/],
     [["extra"], /Unexpected argument "extra"/],
+    [["--cluster-name", "prod eu"], /--cluster-name "prod eu": expected 1 to 63 letters, digits/],
   ])("rejects %j with exit 2 and one line naming the option", async (args, message) => {
     const run = await cli("generate", ...args);
     expect(run.code).toBe(2);

@@ -60,6 +60,7 @@ describe("Function: readReportConfig", () => {
       KONG_NODE_UNAME: "Linux cp-0 6.1.0",
       KONG_NODE_CORES: "8",
       KONG_LICENSE: Buffer.from(LICENSE).toString("base64"),
+      CLUSTER_NAME: "prod-eu-1",
     });
 
     // Assess
@@ -70,6 +71,7 @@ describe("Function: readReportConfig", () => {
       timeZone: "America/New_York",
       kmsKeyId: "alias/kong-reports",
       s3Endpoint: "http://127.0.0.1:4569",
+      clusterName: "prod-eu-1",
       node: {
         kongVersion: "3.9.1.2",
         deploymentType: "hybrid",
@@ -103,6 +105,11 @@ describe("Function: readReportConfig", () => {
     [{ ...DATA_API, KONG_NODE_CORES: "0" }, "KONG_NODE_CORES", /from 1 to 65536/],
     [{ ...DATA_API, KONG_LICENSE: "not-a-license" }, "KONG_LICENSE", /not a Kong license/],
     [{ ...DATA_API, LOG_LEVEL: "trace" }, "LOG_LEVEL", /debug, info, warn, error/],
+    [
+      { ...DATA_API, CLUSTER_NAME: "prod eu/1" },
+      "CLUSTER_NAME",
+      /letters, digits, dots, underscores or hyphens/,
+    ],
   ])("rejects %j naming %s", (env, variable, message) => {
     // Act
     const error = configError(env as Record<string, string>);

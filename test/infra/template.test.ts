@@ -39,6 +39,7 @@ const DEPLOY_PARAMS = {
   kongDeploymentType: ["KongDeploymentType", "hybrid"],
   kongNodeUname: ["KongNodeUname", "Linux 6.1.0 aarch64"],
   kongNodeCores: ["KongNodeCores", "4"],
+  clusterName: ["ClusterName", "prod-eu-1"],
 } as const;
 
 let out: string;
@@ -173,6 +174,7 @@ describe("functions", () => {
         prefix: DEPLOY_PARAMS.reportPrefix[1],
         urlTtlSeconds: 300,
         timeZone: "Europe/Paris",
+        clusterName: "prod-eu-1",
         node: {
           kongVersion: "3.10.0.3",
           deploymentType: "hybrid",

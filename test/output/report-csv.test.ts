@@ -51,10 +51,10 @@ describe("renderReportCsv", () => {
     const rows = parseCsv(csv.slice(1));
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows.slice(1)).toEqual([
-      ["default", "a0d6c1c2-7e3b-4f0e-9c5d-2b8e4f1a6d30", "8", "6", "20", "5", "10", "3", "0", "13"],
-      ["payments", "11111111-1111-4111-8111-111111111111", "4", "3", "10", "2", "2", "2", "0", "4"],
-      [XSS_NAME, "33333333-3333-4333-8333-333333333333", "0", "0", "0", "0", "0", "0", "1", "1"],
-      ["TOTAL", "", "12", "8", "30", "7", "12", "5", "1", "18"],
+      ["default", "a0d6c1c2-7e3b-4f0e-9c5d-2b8e4f1a6d30", "8", "6", "20", "5", "10", "3", "0", "13", ""],
+      ["payments", "11111111-1111-4111-8111-111111111111", "4", "3", "10", "2", "2", "2", "0", "4", ""],
+      [XSS_NAME, "33333333-3333-4333-8333-333333333333", "0", "0", "0", "0", "0", "0", "1", "1", ""],
+      ["TOTAL", "", "12", "8", "30", "7", "12", "5", "1", "18", ""],
     ]);
   });
 
@@ -72,10 +72,23 @@ describe("renderReportCsv", () => {
     expect(quoteCsv("plain")).toBe("plain");
   });
 
+  it("repeats the cluster label on every row, in the last column", () => {
+    const collected = sampleMarch();
+    collected.details.cluster = "prod-eu-1";
+    const rows = parseCsv(renderReportCsv(collected).slice(1));
+    expect(rows[0]?.at(-1)).toBe("cluster");
+    expect(rows.slice(1).map((row) => [row[0], row.at(-1)])).toEqual([
+      ["default", "prod-eu-1"],
+      ["payments", "prod-eu-1"],
+      [XSS_NAME, "prod-eu-1"],
+      ["TOTAL", "prod-eu-1"],
+    ]);
+  });
+
   it("holds only the totals row when the details were skipped", () => {
     const { report, details } = sampleMarch();
     const { workspaces: _w, discrete_services: _d, ...rest } = details;
     const rows = parseCsv(renderReportCsv({ report, details: rest }).slice(1));
-    expect(rows).toEqual([[...CSV_COLUMNS], ["TOTAL", "", "12", "", "30", "7", "12", "5", "1", "18"]]);
+    expect(rows).toEqual([[...CSV_COLUMNS], ["TOTAL", "", "12", "", "30", "7", "12", "5", "1", "18", ""]]);
   });
 });

@@ -63,6 +63,15 @@ describe("renderSummaryHtml", () => {
     expect(html).toContain("…VASASD");
   });
 
+  it("names the cluster in the header and the title when it has a label", () => {
+    const collected = sampleMarch();
+    expect(renderSummaryHtml(collected)).not.toContain('class="cluster"');
+    collected.details.cluster = "prod-eu-1";
+    const html = renderSummaryHtml(collected);
+    expect(html).toContain('<p class="cluster">Cluster <strong>prod-eu-1</strong></p>');
+    expect(html).toMatch(/<title>Kong License Report — prod-eu-1 — [^<]+<\/title>/);
+  });
+
   it("renders a report without counters or details", () => {
     const html = renderSummaryHtml(withoutExtras(sampleMarch()));
     expect(html).toContain("No request counters: this database has no <code>license_data</code> table.");
