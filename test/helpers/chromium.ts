@@ -1,71 +1,164 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createReadStream, existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { inflateSync } from "node:zlib";
+import { createBrotliDecompress, inflateSync } from "node:zlib";
+import chromium from "@sparticuz/chromium";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { extract } from "tar-stream";
 
-const run = promisify(execFile);
+/*
+ * The browser comes from the npm registry, never from the system: @sparticuz/chromium ships a headless
+ * Chromium (x64 Linux) inside the package, with its NSS libraries and a font. It is unpacked once into
+ * node_modules/.cache (atomically, so parallel test workers and checkouts never see half a file) and
+ * launched by puppeteer-core with that exact path: no PATH lookup, no /usr/bin/chromium.
+ */
 
-/** Debian's `chromium` package; CHROMIUM_PATH overrides it. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const packageRoot = join(dirname(createRequire(import.meta.url).resolve("@sparticuz/chromium")), "..", "..");
+const version = (JSON.parse(await readFile(join(packageRoot, "package.json"), "utf8")) as { version: string })
+  .version;
+const cacheRoot = join(packageRoot, "..", "..", ".cache", "kong-license-report");
+/** Where the unpacked browser lives: one folder per package version. */
+export const CHROMIUM_DIR = join(cacheRoot, `sparticuz-chromium-${version}`);
 
 // No network, no profile state, nothing phoning home: the page must render on its own.
 const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
   "--hide-scrollbars",
   "--host-resolver-rules=MAP * ~NOTFOUND",
 ];
 
-async function withProfile<T>(use: (profile: string) => Promise<T>): Promise<T> {
-  const profile = await mkdtemp(join(tmpdir(), "chromium-profile-"));
+let unpacking: Promise<string> | undefined;
+
+/** The npm-provided Chromium executable, unpacked on first use (about 200 MB, 5-15 s once). */
+export function chromiumExecutable(): Promise<string> {
+  unpacking ??= unpackChromium().catch((error: unknown) => {
+    unpacking = undefined;
+    throw error;
+  });
+  return unpacking;
+}
+
+async function unpackChromium(): Promise<string> {
+  const executable = join(CHROMIUM_DIR, "chromium");
+  if (existsSync(executable)) return executable;
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    throw new Error(
+      `@sparticuz/chromium ${version} ships a Chromium for linux-x64 only; this is ${process.platform}-${process.arch}.`,
+    );
+  }
+  await mkdir(cacheRoot, { recursive: true });
+  const staging = await mkdtemp(join(cacheRoot, ".unpacking-"));
   try {
-    return await use(profile);
+    // The package unpacks into os.tmpdir(), which it reads synchronously when called: point that at
+    // the staging folder for the call only.
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = staging;
+    let unpacked: Promise<string>;
+    try {
+      unpacked = chromium.executablePath(join(packageRoot, "bin"));
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+    await unpacked;
+    // Its NSS libraries (unpacked by the package only on Amazon Linux): no system library needed.
+    await untarBrotli(join(packageRoot, "bin", "al2023.tar.br"), staging);
+    await writeFile(
+      join(staging, "fonts.conf"),
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(CHROMIUM_DIR, "fonts", "fonts")}</dir>\n  <cachedir>${join(CHROMIUM_DIR, "fonts-cache")}</cachedir>\n</fontconfig>\n`,
+    );
+    await rename(staging, CHROMIUM_DIR).catch(async (error: unknown) => {
+      // Another worker finished first: keep its copy.
+      if (!existsSync(executable)) throw error;
+    });
   } finally {
-    await rm(profile, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
+  }
+  return executable;
+}
+
+async function untarBrotli(archive: string, into: string): Promise<void> {
+  const entries = extract();
+  entries.on("entry", (header, stream, next) => {
+    const path = join(into, header.name);
+    if (header.type !== "file") {
+      stream.resume();
+      stream.on("end", next);
+      return;
+    }
+    mkdir(dirname(path), { recursive: true })
+      .then(() => readAll(stream))
+      .then((bytes) => writeFile(path, bytes, { mode: header.mode ?? 0o644 }))
+      .then(() => next(), next);
+  });
+  await pipeline(createReadStream(archive), createBrotliDecompress(), entries);
+}
+
+async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+/** Launches the npm-provided Chromium (headless shell), runs `use`, and always closes it. */
+export async function withBrowser<T>(use: (browser: Browser) => Promise<T>): Promise<T> {
+  const executablePath = await chromiumExecutable();
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: "shell",
+    args: [...chromium.args, ...FLAGS],
+    env: {
+      ...process.env,
+      LD_LIBRARY_PATH: [join(CHROMIUM_DIR, "lib"), process.env.LD_LIBRARY_PATH]
+        .filter((part) => part !== undefined && part !== "")
+        .join(":"),
+      FONTCONFIG_FILE: join(CHROMIUM_DIR, "fonts.conf"),
+    },
+  });
+  try {
+    return await use(browser);
+  } finally {
+    await browser.close();
   }
 }
 
-/** The DOM Chromium builds from an HTML file, serialised after parsing (`--dump-dom`). */
-export function dumpDom(htmlPath: string): Promise<string> {
-  return withProfile(async (profile) => {
-    const { stdout } = await run(
-      CHROMIUM,
-      [...FLAGS, `--user-data-dir=${profile}`, "--dump-dom", pathToFileURL(htmlPath).href],
-      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
-    );
-    return stdout;
+/** Opens an HTML file in a fresh page of the given viewport and hands the page to `use`. */
+export function withPage<T>(
+  htmlPath: string,
+  viewport: { width: number; height: number },
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
+  return withBrowser(async (browser) => {
+    const page = await browser.newPage();
+    await page.setViewport({ ...viewport, deviceScaleFactor: 1 });
+    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: "load" });
+    return use(page);
   });
 }
 
-/** A PNG screenshot of an HTML file at the given window size. */
+/** The DOM Chromium builds from an HTML file, serialised after parsing. */
+export function dumpDom(htmlPath: string): Promise<string> {
+  return withPage(htmlPath, { width: 1200, height: 900 }, (page) => page.content());
+}
+
+/** A PNG screenshot of an HTML file at the given viewport size (also written to `pngPath`). */
 export function screenshot(
   htmlPath: string,
   pngPath: string,
   width: number,
   height: number,
 ): Promise<Buffer> {
-  return withProfile(async (profile) => {
-    await run(
-      CHROMIUM,
-      [
-        ...FLAGS,
-        `--user-data-dir=${profile}`,
-        `--window-size=${width},${height}`,
-        `--screenshot=${pngPath}`,
-        pathToFileURL(htmlPath).href,
-      ],
-      { timeout: 60_000 },
-    );
-    return readFile(pngPath);
+  return withPage(htmlPath, { width, height }, async (page) => {
+    const png = Buffer.from(await page.screenshot({ type: "png" }));
+    await writeFile(pngPath, png);
+    return png;
   });
 }
 
