@@ -1,4 +1,5 @@
 import middy from "@middy/core";
+import type { APIGatewayProxyHandlerV2WithJWTAuthorizer, Context } from "aws-lambda";
 import { createReportRuntime, type ReportRuntime } from "../lib/aws/report-runtime.ts";
 import {
   type AdminPolicy,
@@ -17,7 +18,7 @@ import {
   readReportQuery,
   readRoute,
 } from "../lib/http/http-api-event.ts";
-import { type LambdaContext, lazily } from "../lib/lambda-context.ts";
+import { lazily } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { forRequest, httpResponses } from "../lib/middy/http-responses.ts";
@@ -49,7 +50,7 @@ export function createHttpHandler(dependencies: HttpHandlerDependencies) {
   /** GET /license/report: admin check, then the report to S3 and its link (or a 303 to it). */
   async function answerReportRequest(
     event: HttpApiEvent,
-    context: LambdaContext,
+    context: Context,
     { signal }: { signal: AbortSignal },
   ): Promise<HttpResponse> {
     const method = readRoute(event);
@@ -93,4 +94,4 @@ const composed = createHttpHandler({ env: process.env });
 export const answerReportRequest = composed.answerReportRequest;
 
 /** The Lambda entry point (serverless.yml: dist/http.handler). */
-export const handler = composed.handler;
+export const handler: APIGatewayProxyHandlerV2WithJWTAuthorizer = composed.handler;

@@ -1,12 +1,13 @@
 import middy from "@middy/core";
+import type { Context, Handler } from "aws-lambda";
 import { createReportRuntime, type ReportRuntime } from "../lib/aws/report-runtime.ts";
 import { type Env, type ReportConfig, readReportConfig } from "../lib/config.ts";
 import { generateConfiguredReport, type LinkDocument } from "../lib/generate-report.ts";
-import { type LambdaContext, lazily } from "../lib/lambda-context.ts";
+import { lazily } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel, redactUrl } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { scheduledErrors } from "../lib/middy/scheduled-errors.ts";
-import { readScheduledEvent } from "../lib/triggers/scheduled-event.ts";
+import { readScheduledEvent, type ScheduledTriggerEvent } from "../lib/triggers/scheduled-event.ts";
 
 /** Everything the scheduled handler is composed from; tests pass their own env, logger or runtime. */
 export interface ScheduledHandlerDependencies {
@@ -26,8 +27,8 @@ export function createScheduledHandler(dependencies: ScheduledHandlerDependencie
 
   /** An EventBridge schedule or a console test event `{ "format": "tar", "asOf": "2026-10" }` → link document. */
   async function runScheduledReport(
-    event: unknown,
-    context: LambdaContext,
+    event: ScheduledTriggerEvent,
+    context: Context,
     { signal }: { signal: AbortSignal },
   ): Promise<LinkDocument> {
     const request = readScheduledEvent(event);
@@ -52,4 +53,4 @@ const composed = createScheduledHandler({ env: process.env });
 export const runScheduledReport = composed.runScheduledReport;
 
 /** The Lambda entry point (serverless.yml: dist/scheduled.handler). */
-export const handler = composed.handler;
+export const handler: Handler<ScheduledTriggerEvent, LinkDocument> = composed.handler;

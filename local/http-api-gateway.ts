@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
+import type {
+  APIGatewayEventRequestContextJWTAuthorizer,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  Context,
+} from "aws-lambda";
 import type { JWTPayload } from "jose";
 import { listen } from "./listen.ts";
 
@@ -9,54 +14,11 @@ import { listen } from "./listen.ts";
  * function receives, the response mapping and the 30 s integration timeout. Loopback use only.
  */
 
-/** The HTTP API payload format 2.0 event, as API Gateway sends it to the function. */
-export interface HttpApiEventV2 {
-  readonly version: "2.0";
-  readonly routeKey: string;
-  readonly rawPath: string;
-  readonly rawQueryString: string;
-  readonly cookies?: string[];
-  readonly headers: Record<string, string>;
-  readonly queryStringParameters?: Record<string, string>;
-  readonly requestContext: {
-    readonly accountId: string;
-    readonly apiId: string;
-    readonly authorizer: {
-      readonly jwt: { readonly claims: Record<string, string>; readonly scopes: string[] | null };
-    };
-    readonly domainName: string;
-    readonly domainPrefix: string;
-    readonly http: {
-      readonly method: string;
-      readonly path: string;
-      readonly protocol: string;
-      readonly sourceIp: string;
-      readonly userAgent: string;
-    };
-    readonly requestId: string;
-    readonly routeKey: string;
-    readonly stage: string;
-    readonly time: string;
-    readonly timeEpoch: number;
-  };
-  readonly body?: string;
-  readonly isBase64Encoded: boolean;
-}
-
-/** The Lambda context object the local invocation passes (what middy and the handlers read). */
-export interface LocalLambdaContext {
-  readonly awsRequestId: string;
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly memoryLimitInMB: string;
-  readonly logGroupName: string;
-  readonly logStreamName: string;
-  callbackWaitsForEmptyEventLoop: boolean;
-  getRemainingTimeInMillis(): number;
-}
-
-export type LocalFunction = (event: HttpApiEventV2, context: LocalLambdaContext) => Promise<unknown>;
+/** The function behind the route, invoked as Lambda would: AWS's own event and context types. */
+export type LocalFunction = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<unknown>;
 
 export interface LocalHttpApiOptions {
   /** Route keys such as "GET /license/report"; every other request answers API Gateway's 404. */
@@ -200,7 +162,7 @@ function buildEvent(input: {
   started: Date;
   payload: JWTPayload;
   body: Buffer;
-}): HttpApiEventV2 {
+}): APIGatewayProxyEventV2WithJWTAuthorizer {
   const { request, url, method, routeKey, requestId, started, payload, body } = input;
   // Header names arrive lowercased; repeated headers are joined with commas; cookies get their own field.
   const headers: Record<string, string> = {};
@@ -249,10 +211,7 @@ function buildEvent(input: {
  * Claims as the JWT authorizer passes them: every value a string, arrays in API Gateway's
  * "[a b]" form (e.g. `cognito:groups`); scopes from the `scope` or `scp` claim.
  */
-export function toAuthorizerContext(payload: JWTPayload): {
-  claims: Record<string, string>;
-  scopes: string[] | null;
-} {
+export function toAuthorizerContext(payload: JWTPayload): APIGatewayEventRequestContextJWTAuthorizer["jwt"] {
   const claims: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
@@ -269,7 +228,7 @@ export function toAuthorizerContext(payload: JWTPayload): {
   return { claims, scopes: scopes.length === 0 ? null : scopes };
 }
 
-function createContext(functionName: string, requestId: string, timeoutMs: number): LocalLambdaContext {
+function createContext(functionName: string, requestId: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     awsRequestId: requestId,
@@ -281,6 +240,10 @@ function createContext(functionName: string, requestId: string, timeoutMs: numbe
     logStreamName: "local",
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    // Callback-era members of the type; async handlers never call them.
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 

@@ -8,6 +8,12 @@ export interface AdminCaller {
   readonly grantedBy: string;
 }
 
+/** The authorizer context as it may reach the function: AWS's shape, parts missing on a misrouted call. */
+export type ArrivingAuthorizer =
+  | { readonly jwt?: Partial<JwtAuthorizerContext["jwt"]> | null }
+  | null
+  | undefined;
+
 const GROUP_CLAIMS = ["cognito:groups", "groups"] as const;
 const SCOPE_CLAIMS = ["scope", "scp"] as const;
 
@@ -15,10 +21,7 @@ const SCOPE_CLAIMS = ["scope", "scp"] as const;
  * Requires verified JWT claims (401 without) holding one of the admin groups or scopes (403 otherwise).
  * The JWT authorizer has checked the signature, issuer, audience and expiry before the function runs.
  */
-export function authorizeAdmin(
-  authorizer: JwtAuthorizerContext | null | undefined,
-  policy: AdminPolicy,
-): AdminCaller {
+export function authorizeAdmin(authorizer: ArrivingAuthorizer, policy: AdminPolicy): AdminCaller {
   const claims = authorizer?.jwt?.claims;
   if (claims === undefined || claims === null || Object.keys(claims).length === 0) {
     throw new NotAuthenticatedError(

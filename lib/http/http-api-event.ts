@@ -1,3 +1,8 @@
+import type {
+  APIGatewayEventRequestContextJWTAuthorizer,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 import { BadParameterError, MethodNotAllowedError, RouteNotFoundError } from "../errors.ts";
 import {
   DEFAULT_FORMAT,
@@ -8,36 +13,21 @@ import {
   type ReportOptions,
 } from "../triggers/report-options.ts";
 
-/** The parts of an API Gateway HTTP API (payload format 2.0) event this function reads. */
-export interface HttpApiEvent {
-  readonly version?: string;
-  readonly routeKey?: string;
-  readonly rawPath?: string;
-  readonly rawQueryString?: string;
-  readonly headers?: Readonly<Record<string, string | undefined>>;
-  readonly queryStringParameters?: Readonly<Record<string, string | undefined>> | null;
-  readonly requestContext?: {
-    readonly requestId?: string;
-    readonly stage?: string;
-    readonly http?: { readonly method?: string; readonly path?: string };
-    readonly authorizer?: JwtAuthorizerContext | null;
-  };
-}
+/**
+ * API Gateway HTTP API (payload format 2.0) events behind the JWT authorizer, and their responses:
+ * AWS's own types from @types/aws-lambda, under the short names the handlers use.
+ */
+export type HttpApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
-/** What the HTTP API JWT authorizer passes on after verifying the token. */
-export interface JwtAuthorizerContext {
-  readonly jwt?: {
-    readonly claims?: Readonly<Record<string, unknown>> | null;
-    readonly scopes?: readonly string[] | null;
-  } | null;
-}
+/** What the JWT authorizer passes on after verifying the token. */
+export type JwtAuthorizerContext = APIGatewayEventRequestContextJWTAuthorizer;
 
-/** An HTTP API (payload 2.0) Lambda response. */
-export interface HttpResponse {
+/** A payload 2.0 response as this project writes them: always with headers and a (JSON) body. */
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
-}
+};
 
 export const REPORT_PATH = "/license/report";
 export const ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"] as const;

@@ -1,17 +1,17 @@
 import type { MiddlewareObj, Request } from "@middy/core";
+import type { Context } from "aws-lambda";
 import { toErrorResponse } from "../http/error-response.ts";
 import type { HttpApiEvent, HttpResponse } from "../http/http-api-event.ts";
-import type { LambdaContext } from "../lambda-context.ts";
 import { describeError, type Logger } from "../log.ts";
 
 export interface HttpResponsesOptions {
   readonly logger: Logger;
 }
 
-type HttpRequest = Request<HttpApiEvent, HttpResponse, unknown, LambdaContext>;
+type HttpRequest = Request<HttpApiEvent, HttpResponse, unknown, Context>;
 
 /** The logger of one invocation: every record carries the Lambda and API Gateway request ids. */
-export function forRequest(logger: Logger, context: LambdaContext, event?: HttpApiEvent): Logger {
+export function forRequest(logger: Logger, context: Context, event?: HttpApiEvent): Logger {
   const apiRequestId = event?.requestContext?.requestId;
   return logger.child({
     request_id: context.awsRequestId,

@@ -1,9 +1,9 @@
 import type { MiddlewareObj, Request } from "@middy/core";
+import type { Context } from "aws-lambda";
 import { ReportError } from "../errors.ts";
-import type { LambdaContext } from "../lambda-context.ts";
 import { describeError, type Logger } from "../log.ts";
 
-type ScheduledRequest = Request<unknown, unknown, unknown, LambdaContext>;
+type ScheduledRequest = Request<unknown, unknown, unknown, Context>;
 
 /**
  * Logs a failed scheduled or console run and fails the invocation with a clean error: the product's

@@ -1,3 +1,4 @@
+import type { ScheduledEvent } from "aws-lambda";
 import { BadParameterError } from "../errors.ts";
 import type { ReportFormat } from "../output/file-name.ts";
 import { parseFormat, parseInclude, parseMonth, type ReportOptions } from "./report-options.ts";
@@ -7,6 +8,17 @@ const SCHEDULED_DEFAULT_FORMAT: ReportFormat = "tar";
 
 /** Fields a console test event (or a schedule's constant input) may carry; all optional. */
 const EVENT_FIELDS = ["format", "asOf", "details", "include"] as const;
+
+/** A console test event or a schedule's constant input: `{ "format": "tar", "asOf": "2026-10" }`. */
+export interface ConsoleEvent {
+  readonly format?: string;
+  readonly asOf?: string;
+  readonly details?: boolean;
+  readonly include?: string | readonly string[];
+}
+
+/** What the scheduled Lambda is invoked with: an EventBridge schedule or a console test event. */
+export type ScheduledTriggerEvent = ScheduledEvent | ConsoleEvent;
 
 export interface ScheduledRequest extends ReportOptions {
   /** "schedule" for an EventBridge scheduled event, "manual" for a console or CLI invocation. */

@@ -16,7 +16,7 @@ import { createHttpHandler } from "../../handlers/http.ts";
 import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { startDataApiServer } from "../data-api/server.ts";
-import { type HttpApiEventV2, type LocalLambdaContext, startLocalHttpApi } from "../http-api-gateway.ts";
+import { startLocalHttpApi } from "../http-api-gateway.ts";
 import { createLocalIssuer } from "../jwt-issuer.ts";
 import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
 
@@ -120,14 +120,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
-    const invoke = handler as unknown as (
-      event: HttpApiEventV2,
-      context: LocalLambdaContext,
-    ) => Promise<unknown>;
     const api = await startLocalHttpApi({
       routes: LOCAL_ROUTES,
       verifyToken: (token) => issuer.verify(token),
-      invoke,
+      invoke: (event, context) => handler(event, context),
       functionName: "kong-license-report-local-http",
       functionTimeoutMs: FUNCTION_TIMEOUT_MS,
       port: options.port ?? DEFAULT_PORT,

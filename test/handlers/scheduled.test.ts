@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { LinkDocument } from "#lib/generate-report.ts";
 import { createLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
+import type { ScheduledTriggerEvent } from "#lib/triggers/scheduled-event.ts";
 import { createScheduledHandler } from "../../handlers/scheduled.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
@@ -23,7 +24,8 @@ describe("Handler: scheduled and console runs", () => {
     createScheduledHandler({
       env: environment,
       logger: createLogger({ write: (line) => logs.push(line) }),
-    }).handler(event, buildLambdaContext() as never) as Promise<LinkDocument>;
+      // Lambda hands the function whatever JSON the caller sent: malformed events included.
+    }).handler(event as ScheduledTriggerEvent, buildLambdaContext()) as Promise<LinkDocument>;
 
   beforeAll(async () => {
     db = await openTestDatabase("pglite");

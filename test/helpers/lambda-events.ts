@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { Context, ScheduledEvent } from "aws-lambda";
 import { SignJWT } from "jose";
 import type { HttpApiEvent } from "#lib/http/http-api-event.ts";
-import type { LambdaContext } from "#lib/lambda-context.ts";
 
 /** Claims as an HTTP API JWT authorizer passes them on: every value a string, lists as "[a b]". */
 export type Claims = Record<string, string>;
@@ -108,7 +108,7 @@ function toQueryParameters(raw: string): Record<string, string> | undefined {
 }
 
 /** An EventBridge scheduled-rule event. */
-export function buildScheduledEvent(): Record<string, unknown> {
+export function buildScheduledEvent(): ScheduledEvent {
   return {
     version: "0",
     id: randomUUID(),
@@ -123,7 +123,7 @@ export function buildScheduledEvent(): Record<string, unknown> {
 }
 
 /** A Lambda context whose deadline is `remainingMs` from now. */
-export function buildLambdaContext(remainingMs = 60_000): LambdaContext & Record<string, unknown> {
+export function buildLambdaContext(remainingMs = 60_000): Context {
   const deadline = Date.now() + remainingMs;
   return {
     awsRequestId: randomUUID(),
