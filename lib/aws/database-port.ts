@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from "../config.ts";
-import { createPgSqlPort, describeTarget } from "../sql/pg-sql-port.ts";
+import { describeTarget } from "../sql/describe-target.ts";
+import type { PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
 import { createRdsDataClient } from "./clients.ts";
 import { createRdsDataSqlPort, type RdsDataRetryOptions, regionOfArn } from "./rds-data-sql-port.ts";
@@ -12,7 +13,7 @@ export interface DatabasePortOptions {
 /** Opens the SQL port of a configured database; the port owns (and closes) the clients it creates. */
 export function openDatabasePort(database: DatabaseConfig, options: DatabasePortOptions = {}): SqlPort {
   if (database.kind === "postgres") {
-    return createPgSqlPort({
+    return openPgSqlPortLazily({
       connectionString: database.url,
       ...(database.schema === undefined ? {} : { searchPath: database.schema }),
     });
@@ -30,6 +31,24 @@ export function openDatabasePort(database: DatabaseConfig, options: DatabasePort
     ownsClient: true,
     ...(options.dataApiRetry === undefined ? {} : { retry: options.dataApiRetry }),
   });
+}
+
+/**
+ * A pg port whose driver is imported on the first query: a Lambda configured for the Data API never
+ * loads pg (its cold start stays short), and the bundles keep pg for a direct URL.
+ */
+function openPgSqlPortLazily(options: PgSqlPortOptions): SqlPort {
+  let opened: Promise<SqlPort> | undefined;
+  const open = () => {
+    opened ??= import("../sql/pg-sql-port.ts").then(({ createPgSqlPort }) => createPgSqlPort(options));
+    return opened;
+  };
+  return {
+    query: async (sql, params, queryOptions) => (await open()).query(sql, params, queryOptions),
+    close: async () => {
+      if (opened !== undefined) await (await opened).close();
+    },
+  };
 }
 
 /** Where a report comes from, without secrets (for diagnostics). */

@@ -1,7 +1,10 @@
 import pg from "pg";
 import { DatabaseAccessError, QueryError, TimeoutError } from "../errors.ts";
+import { describeTarget } from "./describe-target.ts";
 import { toPositional } from "./named-params.ts";
 import type { SqlPort } from "./port.ts";
+
+export { describeTarget };
 
 export interface PgSqlPortOptions {
   /** `postgres://user:password@host:port/database`; ignored when `pool` is given. */
@@ -59,18 +62,6 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
       if (ownsPool) await pool.end();
     },
   };
-}
-
-/** host:port/database of a connection URL, never its password. */
-export function describeTarget(connectionString: string | undefined): string {
-  if (connectionString === undefined) return "the database";
-  try {
-    const url = new URL(connectionString);
-    const database = url.pathname.replace(/^\//, "") || "(default database)";
-    return `${url.hostname}:${url.port || "5432"}/${database} as ${decodeURIComponent(url.username) || "(default user)"}`;
-  } catch {
-    return "the database";
-  }
 }
 
 interface PgErrorShape {
