@@ -1,4 +1,5 @@
-// Bundles the Lambda handlers and the CLI with esbuild: ESM, Node 20, the AWS SDK inside.
+// Bundles the Lambda handlers (Node 24, their runtime) and the CLI (Node 20.19+, its engines) with esbuild:
+// ESM, the AWS SDK inside.
 // Usage: node scripts/build.mjs [--outdir DIR]   (npm run build: DIR = dist)
 import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -28,14 +29,35 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * Size budget of each bundle: a Lambda's cold start grows with the code it parses (measured with
+ * scripts/measure-bundles.mjs), so a bundle that outgrows it fails the build. Raise a budget only
+ * after measuring what the growth costs.
+ */
+const LAMBDA_BUDGET_KIB = 720;
+const CLI_BUDGET_KIB = 760;
+
 const targets = [
-  { entry: "handlers/http.ts", out: "http.mjs", banner: requireBanner },
-  { entry: "handlers/scheduled.ts", out: "scheduled.mjs", banner: requireBanner },
+  {
+    entry: "handlers/http.ts",
+    out: "http.mjs",
+    banner: requireBanner,
+    target: "node24",
+    budgetKiB: LAMBDA_BUDGET_KIB,
+  },
+  {
+    entry: "handlers/scheduled.ts",
+    out: "scheduled.mjs",
+    banner: requireBanner,
+    target: "node24",
+    budgetKiB: LAMBDA_BUDGET_KIB,
+  },
   {
     entry: "bin/cli.ts",
     out: "cli.mjs",
     banner: requireBanner,
     executable: true,
+    budgetKiB: CLI_BUDGET_KIB,
     // PGlite loads its .wasm/.data files next to its own module: keep it as an installed dependency.
     external: ["@electric-sql/pglite"],
   },
@@ -44,18 +66,22 @@ const targets = [
 // Start clean, but only ever delete the project's own dist/.
 if (outdirAt === -1) await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
+const inputsOf = new Map();
 for (const target of targets) {
   // esbuild keeps an entry's own "#!" line first; add one only when the entry has none.
   const source = await readFile(join(root, target.entry), "utf8");
   const shebang = target.executable === true && !source.startsWith("#!") ? "#!/usr/bin/env node\n" : "";
-  await build({
+  const { metafile } = await build({
     ...common,
+    metafile: true,
     entryPoints: [join(root, target.entry)],
     outfile: join(dist, target.out),
     banner: { js: `${shebang}${target.banner}` },
     external: [...common.external, ...(target.external ?? [])],
+    ...(target.target === undefined ? {} : { target: target.target }),
   });
   if (target.executable === true) await chmod(join(dist, target.out), 0o755);
+  inputsOf.set(target.out, Object.values(metafile.outputs)[0]?.inputs ?? {});
 }
 
 // The demo database (lib/demo/open-demo-database.ts) reads its SQL files next to its own module:
@@ -64,8 +90,30 @@ const demoSource = join(root, "lib", "demo");
 const demoFiles = (await readdir(demoSource)).filter((name) => name.endsWith(".sql"));
 await Promise.all(demoFiles.map((name) => copyFile(join(demoSource, name), join(dist, name))));
 
+const overBudget = [];
 for (const target of targets) {
   const { size } = await stat(join(dist, target.out));
-  console.log(`${join(dist, target.out)}  ${(size / 1024).toFixed(1)} KiB`);
+  const kib = size / 1024;
+  const over = target.budgetKiB !== undefined && kib > target.budgetKiB;
+  console.log(
+    `${join(dist, target.out)}  ${kib.toFixed(1)} KiB (budget ${target.budgetKiB ?? "none"} KiB)${over ? "  OVER BUDGET" : ""}`,
+  );
+  if (over) overBudget.push(target);
 }
 console.log(`${dist}/ demo SQL: ${demoFiles.join(", ")}`);
+for (const target of overBudget) {
+  // Name what weighs most, by package, so the growth can be found.
+  const byPackage = new Map();
+  for (const [path, { bytesInOutput }] of Object.entries(inputsOf.get(target.out))) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? "(project code)";
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+  }
+  const heaviest = [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`);
+  console.error(
+    `build: dist/${target.out} is over its ${target.budgetKiB} KiB budget (scripts/build.mjs). Heaviest: ${heaviest.join(", ")}.`,
+  );
+}
+if (overBudget.length > 0) process.exitCode = 1;

@@ -133,17 +133,27 @@ describe("npm run package", () => {
 });
 
 describe("functions", () => {
-  it("run nodejs22.x on arm64 with the bundled handlers", () => {
+  it("run nodejs24.x on arm64 with the bundled handlers", () => {
     expect(functionProps("HttpLambdaFunction")).toMatchObject({
-      Runtime: "nodejs22.x",
+      Runtime: "nodejs24.x",
       Architectures: ["arm64"],
       Handler: "dist/http.handler",
     });
     expect(functionProps("ScheduledLambdaFunction")).toMatchObject({
-      Runtime: "nodejs22.x",
+      Runtime: "nodejs24.x",
       Architectures: ["arm64"],
       Handler: "dist/scheduled.handler",
     });
+  });
+
+  it("are tested on the Node major they run on (npm test's test:lambda-node installs it from npm)", () => {
+    const lambdaNode = JSON.parse(readFileSync(join(ROOT, "tools/lambda-node/package.json"), "utf8")) as {
+      optionalDependencies: Record<string, string>;
+    };
+    const runtimeMajor = /^nodejs(\d+)\.x$/.exec(String(functionProps("HttpLambdaFunction").Runtime))?.[1];
+    for (const [name, version] of Object.entries(lambdaNode.optionalDependencies)) {
+      expect(`${name}@${version.split(".")[0]}`).toBe(`${name}@${runtimeMajor}`);
+    }
   });
 
   it("time out before API Gateway's 30 s on the HTTP path, and leave room for a resume on the schedule", () => {
