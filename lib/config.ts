@@ -23,6 +23,10 @@ export type DatabaseConfig =
       readonly endpoint?: string;
       /** Default: AWS_REGION, else the cluster ARN's region. */
       readonly region?: string;
+      /** A role in the cluster's account, assumed through STS (the SDK's credential provider). */
+      readonly roleArn?: string;
+      /** The ExternalId the role's trust policy requires, if any. */
+      readonly externalId?: string;
     }
   | {
       readonly kind: "postgres";
@@ -69,13 +73,14 @@ export const DEFAULT_URL_TTL_SECONDS = 900;
 export const MAX_URL_TTL_SECONDS = MAX_PRESIGN_SECONDS;
 
 const DATA_API_VARIABLES = ["KONG_DB_RESOURCE_ARN", "KONG_DB_SECRET_ARN", "KONG_DB_NAME"] as const;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+/** Shapes the environments file (lib/estate) validates too. */
+export const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/;
+export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+export const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
 const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // S3's "safe characters" for object keys.
 const SAFE_KEY_CHARACTERS = /^[A-Za-z0-9!_.*'()/-]+$/;
-const KONG_VERSION = /^\d+\.\d+(?:\.\d+){0,3}$/;
+export const KONG_VERSION = /^\d+\.\d+(?:\.\d+){0,3}$/;
 const DEPLOYMENT_TYPES: readonly DeploymentType[] = ["traditional", "hybrid", "dbless"];
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 

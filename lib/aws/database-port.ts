@@ -2,7 +2,7 @@ import type { DatabaseConfig } from "../config.ts";
 import { describeTarget } from "../sql/describe-target.ts";
 import type { PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
-import { createRdsDataClient } from "./clients.ts";
+import { createAssumedRoleCredentials, createRdsDataClient } from "./clients.ts";
 import { createRdsDataSqlPort, type RdsDataRetryOptions, regionOfArn } from "./rds-data-sql-port.ts";
 
 export interface DatabasePortOptions {
@@ -24,6 +24,16 @@ export function openDatabasePort(database: DatabaseConfig, options: DatabasePort
     client: createRdsDataClient({
       ...(database.endpoint === undefined ? {} : { endpoint: database.endpoint }),
       ...(region === undefined ? {} : { region }),
+      // Another account's cluster: its role, assumed through STS (cross-account estates).
+      ...(database.roleArn === undefined
+        ? {}
+        : {
+            credentials: createAssumedRoleCredentials({
+              roleArn: database.roleArn,
+              ...(database.externalId === undefined ? {} : { externalId: database.externalId }),
+              ...(region === undefined ? {} : { region }),
+            }),
+          }),
     }),
     resourceArn: database.resourceArn,
     secretArn: database.secretArn,

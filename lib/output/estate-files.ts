@@ -1,0 +1,44 @@
+import type { EstateDocument } from "../estate/types.ts";
+import { renderEstateCsv } from "./estate-csv.ts";
+import { renderEstateSummaryHtml } from "./estate-summary-html.ts";
+import { formatReportFileName, type ReportFormat } from "./file-name.ts";
+import { RESPONSE_JSON, type ReportFile } from "./report-files.ts";
+
+export const ESTATE_JSON = "estate.json";
+
+/**
+ * The files of an estate. `json`: estate.json only. `tar`: estate.json, then per reported
+ * environment `environments/<name>/response.json` (its report, byte for byte what it verifies
+ * as) and `details.json` when the estate holds details, then summary.html and estate.csv.
+ */
+export function buildEstateFiles(estate: EstateDocument, format: ReportFormat): ReportFile[] {
+  const document = toJsonBuffer(estate);
+  if (format === "json") return [{ name: ESTATE_JSON, content: document }];
+  const files: ReportFile[] = [{ name: ESTATE_JSON, content: document }];
+  for (const entry of estate.environments) {
+    if (entry.status !== "ok") continue;
+    // Names are validated as folder-safe by the environments file; refuse anything else here too.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(entry.environment)) {
+      throw new Error(`Environment name ${JSON.stringify(entry.environment)} cannot be a folder name.`);
+    }
+    const folder = `environments/${entry.environment}`;
+    files.push({ name: `${folder}/${RESPONSE_JSON}`, content: toJsonBuffer(entry.report) });
+    if (entry.details !== undefined) {
+      files.push({ name: `${folder}/details.json`, content: toJsonBuffer(entry.details) });
+    }
+  }
+  files.push(
+    { name: "summary.html", content: Buffer.from(renderEstateSummaryHtml(estate), "utf8") },
+    { name: "estate.csv", content: Buffer.from(renderEstateCsv(estate), "utf8") },
+  );
+  return files;
+}
+
+/** `estate-YYYY_MM_DD_HH_MM_PM.tar|json`, as the report's name with the estate's stem. */
+export function formatEstateFileName(format: ReportFormat, instant: Date, timeZone: string): string {
+  return formatReportFileName(format, instant, timeZone).replace(/^report-/, "estate-");
+}
+
+function toJsonBuffer(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8");
+}

@@ -1,0 +1,419 @@
+import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
+import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
+import { compareBuckets, formatCount } from "./format.ts";
+import { escapeHtml } from "./summary-html.ts";
+
+type Reported = Extract<EstateEnvironment, { status: "ok" }>;
+
+const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
+/** Colour-blind-safe palette (Okabe–Ito first), cycled past ten environments. */
+const COLOURS = [
+  "#0072b2",
+  "#e69f00",
+  "#009e73",
+  "#cc79a7",
+  "#56b4e9",
+  "#d55e00",
+  "#f0e442",
+  "#6b4c9a",
+  "#8c8c8c",
+  "#1b9e77",
+];
+/** Rows of the cross-environment discrete-services table; estate.json holds them all. */
+const MAX_DISCRETE_ROWS = 1000;
+const CHART = { width: 860, height: 300, left: 72, right: 16, top: 24, bottom: 56 } as const;
+
+/**
+ * The estate's page: totals, failures in red, monthly requests stacked by environment (inline
+ * SVG), the per-environment table, plugins by tier and the cross-environment discrete services.
+ * No script, no external resource (a CSP forbids both); every value is escaped.
+ */
+export function renderEstateSummaryHtml(estate: EstateDocument): string {
+  const reported = estate.environments.filter((entry): entry is Reported => entry.status === "ok");
+  const failed = estate.environments.filter((entry) => entry.status === "failed");
+  const colourOf = new Map(reported.map((entry, index) => [entry.environment, colourAt(index)]));
+  const sections = [
+    renderTotals(estate),
+    renderFailures(failed),
+    renderChart(estate, reported, colourOf),
+    renderEnvironments(estate, colourOf),
+    renderTiers(estate.totals.plugins_count.tiers),
+    renderDiscrete(estate),
+    renderIntegrity(estate),
+  ].filter((section) => section !== "");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="${escapeHtml(`${estate.collector.name} ${estate.collector.version}`)}">
+<title>Kong License Estate — ${escapeHtml(estate.as_of)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Kong License Estate</h1>
+<p class="subtitle">${formatCount(estate.totals.environments)} environment(s) · reporting month ${escapeHtml(estate.as_of)} (${escapeHtml(estate.time_zone)}) · generated ${escapeHtml(estate.generated_at)} · read from each Kong database</p>
+</header>
+<main>
+${sections.join("\n")}
+</main>
+</body>
+</html>
+`;
+}
+
+function renderTotals(estate: EstateDocument): string {
+  const { totals } = estate;
+  const cards: Array<[string, string, (string | undefined)?]> = [
+    [
+      "Environments reported",
+      `${formatCount(totals.environments_reported)} / ${formatCount(totals.environments)}`,
+      totals.environments_reported < totals.environments ? "bad" : undefined,
+    ],
+    ["Workspaces", formatCount(totals.workspaces_count)],
+    ["Services", formatCount(totals.services_count)],
+    ["Discrete services (across environments)", formatCount(totals.discrete_services)],
+    ["Routes", formatCount(totals.routes_count)],
+    ["Consumers", formatCount(totals.consumers_count)],
+  ];
+  if (totals.rbac_users !== undefined) cards.push(["RBAC users", formatCount(totals.rbac_users)]);
+  cards.push(["Plugins", formatCount(sumTiers(totals.plugins_count.tiers))]);
+  if (totals.counters !== undefined) {
+    cards.push(["Requests in the window", formatCount(totals.counters.total_requests)]);
+  }
+  return `<section aria-labelledby="totals">
+<h2 id="totals">Totals</h2>
+<ul class="cards">
+${cards.map(([label, value, tone]) => `<li${tone === undefined ? "" : ` class="${tone}"`}><span class="value">${escapeHtml(value)}</span><span class="label">${escapeHtml(label)}</span></li>`).join("\n")}
+</ul>
+<p class="note">Sums over the environments that reported; a key a report leaves out (e.g. <code>rbac_users</code> on open-source Kong) adds nothing. Discrete services are distinct <code>protocol://host:port/path</code> keys across all environments${estate.discrete_rules.length === 0 ? "" : `, after ${formatCount(estate.discrete_rules.length)} find/replace rule(s)`}.</p>
+</section>`;
+}
+
+function renderFailures(failed: readonly EstateEnvironment[]): string {
+  if (failed.length === 0) return "";
+  const items = failed
+    .map(
+      (entry) =>
+        `<li><strong>${escapeHtml(entry.environment)}</strong>: ${escapeHtml(entry.status === "failed" ? entry.error : "")}</li>`,
+    )
+    .join("\n");
+  return `<section class="failed" aria-labelledby="failures">
+<h2 id="failures">${formatCount(failed.length)} environment(s) could not be read</h2>
+<ul>
+${items}
+</ul>
+<p class="note">They are listed in the estate with their error and count in no total.</p>
+</section>`;
+}
+
+function renderChart(
+  estate: EstateDocument,
+  reported: readonly Reported[],
+  colourOf: ReadonlyMap<string, string>,
+): string {
+  const months = chartMonths(estate.as_of, reported);
+  const withCounters = reported.filter((entry) => entry.report.counters !== undefined);
+  if (withCounters.length === 0) {
+    return `<section aria-labelledby="requests">
+<h2 id="requests">Monthly requests</h2>
+<p>No environment reported request counters.</p>
+</section>`;
+  }
+  const counts = (entry: Reported, month: string): number =>
+    entry.report.counters?.buckets
+      .filter((bucket) => bucket.bucket === month)
+      .reduce((sum, bucket) => sum + bucket.request_count, 0) ?? 0;
+  const stackTotals = months.map((month) =>
+    withCounters.reduce((sum, entry) => sum + counts(entry, month), 0),
+  );
+  const plotWidth = CHART.width - CHART.left - CHART.right;
+  const plotHeight = CHART.height - CHART.top - CHART.bottom;
+  const ticks = niceTicks(Math.max(0, ...stackTotals));
+  const top = ticks[ticks.length - 1] ?? 1;
+  const y = (value: number): number => CHART.top + plotHeight - (top === 0 ? 0 : (value / top) * plotHeight);
+  const slot = plotWidth / months.length;
+  const barWidth = Math.max(2, Math.min(44, slot * 0.7));
+  const grid = ticks
+    .map(
+      (tick) =>
+        `<g class="tick"><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fix(y(tick))}" y2="${fix(y(tick))}"/><text x="${CHART.left - 8}" y="${fix(y(tick) + 4)}" text-anchor="end">${formatShort(tick)}</text></g>`,
+    )
+    .join("\n");
+  const bars = months
+    .map((month, index) => {
+      const cx = CHART.left + slot * index + slot / 2;
+      let base = 0;
+      const segments = withCounters
+        .map((entry) => {
+          const count = counts(entry, month);
+          if (count === 0) return "";
+          const yTop = y(base + count);
+          const height = y(base) - yTop;
+          base += count;
+          const label = escapeHtml(`${entry.environment}, ${month}: ${formatCount(count)} requests`);
+          return `<rect x="${fix(cx - barWidth / 2)}" y="${fix(yTop)}" width="${fix(barWidth)}" height="${fix(Math.max(height, 0.5))}" fill="${colourOf.get(entry.environment) ?? COLOURS[0]}"><title>${label}</title></rect>`;
+        })
+        .join("");
+      const total = stackTotals[index] ?? 0;
+      const value =
+        total > 0
+          ? `<text class="value" x="${fix(cx)}" y="${fix(y(total) - 6)}" text-anchor="middle">${formatShort(total)}</text>`
+          : "";
+      return `<g class="bar">${segments}${value}${renderMonthLabel(month, cx, CHART.top + plotHeight + 18)}</g>`;
+    })
+    .join("\n");
+  const legend = withCounters
+    .map(
+      (entry) =>
+        `<li><span class="swatch" style="background:${colourOf.get(entry.environment) ?? COLOURS[0]}"></span>${escapeHtml(entry.environment)}</li>`,
+    )
+    .join("");
+  const unknown = withCounters.reduce((sum, entry) => sum + counts(entry, "UNKNOWN"), 0);
+  const description = months
+    .map((month, index) => `${month} ${formatCount(stackTotals[index] ?? 0)}`)
+    .join(", ");
+  return `<section aria-labelledby="requests">
+<h2 id="requests">Monthly requests by environment</h2>
+<figure>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${CHART.height}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
+<title id="chart-title">Requests per month, stacked by environment, oldest first</title>
+<desc id="chart-desc">${escapeHtml(description)}</desc>
+${grid}
+<line class="axis" x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${CHART.top + plotHeight}" y2="${CHART.top + plotHeight}"/>
+${bars}
+</svg>
+<figcaption><ul class="legend">${legend}</ul>Requests counted by Kong per calendar month (<code>license_data</code>), the 12 months up to ${escapeHtml(estate.as_of)}.</figcaption>
+</figure>
+${unknown > 0 ? `<p class="note">Requests without a month (bucket <code>UNKNOWN</code>, rows written before Kong 2.7): <strong>${formatCount(unknown)}</strong>. Not drawn.</p>` : ""}
+</section>`;
+}
+
+function renderEnvironments(estate: EstateDocument, colourOf: ReadonlyMap<string, string>): string {
+  const rows = estate.environments
+    .map((entry) => {
+      const name = `<th scope="row">${
+        entry.status === "ok"
+          ? `<span class="swatch" style="background:${colourOf.get(entry.environment) ?? COLOURS[0]}"></span>`
+          : ""
+      }${escapeHtml(entry.environment)}</th>`;
+      if (entry.status === "failed") {
+        return `<tr class="failed">${name}<td class="text">failed</td><td class="text">${escapeHtml(entry.source ?? "")}</td><td class="text error" colspan="10">${escapeHtml(entry.error)}</td></tr>`;
+      }
+      const report: LicenseReport = entry.report;
+      const tiers = report.plugins_count.tiers;
+      const cells = [
+        report.workspaces_count,
+        report.services_count,
+        entry.discrete_services,
+        report.routes_count,
+        report.consumers_count,
+        report.rbac_users,
+        sumValues(tiers.free),
+        sumValues(tiers.enterprise),
+        sumValues(tiers.custom),
+        report.counters?.total_requests,
+      ].map((value) => `<td>${value === undefined ? "—" : formatCount(value)}</td>`);
+      return `<tr>${name}<td class="text">ok</td><td class="text">${escapeHtml(entry.source ?? "")}</td>${cells.join("")}<td class="text"><code title="${escapeHtml(report.checksum)}">${escapeHtml(report.checksum.slice(0, 12))}…</code> · ${escapeHtml(report.kong_version ?? "version unknown")}</td></tr>`;
+    })
+    .join("\n");
+  const { totals } = estate;
+  const totalCells = [
+    totals.workspaces_count,
+    totals.services_count,
+    totals.discrete_services,
+    totals.routes_count,
+    totals.consumers_count,
+    totals.rbac_users,
+    sumValues(totals.plugins_count.tiers.free),
+    sumValues(totals.plugins_count.tiers.enterprise),
+    sumValues(totals.plugins_count.tiers.custom),
+    totals.counters?.total_requests,
+  ].map((value) => `<td>${value === undefined ? "—" : formatCount(value)}</td>`);
+  return `<section aria-labelledby="environments">
+<h2 id="environments">Environments</h2>
+<div class="scroll">
+<table class="numbers">
+<thead><tr><th scope="col">Environment</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Workspaces</th><th scope="col">Services</th><th scope="col">Discrete</th><th scope="col">Routes</th><th scope="col">Consumers</th><th scope="col">RBAC users</th><th scope="col">Free plugins</th><th scope="col">Enterprise plugins</th><th scope="col">Custom plugins</th><th scope="col">Requests</th><th scope="col">Checksum · Kong</th></tr></thead>
+<tbody>
+${rows}
+<tr class="total"><th scope="row">Total</th><td class="text">${formatCount(totals.environments_reported)} of ${formatCount(totals.environments)}</td><td></td>${totalCells.join("")}<td class="text">distinct across environments</td></tr>
+</tbody>
+</table>
+</div>
+<p class="note">— : the report leaves the key out (e.g. no <code>rbac_users</code> on open-source Kong). Each report is in <code>environments/&lt;name&gt;/response.json</code> and verifies on its own.</p>
+</section>`;
+}
+
+function renderTiers(tiers: PluginTiers): string {
+  const rows = TIERS.flatMap((tier) =>
+    Object.entries(tiers[tier])
+      .sort(([an, a], [bn, b]) => b - a || (an < bn ? -1 : an > bn ? 1 : 0))
+      .map(
+        ([name, count]) =>
+          `<tr><td class="text">${escapeHtml(tier)}</td><th scope="row">${escapeHtml(name)}</th><td>${formatCount(count)}</td></tr>`,
+      ),
+  );
+  if (rows.length === 0) {
+    return `<section aria-labelledby="plugins"><h2 id="plugins">Plugins by tier</h2><p>No plugins in any environment.</p></section>`;
+  }
+  return `<section aria-labelledby="plugins">
+<h2 id="plugins">Plugins by tier (summed by name)</h2>
+<details><summary>${formatCount(sumTiers(tiers))} plugin rows: ${TIERS.map((tier) => `${tier} ${formatCount(sumValues(tiers[tier]))}`).join(", ")}</summary>
+<table class="numbers"><thead><tr><th scope="col">Tier</th><th scope="col">Plugin</th><th scope="col">Rows</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody></table>
+</details>
+</section>`;
+}
+
+function renderDiscrete(estate: EstateDocument): string {
+  const list = estate.discrete_services;
+  const shared = list.filter((item) => item.environments.length > 1).length;
+  const rows = list
+    .slice(0, MAX_DISCRETE_ROWS)
+    .map(
+      (item) =>
+        `<tr${item.environments.length > 1 ? ' class="shared"' : ""}><td class="text"><code>${escapeHtml(item.key)}</code></td><td>${formatCount(item.environments.length)}</td><td class="text">${escapeHtml(item.environments.join(", "))}</td></tr>`,
+    )
+    .join("\n");
+  const rules =
+    estate.discrete_rules.length === 0
+      ? "<p>No find/replace rules: keys are compared as read.</p>"
+      : `<p>Rules applied in order to every key: ${estate.discrete_rules.map((rule) => `<code>${escapeHtml(rule.find)}</code> → <code>${escapeHtml(rule.replace_with)}</code>`).join("; ")}.</p>`;
+  return `<section aria-labelledby="discrete">
+<h2 id="discrete">Discrete services across environments</h2>
+<p><strong>${formatCount(list.length)}</strong> distinct service(s); ${formatCount(shared)} of them in more than one environment.</p>
+${rules}
+${
+  list.length === 0
+    ? ""
+    : `<details><summary>The services${list.length > MAX_DISCRETE_ROWS ? ` (first ${formatCount(MAX_DISCRETE_ROWS)}; estate.json lists all)` : ""}</summary>
+<table class="numbers"><thead><tr><th scope="col">Service (protocol://host:port/path)</th><th scope="col">Environments</th><th scope="col">Which</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</details>`
+}
+</section>`;
+}
+
+function renderIntegrity(estate: EstateDocument): string {
+  return `<section aria-labelledby="integrity">
+<h2 id="integrity">Integrity</h2>
+<dl class="facts"><dt>Estate digest (SHA-256)</dt><dd><code>${escapeHtml(estate.digest)}</code></dd></dl>
+<p class="note">Check it with <code>kong-license-report verify estate.json</code> (the digest, and every environment's report checksum). This page and <code>estate.csv</code> are not covered by it.</p>
+</section>`;
+}
+
+/** The 12 months up to as_of, plus any later month a report holds (future-dated rows). */
+function chartMonths(asOf: string, reported: readonly Reported[]): string[] {
+  const [year, month] = asOf.split("-").map(Number) as [number, number];
+  const months = new Set<string>();
+  for (let back = 11; back >= 0; back -= 1) {
+    const index = year * 12 + (month - 1) - back;
+    months.add(`${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`);
+  }
+  for (const entry of reported) {
+    for (const bucket of entry.report.counters?.buckets ?? []) {
+      if (/^\d{4}-\d{2}$/.test(bucket.bucket)) months.add(bucket.bucket);
+    }
+  }
+  return [...months].sort(compareBuckets);
+}
+
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function renderMonthLabel(bucket: string, x: number, y: number): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(bucket);
+  const name = match === null ? undefined : MONTH_NAMES[Number(match[2]) - 1];
+  if (match === null || name === undefined) {
+    return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${escapeHtml(bucket)}</text>`;
+  }
+  return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${name}<tspan x="${fix(x)}" dy="15">${match[1]}</tspan></text>`;
+}
+
+function niceTicks(max: number): number[] {
+  if (max <= 0) return [0, 1];
+  const rough = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let t = 0; t < max + step; t += step) {
+    ticks.push(Math.round(t * 1000) / 1000);
+    if (t >= max) break;
+  }
+  return ticks;
+}
+
+function formatShort(n: number): string {
+  const units: Array<[number, string]> = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [size, suffix] of units) {
+    if (Math.abs(n) >= size) return `${Number((n / size).toFixed(1))}${suffix}`;
+  }
+  return String(Number(n.toFixed(2)));
+}
+
+function colourAt(index: number): string {
+  return COLOURS[index % COLOURS.length] as string;
+}
+
+function fix(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+function sumValues(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+function sumTiers(tiers: PluginTiers): number {
+  return TIERS.reduce((sum, tier) => sum + sumValues(tiers[tier]), 0);
+}
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1d2433; --muted: #5b6477; --line: #d9dee8; --bad: #b42318; --badbg: #fff1f0; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; color: var(--ink); background: #f6f7fb; }
+header { background: #0b1f3a; color: #fff; padding: 20px 32px; }
+header h1 { margin: 0; font-size: 24px; }
+.subtitle { margin: 4px 0 0; color: #c9d4e6; }
+main { max-width: 1200px; margin: 0 auto; padding: 8px 32px 40px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+section.failed { border-color: var(--bad); background: var(--badbg); color: var(--bad); }
+h2 { font-size: 18px; margin: 0 0 12px; }
+.cards { list-style: none; padding: 0; margin: 0 0 12px; display: flex; flex-wrap: wrap; gap: 10px; }
+.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; display: flex; flex-direction: column; }
+.cards li.bad { border-color: var(--bad); color: var(--bad); background: var(--badbg); }
+.cards .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.cards .label { color: inherit; opacity: .8; font-size: 13px; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: 8px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
+thead th { color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
+.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+.numbers td.text { text-align: left; }
+tr.failed th, tr.failed td { color: var(--bad); background: var(--badbg); }
+tr.total th, tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
+tr.shared td { background: #f3f8ff; }
+td.error { white-space: normal; max-width: 640px; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+.legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.note { color: var(--muted); font-size: 13px; }
+section.failed .note { color: var(--bad); }
+svg text { font-size: 12px; fill: var(--muted); }
+svg .value { fill: var(--ink); font-weight: 600; }
+.tick line { stroke: var(--line); }
+.axis { stroke: var(--muted); }
+code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+`;

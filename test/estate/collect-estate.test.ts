@@ -1,0 +1,199 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildEstate } from "#lib/estate/build-estate.ts";
+import { collectEstate, type OpenEnvironmentPort } from "#lib/estate/collect-estate.ts";
+import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
+import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
+import { openEnvironmentPort } from "#lib/estate/open-environment-port.ts";
+import type { EstateDocument } from "#lib/estate/types.ts";
+import { verifyReport } from "#lib/report/verify-report.ts";
+import type { SqlPort } from "#lib/sql/port.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
+import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
+import {
+  DATASETS,
+  fixtureFile,
+  openTestDatabase,
+  SCHEMAS,
+  type TestDatabase,
+  testTargets,
+} from "../helpers/kong-db.ts";
+
+const KLCR_DEMO = fixtureFile("test/fixtures/datasets/details-klcr-demo.sql");
+const NOW = new Date("2026-01-20T10:00:00Z");
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === "object" && address !== null ? address.port : 0;
+}
+
+describe.each(testTargets())("an estate of real Kong databases (%s)", (target) => {
+  let db: TestDatabase;
+  let endpoint: DataApiServer;
+  let estate: EstateDocument;
+  const fixtures = new Map<string, SqlPort>();
+  const progress: string[] = [];
+
+  beforeAll(async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local-secret");
+    db = await openTestDatabase(target);
+    const prod = await db.createFixture(SCHEMAS.ee313, KLCR_DEMO);
+    const stage = await db.createFixture(SCHEMAS.ee313, KLCR_DEMO);
+    const oss = await db.createFixture(SCHEMAS.oss35, DATASETS.oss35Basic);
+    const core = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39, DATASETS.countersWindow);
+    for (const port of [prod, stage, oss]) fixtures.set(port.schema, port);
+    // "core" is read through the real local Data API endpoint and the real SDK client.
+    endpoint = await startTestEndpoint(db, core.schema);
+    const url = db.target === "postgres" ? db.connectionString : "postgres://kong@pglite.invalid/kong";
+    const down = await closedPort();
+    const file = JSON.stringify({
+      environments: [
+        { environment: "prod-eu", database_url: url, schema: prod.schema, admin_token: "klcr-only" },
+        { environment: "stage-eu", database_url: url, schema: stage.schema, kong_version: "3.13.0.1" },
+        { environment: "oss", database_url: url, schema: oss.schema },
+        {
+          environment: "core",
+          data_api: {
+            resource_arn: RESOURCE_ARN,
+            secret_arn: SECRET_ARN,
+            database: databaseNameOf(db),
+            endpoint: "${CORE_ENDPOINT}",
+          },
+        },
+        { environment: "down", database_url: `postgres://kong:\${DOWN_PASSWORD}@127.0.0.1:${down}/kong` },
+      ],
+      discrete: [{ find: "^http://(booking|payment):500[12]null$", replace_with: "http://user:5000null" }],
+    });
+    const config = parseEnvironmentsFile(file, {
+      fileName: "envs.json",
+      env: { CORE_ENDPOINT: endpoint.url, DOWN_PASSWORD: "s3cret-pass" },
+    });
+    // PGlite has no URL: its fixtures are handed over by schema; everything else opens for real.
+    const openPort: OpenEnvironmentPort = async (source) => {
+      if (db.target === "pglite" && source.kind === "postgres" && source.schema !== undefined) {
+        const port = fixtures.get(source.schema);
+        if (port !== undefined) return { query: port.query.bind(port), close: async () => undefined };
+      }
+      return openEnvironmentPort(source);
+    };
+    const outcomes = await collectEstate(config, {
+      openPort,
+      asOf: "2026-01",
+      now: NOW,
+      concurrency: 2,
+      onProgress: (event) => progress.push(`${event.environment}:${event.status}`),
+    });
+    estate = buildEstate(outcomes, {
+      asOf: "2026-01",
+      generatedAt: NOW,
+      discreteRules: config.discrete,
+    });
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await endpoint?.close();
+    await db?.close();
+  });
+
+  it("lists every environment in the file's order, the unreachable one failed without its password", () => {
+    expect(estate.environments.map((entry) => [entry.environment, entry.status, entry.source])).toEqual([
+      ["prod-eu", "ok", "database_url"],
+      ["stage-eu", "ok", "database_url"],
+      ["oss", "ok", "database_url"],
+      ["core", "ok", "data_api"],
+      ["down", "failed", "database_url"],
+    ]);
+    const down = estate.environments[4];
+    expect(down?.status === "failed" && down.error).toMatch(/127\.0\.0\.1/);
+    expect(JSON.stringify(estate)).not.toContain("s3cret-pass");
+    expect(progress.sort()).toEqual(["core:ok", "down:failed", "oss:ok", "prod-eu:ok", "stage-eu:ok"]);
+  });
+
+  it("keeps each report verifiable on its own and the estate under its own digest", () => {
+    for (const entry of estate.environments) {
+      if (entry.status === "ok") expect(verifyReport({ ...entry.report }).valid).toBe(true);
+    }
+    expect(verifyEstateDigest({ ...estate }).valid).toBe(true);
+    const edited = structuredClone(estate);
+    edited.totals.services_count += 1;
+    expect(verifyEstateDigest({ ...edited }).valid).toBe(false);
+  });
+
+  it("sums the reported environments as computed by hand from the fixtures", () => {
+    // prod-eu, stage-eu: KLCR demo (20 services, 35 routes, 5 consumers, 5 workspaces, 0 RBAC users);
+    // oss: 3 / 8 / 2 / 1, no rbac_users, no counters; core: T2 (1 / 4 / 2 / 1, 0 RBAC users) + counters.
+    const { totals } = estate;
+    expect(totals.environments).toBe(5);
+    expect(totals.environments_reported).toBe(4);
+    expect(totals.services_count).toBe(20 + 20 + 3 + 1);
+    expect(totals.routes_count).toBe(35 + 35 + 8 + 4);
+    expect(totals.consumers_count).toBe(5 + 5 + 2 + 2);
+    expect(totals.workspaces_count).toBe(5 + 5 + 1 + 1);
+    expect(totals.rbac_users).toBe(0);
+    expect(totals.plugins_count.tiers).toEqual({
+      free: {
+        acl: 4,
+        "aws-lambda": 1 + 4,
+        cors: 2,
+        "http-log": 4,
+        jwt: 4,
+        "key-auth": 6,
+        oauth2: 2,
+        opentelemetry: 4,
+        prometheus: 2,
+        "proxy-cache": 4,
+        "rate-limiting": 6,
+        "request-transformer": 2,
+      },
+      enterprise: {
+        "application-registration": 2,
+        canary: 2,
+        degraphql: 2,
+        jq: 2,
+        "kafka-upstream": 4,
+        "openid-connect": 4,
+        "response-transformer-advanced": 2,
+      },
+      custom: {},
+    });
+    // license_data of core for the window 2025-02..2026-01: 2025-03 = 2 + 3, 2026-01 = 1, UNKNOWN 50.
+    expect(totals.counters).toEqual({
+      total_requests: 56,
+      buckets: [
+        { bucket: "2025-03", request_count: 5 },
+        { bucket: "2026-01", request_count: 1 },
+        { bucket: "UNKNOWN", request_count: 50 },
+      ],
+    });
+  });
+
+  it("counts discrete services once across environments, after the rules", () => {
+    // KLCR demo: 18 keys in both prod-eu and stage-eu; oss: user/booking/payment merged into one by the
+    // rule; core: http://mock-upstream:15555null. 18 + 1 + 1.
+    expect(estate.totals.discrete_services).toBe(20);
+    expect(estate.discrete_services).toHaveLength(20);
+    const byKey = new Map(estate.discrete_services.map((item) => [item.key, item.environments]));
+    expect(byKey.get("http://httpbin.se-kong-mesh.svc:80/anything")).toEqual(["prod-eu", "stage-eu"]);
+    expect(byKey.get("http://user:5000null")).toEqual(["oss"]);
+    expect(byKey.get("http://mock-upstream:15555null")).toEqual(["core"]);
+    expect(byKey.has("http://booking:5001null")).toBe(false);
+    const perEnvironment = estate.environments.map((entry) =>
+      entry.status === "ok" ? entry.discrete_services : null,
+    );
+    expect(perEnvironment).toEqual([18, 18, 1, 1, null]);
+  });
+
+  it("carries the node facts of the file into that environment's report only", () => {
+    const stage = estate.environments[1];
+    const prod = estate.environments[0];
+    expect(stage?.status === "ok" && stage.report.kong_version).toBe("3.13.0.1");
+    expect(prod?.status === "ok" && prod.report.kong_version).toBe("3.13.x");
+  });
+});

@@ -1,0 +1,204 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
+import { describe, expect, it } from "vitest";
+import { BadParameterError } from "#lib/errors.ts";
+import { parseEnvironmentsFile, redactSecrets } from "#lib/estate/environments-file.ts";
+
+const CLUSTER = "arn:aws:rds:eu-west-1:123456789012:cluster:kong-prod";
+const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-db-AbCdEf";
+const ROLE = "arn:aws:iam::210987654321:role/kong-license-report";
+
+function parse(value: unknown, env: Record<string, string> = {}) {
+  return parseEnvironmentsFile(JSON.stringify(value), { fileName: "envs.json", env });
+}
+
+function usageErrorOf(value: unknown, env: Record<string, string> = {}): BadParameterError {
+  try {
+    parse(value, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadParameterError);
+    expect((error as BadParameterError).exitCode).toBe(2);
+    return error as BadParameterError;
+  }
+  throw new Error("expected a usage error");
+}
+
+describe("parseEnvironmentsFile", () => {
+  it("reads every source, expands ${NAME} from the environment and keeps the rules", () => {
+    const config = parse(
+      {
+        environments: [
+          { environment: "prod-eu", database_url: "postgres://kong:${PROD_PASSWORD}@db.prod:5432/kong" },
+          {
+            environment: "prod-us",
+            data_api: {
+              resource_arn: CLUSTER,
+              secret_arn: SECRET,
+              database: "kong",
+              region: "eu-west-1",
+              role_arn: ROLE,
+              external_id: "estate-42",
+            },
+            kong_version: "3.9.1.2",
+            node_uname: "Linux x86_64",
+            node_cores: 8,
+            deployment_type: "hybrid",
+          },
+          { environment: "demo", demo: true },
+        ],
+        discrete: [{ find: "dev|stage", replace_with: "prod" }],
+      },
+      { PROD_PASSWORD: "p@ss:word" },
+    );
+    expect(config.environments).toEqual([
+      {
+        name: "prod-eu",
+        source: { kind: "postgres", url: "postgres://kong:p@ss:word@db.prod:5432/kong" },
+        node: {},
+        // As expanded, and as the URL carries it (percent-encoded): both are kept out of messages.
+        secrets: ["p@ss:word", "p%40ss%3Aword"],
+      },
+      {
+        name: "prod-us",
+        source: {
+          kind: "data-api",
+          resourceArn: CLUSTER,
+          secretArn: SECRET,
+          database: "kong",
+          region: "eu-west-1",
+          roleArn: ROLE,
+          externalId: "estate-42",
+        },
+        node: {
+          kongVersion: "3.9.1.2",
+          deploymentType: "hybrid",
+          systemInfo: { uname: "Linux x86_64", cores: 8 },
+        },
+        secrets: [],
+      },
+      { name: "demo", source: { kind: "demo" }, node: {}, secrets: [] },
+    ]);
+    expect(config.discrete).toEqual([{ find: "dev|stage", replace_with: "prod" }]);
+  });
+
+  it("accepts KLCR's own keys once a source is added", () => {
+    const config = parse({
+      environments: [
+        {
+          environment: "prod",
+          admin_api: "https://prod_admin_api_host:8001",
+          admin_token: "foobar",
+          deployment: "enterprise",
+          demo: true,
+        },
+      ],
+      discrete: [{ find: "foo|bar", replace_with: "car" }],
+    });
+    expect(config.environments.map((spec) => spec.name)).toEqual(["prod"]);
+  });
+
+  it("refuses duplicate names, case-insensitively, naming both entries", () => {
+    const error = usageErrorOf({
+      environments: [
+        { environment: "prod", demo: true },
+        { environment: "PROD", demo: true },
+      ],
+    });
+    expect(error.message).toBe(
+      'envs.json: environment "PROD" (entry #2) has the same name as entry #1; names must be unique (case does not count: they become folder names).',
+    );
+    expect(error.parameter).toBe("--environments");
+  });
+
+  it("refuses unknown keys, naming the entry and the allowed keys", () => {
+    const error = usageErrorOf({ environments: [{ environment: "prod", demo: true, pasword: "x" }] });
+    expect(error.message).toMatch(
+      /^envs\.json: environment "prod" \(entry #1\): unknown key\(s\) "pasword"; allowed: /,
+    );
+    const nested = usageErrorOf({
+      environments: [
+        {
+          environment: "us",
+          data_api: { resource_arn: CLUSTER, secret_arn: SECRET, database: "kong", roleArn: ROLE },
+        },
+      ],
+    });
+    expect(nested.message).toMatch(
+      /environment "us" \(entry #1\): unknown key\(s\) in "data_api": "roleArn"/,
+    );
+    expect(usageErrorOf({ environments: [{ environment: "a", demo: true }], discret: [] }).message).toBe(
+      'envs.json: unknown top-level key(s) "discret"; allowed: "environments", "discrete".',
+    );
+  });
+
+  it("refuses bad ARNs, naming the entry and the field", () => {
+    const dataApi = (overrides: Record<string, string>) => ({
+      environments: [
+        { environment: "ok", demo: true },
+        {
+          environment: "us",
+          data_api: { resource_arn: CLUSTER, secret_arn: SECRET, database: "kong", ...overrides },
+        },
+      ],
+    });
+    expect(
+      usageErrorOf(dataApi({ resource_arn: "arn:aws:rds:eu-west-1:1234:cluster:kong" })).message,
+    ).toMatch(
+      /^envs\.json: environment "us" \(entry #2\): "data_api\.resource_arn" "arn:aws:rds:eu-west-1:1234:cluster:kong" is invalid: expected an Aurora cluster ARN/,
+    );
+    expect(usageErrorOf(dataApi({ secret_arn: CLUSTER })).message).toMatch(
+      /"data_api\.secret_arn" .* is invalid/,
+    );
+    expect(usageErrorOf(dataApi({ role_arn: "arn:aws:iam::210987654321:user/bob" })).message).toMatch(
+      /"data_api\.role_arn" .* is invalid: expected an IAM role ARN/,
+    );
+    expect(
+      usageErrorOf(dataApi({ secret_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong" }))
+        .message,
+    ).toMatch(/is in us-east-1 but the cluster is in eu-west-1/);
+  });
+
+  it("names a missing variable, and never echoes a database URL", () => {
+    const missing = usageErrorOf({
+      environments: [{ environment: "prod", database_url: "postgres://kong:${PROD_PASSWORD}@db:5432/kong" }],
+    });
+    expect(missing.message).toBe(
+      'envs.json: environment "prod" (entry #1): "database_url" refers to ${PROD_PASSWORD}, which is not set in the environment.',
+    );
+    const bad = usageErrorOf({
+      environments: [{ environment: "prod", database_url: "mysql://kong:hunter22@db/kong" }],
+    });
+    expect(bad.message).toMatch(/"database_url" is not a PostgreSQL URL/);
+    expect(bad.message).not.toContain("hunter22");
+  });
+
+  it("requires exactly one source and a folder-safe name", () => {
+    expect(usageErrorOf({ environments: [{ environment: "prod" }] }).message).toMatch(
+      /environment "prod" \(entry #1\): no source: give one of "database_url", "data_api" or "demo": true\./,
+    );
+    expect(
+      usageErrorOf({ environments: [{ environment: "prod", demo: true, database_url: "postgres://h/k" }] })
+        .message,
+    ).toMatch(/"demo", "database_url" exclude each other/);
+    expect(usageErrorOf({ environments: [{ environment: "../etc", demo: true }] }).message).toMatch(
+      /^envs\.json: entry #1: "environment" must be a name of 1 to 63 letters/,
+    );
+    expect(usageErrorOf({ environments: [] }).message).toMatch(/"environments" must be a non-empty array/);
+    expect(
+      usageErrorOf({ environments: [{ environment: "k", deployment: "konnect", demo: true }] }).message,
+    ).toMatch(/"deployment" "konnect" cannot be read from a database/);
+  });
+
+  it("reports JSON syntax errors as usage errors", () => {
+    expect(() => parseEnvironmentsFile("{", { fileName: "envs.json", env: {} })).toThrow(
+      /^envs\.json: not valid JSON/,
+    );
+  });
+});
+
+describe("redactSecrets", () => {
+  it("removes expanded values and URL passwords from a message", () => {
+    expect(
+      redactSecrets("login for postgres://kong:p4ss@db/kong failed; token abcd1234 rejected", ["abcd1234"]),
+    ).toBe("login for postgres://kong:***@db/kong failed; token *** rejected");
+  });
+});
