@@ -127,7 +127,7 @@ async function readOptionFile(path: string, option: string): Promise<string> {
 }
 
 /** Fails before any query when the output folder does not exist. */
-async function checkOutFolder(out: string): Promise<string> {
+export async function checkOutFolder(out: string): Promise<string> {
   const path = resolve(out);
   const folder = dirname(path);
   const info = await stat(folder).catch(() => undefined);
@@ -142,7 +142,7 @@ async function checkOutFolder(out: string): Promise<string> {
 }
 
 /** Writes next to the target then renames, so a failure never leaves a half-written report. */
-async function writeAtomically(path: string, stream: NodeJS.ReadableStream): Promise<number> {
+export async function writeAtomically(path: string, stream: NodeJS.ReadableStream): Promise<number> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   const file = createWriteStream(temporary, { flags: "wx" });
   try {

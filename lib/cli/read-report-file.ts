@@ -35,12 +35,16 @@ export async function readReportDocument(path: string, read: ReadFile = readFile
   );
 }
 
-function isTar(bytes: Buffer): boolean {
+export function isTar(bytes: Buffer): boolean {
   return bytes.length >= 512 && bytes.subarray(257, 262).toString("latin1") === "ustar";
 }
 
-/** The text of the tar's JSON entries, by base name. */
-async function readTarEntries(bytes: Buffer, path: string): Promise<Map<string, string>> {
+/** The text of the tar's JSON entries, by base name (or by path inside the archive). */
+export async function readTarEntries(
+  bytes: Buffer,
+  path: string,
+  keyBy: "base" | "path" = "base",
+): Promise<Map<string, string>> {
   const entries = new Map<string, string>();
   const extract = tar.extract();
   const done = new Promise<void>((resolve, reject) => {
@@ -50,7 +54,7 @@ async function readTarEntries(bytes: Buffer, path: string): Promise<Map<string, 
         chunks.push(chunk as Buffer);
       });
       stream.on("end", () => {
-        const name = header.name.split("/").pop() ?? header.name;
+        const name = keyBy === "path" ? header.name : (header.name.split("/").pop() ?? header.name);
         if (name.endsWith(".json")) entries.set(name, Buffer.concat(chunks).toString("utf8"));
         next();
       });

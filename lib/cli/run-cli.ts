@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describeCliError } from "./describe-error.ts";
 import { runDiffCommand } from "./diff-command.ts";
+import { runEstateCommand } from "./estate-command.ts";
 import { runGenerateCommand } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { runVerifyCommand } from "./verify-command.ts";
@@ -13,6 +14,7 @@ Commands:
   generate   produce the report (JSON or tar) from PostgreSQL, the RDS Data API or the demo database
   verify     check a report's checksum against its content
   diff       show what changed between two reports
+  estate     the reports of many Kong environments in one verifiable estate
 
 Run "kong-license-report <command> --help" for a command's options.
 `;
@@ -20,6 +22,7 @@ Run "kong-license-report <command> --help" for a command's options.
 const commands: Record<string, (args: string[], io: CliIo) => Promise<ExitCode>> = {
   generate: runGenerateCommand,
   verify: runVerifyCommand,
+  estate: runEstateCommand,
   diff: (args, io) =>
     runDiffCommand(args, {
       stdout: (text) => io.stdout(text),
@@ -41,7 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
   const command = commands[name];
   if (command === undefined) {
-    io.stderr(`Unknown command "${name}": use generate, verify or diff (see --help).\n`);
+    io.stderr(`Unknown command "${name}": use generate, verify, diff or estate (see --help).\n`);
     return 2;
   }
   try {

@@ -3,12 +3,14 @@ import { verifyReport } from "../report/verify-report.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { parseOptions } from "./parse-options.ts";
 import { readReportDocument } from "./read-report-file.ts";
+import { readEstateFile, reportEstateVerification } from "./verify-estate-file.ts";
 
 export const VERIFY_HELP = `Usage: kong-license-report verify FILE
 
 Checks that a license report's "checksum" matches its content (Kong's algorithm:
 SHA-1 of the Lua inspect serialisation). FILE is a report JSON file or a report tar
-(its response.json is checked).
+(its response.json is checked), or an estate (estate.json or an estate tar): its SHA-256
+digest and every environment's report checksum are checked.
 
 Exit codes: 0 valid, 1 checksum does not match, 2 unreadable or not a report.
 `;
@@ -34,6 +36,8 @@ export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitC
     );
     return 2;
   }
+  const estate = await readEstateFile(file);
+  if (estate !== undefined) return reportEstateVerification(file, estate, io);
   const document = await readReportDocument(file);
   const result = verifyReport(document.content);
   if (result.claimed === null) {

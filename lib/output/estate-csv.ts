@@ -59,7 +59,7 @@ function environmentRow(entry: EstateEnvironment): string {
       entry.environment,
       "failed",
       entry.source ?? "",
-      ...Array.from({ length: ESTATE_CSV_COLUMNS.length - 5 }, () => ""),
+      ...Array.from({ length: ESTATE_CSV_COLUMNS.length - 4 }, () => ""),
       entry.error,
     ]);
   }

@@ -1,0 +1,163 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BadParameterError } from "../errors.ts";
+import { buildEstate } from "../estate/build-estate.ts";
+import { collectEstate, DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts";
+import { parseEnvironmentsFile } from "../estate/environments-file.ts";
+import { openEnvironmentPort } from "../estate/open-environment-port.ts";
+import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
+import { REPORT_FORMATS } from "../output/file-name.ts";
+import { openReportStream } from "../output/report-files.ts";
+import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
+import { checkOutFolder, writeAtomically } from "./generate-command.ts";
+import type { CliIo, ExitCode } from "./io.ts";
+import { parseOptions, readChoice } from "./parse-options.ts";
+
+/** Exit code when the estate was written but at least one environment could not be read. */
+export const EXIT_ESTATE_INCOMPLETE = 7;
+const MAX_CONCURRENCY = 32;
+
+export const ESTATE_HELP = `Usage: kong-license-report estate --environments FILE [options]
+
+Collects the License Report of every Kong environment named in FILE (at most N at once) into
+one estate: each environment's report (each verifiable on its own), totals, discrete services
+across environments, and the environments that could not be read, with their error.
+
+  --environments FILE     JSON: {"environments": [{"environment": "prod", "database_url": "postgres://…"},
+                          {"environment": "us", "data_api": {"resource_arn", "secret_arn", "database",
+                          "region"?, "role_arn"?, "external_id"?, "endpoint"?}}, {"environment": "d", "demo": true}],
+                          "discrete": [{"find": regex, "replace_with": text}]}; \${NAME} expands from the
+                          environment variables, so passwords need not sit in the file (docs/estate.md)
+  --as-of YYYY-MM         reporting month of every environment (default: this month in --time-zone)
+  --time-zone ZONE        IANA zone of the reporting month (default UTC)
+  --format json|tar       json (default): estate.json; tar: estate-YYYY_MM_DD_HH_MM_PM.tar with
+                          estate.json, environments/<name>/response.json, summary.html, estate.csv
+  --out FILE|-            where to write (default: stdout for json, the tar name for tar)
+  --include-details       add each environment's details (per-workspace counts, drift) to the estate
+                          (and environments/<name>/details.json to the tar)
+  --concurrency N         environments collected at once, 1 to ${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})
+  -h, --help              this help
+
+Exit codes: 0 every environment reported, 7 the estate was written but some environments failed
+(listed on stderr and in the estate), 2 bad option or environments file, 6 write failed, 1 other.
+`;
+
+/** `estate`: every environment of the file, collected concurrently, written as one estate. */
+export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        environments: { type: "string" },
+        "as-of": { type: "string" },
+        "time-zone": { type: "string" },
+        format: { type: "string" },
+        out: { type: "string", short: "o" },
+        "include-details": { type: "boolean" },
+        concurrency: { type: "string" },
+      },
+    }),
+  );
+  if (values.help === true) {
+    io.stdout(ESTATE_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    throw new BadParameterError(
+      positionals[0] as string,
+      `Unexpected argument "${positionals[0]}": estate takes options only. See --help.`,
+    );
+  }
+  const file = values.environments;
+  if (file === undefined) {
+    throw new BadParameterError(
+      "--environments",
+      "estate needs --environments FILE: a JSON file listing the environments (see --help).",
+    );
+  }
+  const format = readChoice(values.format, "--format", REPORT_FORMATS, "json");
+  const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
+  if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
+  const concurrency = readConcurrency(values.concurrency);
+  const out = values.out ?? (format === "json" ? "-" : undefined);
+  const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
+  const config = parseEnvironmentsFile(await readEnvironmentsFile(file), { fileName: file, env: io.env });
+
+  const started = new Date();
+  const asOf = values["as-of"] ?? formatYearMonth(monthIn(started, timeZone));
+  io.stderr(
+    `Collecting ${config.environments.length} environment(s), ${Math.min(concurrency, config.environments.length)} at a time…\n`,
+  );
+  const outcomes = await collectEstate(config, {
+    openPort: openEnvironmentPort,
+    concurrency,
+    timeZone,
+    includeDetails: values["include-details"] === true,
+    asOf,
+    now: started,
+    onProgress: (event) => {
+      const seconds = (event.durationMs / 1000).toFixed(1);
+      io.stderr(
+        event.status === "ok"
+          ? `  ${event.environment}: ok (${seconds} s)\n`
+          : `  ${event.environment}: FAILED (${seconds} s): ${event.error}\n`,
+      );
+    },
+  });
+  const estate = buildEstate(outcomes, {
+    asOf,
+    timeZone,
+    generatedAt: new Date(),
+    discreteRules: config.discrete,
+  });
+
+  const stream = openReportStream(buildEstateFiles(estate, format), format, started);
+  let where = "stdout";
+  if (out === "-") {
+    for await (const chunk of stream) io.stdout(chunk as Buffer);
+    await io.flush?.();
+  } else {
+    const path = target ?? resolve(formatEstateFileName(format, started, timeZone));
+    const bytes = await writeAtomically(path, stream);
+    where = `${path} (${bytes} bytes)`;
+  }
+  const failed = estate.environments.filter((entry) => entry.status === "failed");
+  const { totals } = estate;
+  io.stderr(
+    `Wrote the estate to ${where}: ${totals.environments_reported} of ${totals.environments} environment(s) reported, ${totals.services_count} services, ${totals.discrete_services} discrete across environments; digest ${estate.digest}.\n`,
+  );
+  if (failed.length === 0) return 0;
+  io.stderr(
+    `${failed.length} environment(s) could not be read and count in no total: ${failed.map((entry) => entry.environment).join(", ")} (exit ${EXIT_ESTATE_INCOMPLETE}).\n`,
+  );
+  return EXIT_ESTATE_INCOMPLETE;
+}
+
+function readConcurrency(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENCY;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new BadParameterError(
+      "--concurrency",
+      `Invalid --concurrency "${value}": expected a whole number from 1 to ${MAX_CONCURRENCY}.`,
+    );
+  }
+  return n;
+}
+
+async function readEnvironmentsFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
+    throw new BadParameterError("--environments", `Cannot read --environments file ${path}: ${why}.`, {
+      cause: error,
+    });
+  }
+}
