@@ -194,57 +194,59 @@ ${unknown > 0 ? `<p class="note">Requests without a month (bucket <code>UNKNOWN<
 function renderEnvironments(estate: EstateDocument, colourOf: ReadonlyMap<string, string>): string {
   const rows = estate.environments
     .map((entry) => {
-      const name = `<th scope="row">${
+      const swatch =
         entry.status === "ok"
           ? `<span class="swatch" style="background:${colourOf.get(entry.environment) ?? COLOURS[0]}"></span>`
-          : ""
-      }${escapeHtml(entry.environment)}</th>`;
+          : "";
+      const source =
+        entry.source === undefined ? "" : `<span class="source">${escapeHtml(entry.source)}</span>`;
+      const name = `<th scope="row">${swatch}${escapeHtml(entry.environment)}${source}</th>`;
       if (entry.status === "failed") {
-        return `<tr class="failed">${name}<td class="text">failed</td><td class="text">${escapeHtml(entry.source ?? "")}</td><td class="text error" colspan="10">${escapeHtml(entry.error)}</td></tr>`;
+        return `<tr class="failed">${name}<td class="text">failed</td><td class="text error" colspan="10">${escapeHtml(entry.error)}</td></tr>`;
       }
       const report: LicenseReport = entry.report;
-      const tiers = report.plugins_count.tiers;
-      const cells = [
-        report.workspaces_count,
-        report.services_count,
-        entry.discrete_services,
-        report.routes_count,
-        report.consumers_count,
-        report.rbac_users,
-        sumValues(tiers.free),
-        sumValues(tiers.enterprise),
-        sumValues(tiers.custom),
-        report.counters?.total_requests,
-      ].map((value) => `<td>${value === undefined ? "—" : formatCount(value)}</td>`);
-      return `<tr>${name}<td class="text">ok</td><td class="text">${escapeHtml(entry.source ?? "")}</td>${cells.join("")}<td class="text"><code title="${escapeHtml(report.checksum)}">${escapeHtml(report.checksum.slice(0, 12))}…</code> · ${escapeHtml(report.kong_version ?? "version unknown")}</td></tr>`;
+      return `<tr>${name}<td class="text">ok</td><td class="text">${escapeHtml(report.kong_version ?? "—")}</td>${countCells(report, entry.discrete_services)}<td class="text"><code title="${escapeHtml(report.checksum)}">${escapeHtml(report.checksum.slice(0, 10))}…</code></td></tr>`;
     })
     .join("\n");
   const { totals } = estate;
-  const totalCells = [
-    totals.workspaces_count,
-    totals.services_count,
-    totals.discrete_services,
-    totals.routes_count,
-    totals.consumers_count,
-    totals.rbac_users,
-    sumValues(totals.plugins_count.tiers.free),
-    sumValues(totals.plugins_count.tiers.enterprise),
-    sumValues(totals.plugins_count.tiers.custom),
-    totals.counters?.total_requests,
-  ].map((value) => `<td>${value === undefined ? "—" : formatCount(value)}</td>`);
   return `<section aria-labelledby="environments">
 <h2 id="environments">Environments</h2>
 <div class="scroll">
-<table class="numbers">
-<thead><tr><th scope="col">Environment</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Workspaces</th><th scope="col">Services</th><th scope="col">Discrete</th><th scope="col">Routes</th><th scope="col">Consumers</th><th scope="col">RBAC users</th><th scope="col">Free plugins</th><th scope="col">Enterprise plugins</th><th scope="col">Custom plugins</th><th scope="col">Requests</th><th scope="col">Checksum · Kong</th></tr></thead>
+<table class="numbers environments">
+<thead><tr><th scope="col">Environment</th><th scope="col">Status</th><th scope="col">Kong</th><th scope="col">Work&shy;spaces</th><th scope="col">Services</th><th scope="col">Discrete</th><th scope="col">Routes</th><th scope="col">Con&shy;sumers</th><th scope="col">RBAC users</th><th scope="col">Plugins free · ent. · custom</th><th scope="col">Requests</th><th scope="col">Report checksum</th></tr></thead>
 <tbody>
 ${rows}
-<tr class="total"><th scope="row">Total</th><td class="text">${formatCount(totals.environments_reported)} of ${formatCount(totals.environments)}</td><td></td>${totalCells.join("")}<td class="text">distinct across environments</td></tr>
+<tr class="total"><th scope="row">Total</th><td class="text">${formatCount(totals.environments_reported)} of ${formatCount(totals.environments)}</td><td></td>${countCells(totals, totals.discrete_services)}<td class="text">discrete: across environments</td></tr>
 </tbody>
 </table>
 </div>
 <p class="note">— : the report leaves the key out (e.g. no <code>rbac_users</code> on open-source Kong). Each report is in <code>environments/&lt;name&gt;/response.json</code> and verifies on its own.</p>
 </section>`;
+}
+
+/** The count cells of one row: a report's or the totals' (the same keys). */
+function countCells(
+  counts: Pick<
+    LicenseReport,
+    "workspaces_count" | "services_count" | "routes_count" | "consumers_count" | "rbac_users"
+  > & {
+    readonly plugins_count: { readonly tiers: PluginTiers };
+    readonly counters?: { readonly total_requests: number } | undefined;
+  },
+  discrete: number,
+): string {
+  const { tiers } = counts.plugins_count;
+  const cells = [
+    counts.workspaces_count,
+    counts.services_count,
+    discrete,
+    counts.routes_count,
+    counts.consumers_count,
+    counts.rbac_users,
+  ].map((value) => `<td>${value === undefined ? "—" : formatCount(value)}</td>`);
+  const plugins = TIERS.map((tier) => formatCount(sumValues(tiers[tier]))).join(" · ");
+  const requests = counts.counters?.total_requests;
+  return `${cells.join("")}<td>${plugins}</td><td>${requests === undefined ? "—" : formatCount(requests)}</td>`;
 }
 
 function renderTiers(tiers: PluginTiers): string {
@@ -406,7 +408,11 @@ thead th { color: var(--muted); font-weight: 600; border-bottom: 2px solid var(-
 tr.failed th, tr.failed td { color: var(--bad); background: var(--badbg); }
 tr.total th, tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
 tr.shared td { background: #f3f8ff; }
-td.error { white-space: normal; max-width: 640px; }
+td.error { white-space: normal; }
+.environments th, .environments td { padding: 4px 8px; }
+.environments td { white-space: nowrap; }
+.environments td.error { white-space: normal; }
+.source { display: block; color: var(--muted); font-weight: 400; font-size: 12px; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 .legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .note { color: var(--muted); font-size: 13px; }

@@ -183,7 +183,9 @@ describe.each(testTargets())("Command: estate over the local Data API endpoint (
     expect(csv.split("\r\n")[4]).toBe(`TOTAL,2 of 3 reported,,,2,4,4,12,4,0,11,4,0,15,56,${estate.digest},`);
     const page = files.get("summary.html")?.toString("utf8") ?? "";
     expect(page).toContain('<section class="failed" aria-labelledby="failures">');
-    expect(page).toContain('<tr class="failed"><th scope="row">down</th>');
+    expect(page).toContain(
+      '<tr class="failed"><th scope="row">down<span class="source">database_url</span></th>',
+    );
 
     const verified = await cli({}, "verify", out);
     expect(verified.code).toBe(0);
