@@ -102,7 +102,8 @@ describe.each(testTargets())("Command: estate over the local Data API endpoint (
       OSS_ENDPOINT: endpoints[1]?.url,
       DOWN_PASSWORD: "hunter2-secret",
     };
-  });
+    // PGlite plus two fixture schemas and two endpoints: slow on a busy 2-core runner.
+  }, 240_000);
 
   afterAll(async () => {
     vi.unstubAllEnvs();

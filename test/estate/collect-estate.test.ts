@@ -94,7 +94,8 @@ describe.each(testTargets())("an estate of real Kong databases (%s)", (target) =
       generatedAt: NOW,
       discreteRules: config.discrete,
     });
-  });
+    // PGlite plus four fixture schemas: slow on a busy 2-core runner.
+  }, 240_000);
 
   afterAll(async () => {
     vi.unstubAllEnvs();
