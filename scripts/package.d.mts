@@ -11,6 +11,20 @@ export declare function runOslsPackage(options: {
   quiet?: boolean;
 }): { template: CloudFormationTemplate; seconds: number };
 
+export declare function readDeployParams(root?: string): {
+  names: string[];
+  parameterOf: Map<string, string>;
+};
+export declare function parseParamFlags(
+  flags: readonly string[],
+  known: readonly string[],
+): { values: Map<string, string>; problems: string[] };
+export declare function checkParamValues(
+  template: CloudFormationTemplate,
+  values: ReadonlyMap<string, string>,
+  parameterOf: ReadonlyMap<string, string>,
+): string[];
+
 export interface CloudFormationResource {
   Type: string;
   Condition?: string;

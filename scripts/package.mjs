@@ -2,7 +2,7 @@
 // `npm run package`: esbuild bundles (npm run build) → `osls package` → offline CloudFormation lint.
 // Runs with no AWS credentials at all (they are removed from the environment below) and no network.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -145,6 +145,117 @@ function checkParameters(template) {
   return problems;
 }
 
+/**
+ * The `--param` names the stack reads (every `${param:name}` in serverless.yml and infra/*.yml) and,
+ * for those that are a CloudFormation parameter's Default, that parameter's logical id.
+ */
+export function readDeployParams(root = ROOT) {
+  const files = [
+    join(root, "serverless.yml"),
+    ...readdirSync(join(root, "infra"))
+      .filter((name) => name.endsWith(".yml"))
+      .map((name) => join(root, "infra", name)),
+  ];
+  const names = new Set();
+  const parameterOf = new Map();
+  for (const file of files) {
+    let parameter;
+    let inParameters = false;
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (/^\S/.test(line)) inParameters = /^Parameters:\s*$/.test(line);
+      const key = /^ {2}([A-Za-z0-9]+):\s*$/.exec(line);
+      if (key) parameter = key[1];
+      for (const match of line.matchAll(/\$\{param:([A-Za-z0-9_-]+)/g)) {
+        names.add(match[1]);
+        if (inParameters && parameter && /^ {4}Default:/.test(line)) parameterOf.set(match[1], parameter);
+      }
+    }
+  }
+  return { names: [...names].sort(), parameterOf };
+}
+
+/** Parses repeated `--param name=value` flags; unknown names are errors naming the allowed ones. */
+export function parseParamFlags(flags, known) {
+  const values = new Map();
+  const problems = [];
+  for (const flag of flags) {
+    const equals = flag.indexOf("=");
+    const name = equals < 0 ? flag : flag.slice(0, equals);
+    if (equals <= 0) {
+      problems.push(`--param "${flag}" is not name=value (e.g. --param reportUrlTtlSeconds=900)`);
+    } else if (!known.includes(name)) {
+      const close = known.filter(
+        (candidate) => editDistance(candidate.toLowerCase(), name.toLowerCase()) <= 2,
+      );
+      problems.push(
+        `--param ${name} is not a parameter of this stack${close.length > 0 ? ` (did you mean ${close.join(" or ")}?)` : ""}. Allowed names: ${known.join(", ")}`,
+      );
+    } else if (values.has(name)) {
+      problems.push(`--param ${name} is given twice; give it once`);
+    } else {
+      values.set(name, flag.slice(equals + 1));
+    }
+  }
+  return { values, problems };
+}
+
+/**
+ * Checks each given value as the packaged template will hold it against its parameter's own
+ * constraints (Type Number, MinValue/MaxValue, AllowedValues, AllowedPattern, Min/MaxLength), so
+ * a value CloudFormation would refuse at deploy time is refused now, naming the --param.
+ */
+export function checkParamValues(template, values, parameterOf) {
+  const problems = [];
+  for (const [name, raw] of values) {
+    const id = parameterOf.get(name);
+    const parameter = id === undefined ? undefined : template.Parameters?.[id];
+    if (parameter === undefined) continue;
+    const value = String(parameter.Default ?? raw);
+    const shown = `--param ${name}=${JSON.stringify(value)}`;
+    const why = parameter.ConstraintDescription ? ` (${parameter.ConstraintDescription})` : "";
+    if (parameter.Type === "Number") {
+      const number = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+      if (Number.isNaN(number)) {
+        problems.push(`${shown} is not a number (${id} is a Number parameter)`);
+        continue;
+      }
+      const min = parameter.MinValue === undefined ? undefined : Number(parameter.MinValue);
+      const max = parameter.MaxValue === undefined ? undefined : Number(parameter.MaxValue);
+      if ((min !== undefined && number < min) || (max !== undefined && number > max)) {
+        problems.push(`${shown} is out of range: ${id} allows ${min ?? "-∞"} to ${max ?? "∞"}${why}`);
+      }
+    }
+    if (Array.isArray(parameter.AllowedValues) && !parameter.AllowedValues.map(String).includes(value)) {
+      const allowed = parameter.AllowedValues.map((v) => (v === "" ? '"" (empty)' : String(v)));
+      problems.push(`${shown} is not allowed: ${id} takes one of ${allowed.join(", ")}`);
+    }
+    if (parameter.AllowedPattern !== undefined && !new RegExp(parameter.AllowedPattern).test(value)) {
+      problems.push(`${shown} does not match ${id}'s pattern ${parameter.AllowedPattern}${why}`);
+    }
+    if (parameter.MinLength !== undefined && value.length < Number(parameter.MinLength)) {
+      problems.push(`${shown} is shorter than ${parameter.MinLength} characters (${id})`);
+    }
+    if (parameter.MaxLength !== undefined && value.length > Number(parameter.MaxLength)) {
+      problems.push(`${shown} is longer than ${parameter.MaxLength} characters (${id})`);
+    }
+  }
+  return problems;
+}
+
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
 function formatResources(template) {
   const entries = Object.entries(template.Resources);
   const width = Math.max(...entries.map(([id]) => id.length));
@@ -164,7 +275,8 @@ offline and prints its resources. Run after \`npm run build\` (npm run package d
   --region NAME       region (default us-east-1)
   --out DIR           output directory (default .serverless)
   --param name=value  deployment parameter baked into the template defaults (repeatable),
-                      e.g. --param kongClusterArn=arn:aws:rds:... ; see docs/deploy.md`;
+                      e.g. --param kongClusterArn=arn:aws:rds:... ; see docs/deploy.md.
+                      Unknown names and values outside the parameter's constraints exit 2.`;
 
 function main() {
   const { values } = parseArgs({
@@ -187,6 +299,20 @@ function main() {
     console.error(`Missing ${missing.join(", ")}: run \`npm run build\` first (npm run package does).`);
     return 1;
   }
+  // Names first (osls would silently drop a misspelled one), values once the template holds them.
+  const deployParams = readDeployParams();
+  const given = parseParamFlags(values.param, deployParams.names);
+  if (
+    given.values.has("jwtIssuer") &&
+    given.values.get("jwtIssuer") !== "" &&
+    !given.values.has("jwtAudience")
+  ) {
+    given.problems.push(
+      "--param jwtIssuer is given without --param jwtAudience (the aud or client_id of its tokens)",
+    );
+  }
+  for (const problem of given.problems) console.error(`package: ${problem}`);
+  if (given.problems.length > 0) return 2;
   const out = resolve(ROOT, values.out);
   const { template, seconds } = runOslsPackage({
     stage: values.stage,
@@ -195,6 +321,9 @@ function main() {
     params: values.param,
   });
   console.log(`osls package: ${seconds.toFixed(1)} s, no AWS credentials in the environment`);
+  const valueProblems = checkParamValues(template, given.values, deployParams.parameterOf);
+  for (const problem of valueProblems) console.error(`package: ${problem}`);
+  if (valueProblems.length > 0) return 2;
 
   const artifactProblems = [...checkArtifacts(out), ...checkParameters(template)];
   for (const problem of artifactProblems) console.error(`package: ${problem}`);

@@ -8,10 +8,13 @@ import { readAdminPolicy, readReportConfig } from "#lib/config.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationResource, CloudFormationTemplate } from "../../scripts/package.mjs";
 import {
+  checkParamValues,
   EXPECTED_ARTIFACTS,
   LINT_VARIANTS,
   listZipEntries,
   offlineEnvironment,
+  parseParamFlags,
+  readDeployParams,
   runOslsPackage,
 } from "../../scripts/package.mjs";
 
@@ -101,11 +104,78 @@ describe("npm run package", () => {
         ],
         { cwd: ROOT, encoding: "utf8" },
       );
-      expect(run.status).toBe(1);
+      expect(run.status).toBe(2);
       expect(run.stderr).toContain("--param jwtIssuer is given without --param jwtAudience");
+      expect(run.stdout).not.toContain("osls package");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("refuses a misspelled --param name before packaging, naming the allowed names", () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        "scripts/package.mjs",
+        "--stage",
+        "ci",
+        "--out",
+        "/nonexistent/never-written",
+        "--param",
+        "kongClustrArn=x",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "--param kongClustrArn is not a parameter of this stack (did you mean kongClusterArn?)",
+    );
+    expect(run.stderr).toMatch(/Allowed names: .*kongClusterArn.*reportUrlTtlSeconds/);
+    expect(run.stdout).not.toContain("osls package");
+  });
+
+  it("knows every deploy --param and the CloudFormation parameter it fills", () => {
+    const { names, parameterOf } = readDeployParams(ROOT);
+    for (const [name, [parameter]] of Object.entries(DEPLOY_PARAMS)) {
+      expect(names, name).toContain(name);
+      expect(parameterOf.get(name), name).toBe(parameter);
+    }
+    expect(parseParamFlags(["reportUrlTtlSeconds"], names).problems).toEqual([
+      '--param "reportUrlTtlSeconds" is not name=value (e.g. --param reportUrlTtlSeconds=900)',
+    ]);
+    expect(parseParamFlags(["adminGroup=a", "adminGroup=b"], names).problems).toEqual([
+      "--param adminGroup is given twice; give it once",
+    ]);
+  });
+
+  it("checks --param values against the parameters' constraints (range, allowed values, pattern)", () => {
+    const { parameterOf } = readDeployParams(ROOT);
+    // As osls bakes them into the Defaults of the packaged template.
+    const check = (values: Record<string, string>) => {
+      const baked = structuredClone(template);
+      for (const [name, value] of Object.entries(values)) {
+        const id = parameterOf.get(name) ?? "";
+        const parameter = baked.Parameters[id];
+        if (parameter !== undefined) parameter.Default = value;
+      }
+      return checkParamValues(baked, new Map(Object.entries(values)), parameterOf);
+    };
+    expect(check({ reportUrlTtlSeconds: "99999" })).toEqual([
+      '--param reportUrlTtlSeconds="99999" is out of range: ReportUrlTtlSeconds allows 60 to 43200',
+    ]);
+    expect(check({ reportUrlTtlSeconds: "59" })[0]).toContain("allows 60 to 43200");
+    expect(check({ reportRetentionDays: "ten" })).toEqual([
+      '--param reportRetentionDays="ten" is not a number (ReportRetentionDays is a Number parameter)',
+    ]);
+    expect(check({ scheduleState: "enabled" })).toEqual([
+      '--param scheduleState="enabled" is not allowed: ScheduleState takes one of ENABLED, DISABLED',
+    ]);
+    expect(check({ kongClusterArn: "arn:aws:rds:eu-west-1:123:cluster:kong" })[0]).toContain(
+      "must be an RDS cluster ARN",
+    );
+    expect(check({ reportPrefix: "reports" })[0]).toContain("does not match ReportPrefix's pattern");
+    // Every value of the deploy example passes.
+    expect(check(Object.fromEntries(Object.entries(DEPLOY_PARAMS).map(([n, [, v]]) => [n, v])))).toEqual([]);
   });
 
   it("ships only the bundles, one per function", () => {
