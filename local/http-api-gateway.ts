@@ -21,8 +21,13 @@ export type LocalFunction = (
 ) => Promise<unknown>;
 
 export interface LocalHttpApiOptions {
-  /** Route keys such as "GET /license/report"; every other request answers API Gateway's 404. */
+  /**
+   * Route keys such as "GET /license/report" or "ANY /license/report" (any other method on that path),
+   * behind the JWT check; every other request answers API Gateway's 404.
+   */
   readonly routes: readonly string[];
+  /** Route keys without an authorizer (e.g. "OPTIONS /license/report"): the function answers them. */
+  readonly publicRoutes?: readonly string[];
   /** Verifies a bearer token (the JWT authorizer); rejects when it is not acceptable. */
   readonly verifyToken: (token: string) => Promise<JWTPayload>;
   readonly invoke: LocalFunction;
@@ -49,6 +54,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
   const host = options.host ?? "127.0.0.1";
   const integrationTimeoutMs = options.integrationTimeoutMs ?? 30_000;
   const routes = new Set(options.routes);
+  const publicRoutes = new Set(options.publicRoutes ?? []);
 
   const server = createServer((request, response) => {
     const started = new Date();
@@ -82,21 +88,37 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
   async function answer(request: IncomingMessage, requestId: string, started: Date): Promise<Answer> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = (request.method ?? "GET").toUpperCase();
-    const routeKey = `${method} ${url.pathname}`;
-    if (!routes.has(routeKey)) return { status: 404, headers: {}, body: json({ message: "Not Found" }) };
+    // API Gateway's route selection: the exact method first, then ANY on the same path.
+    const routeKey = [`${method} ${url.pathname}`, `ANY ${url.pathname}`].find(
+      (key) => routes.has(key) || publicRoutes.has(key),
+    );
+    if (routeKey === undefined) return { status: 404, headers: {}, body: json({ message: "Not Found" }) };
 
-    // The JWT authorizer: no token or a bad one never reaches the function.
-    const token = readBearerToken(request.headers.authorization);
-    if (token === undefined) return unauthorized(routeKey);
-    let payload: JWTPayload;
-    try {
-      payload = await options.verifyToken(token);
-    } catch (error) {
-      return unauthorized(routeKey, error instanceof Error ? error.message : "invalid token");
+    let payload: JWTPayload = {};
+    if (!publicRoutes.has(routeKey)) {
+      // The JWT authorizer: no token or a bad one never reaches the function.
+      const token = readBearerToken(request.headers.authorization);
+      if (token === undefined) return unauthorized(routeKey);
+      try {
+        payload = await options.verifyToken(token);
+      } catch (error) {
+        return unauthorized(routeKey, error instanceof Error ? error.message : "invalid token");
+      }
     }
 
     const body = await readBody(request);
-    const event = buildEvent({ request, url, method, routeKey, requestId, started, payload, body });
+    const authorized = !publicRoutes.has(routeKey);
+    const event = buildEvent({
+      request,
+      url,
+      method,
+      routeKey,
+      requestId,
+      started,
+      payload,
+      authorized,
+      body,
+    });
     const context = createContext(options.functionName, requestId, options.functionTimeoutMs);
     const result = await withTimeout(options.invoke(event, context), integrationTimeoutMs);
     if (result === timedOut) {
@@ -161,9 +183,10 @@ function buildEvent(input: {
   requestId: string;
   started: Date;
   payload: JWTPayload;
+  authorized: boolean;
   body: Buffer;
 }): APIGatewayProxyEventV2WithJWTAuthorizer {
-  const { request, url, method, routeKey, requestId, started, payload, body } = input;
+  const { request, url, method, routeKey, requestId, started, payload, authorized, body } = input;
   // Header names arrive lowercased; repeated headers are joined with commas; cookies get their own field.
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -175,7 +198,8 @@ function buildEvent(input: {
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
   const domainName = request.headers.host ?? "localhost";
-  return {
+  // A route without an authorizer has no `authorizer` field, which AWS's JWT event type cannot express.
+  const event = {
     version: "2.0",
     routeKey,
     rawPath: url.pathname,
@@ -186,7 +210,7 @@ function buildEvent(input: {
     requestContext: {
       accountId: ACCOUNT_ID,
       apiId: "local",
-      authorizer: { jwt: toAuthorizerContext(payload) },
+      ...(authorized ? { authorizer: { jwt: toAuthorizerContext(payload) } } : {}),
       domainName,
       domainPrefix: domainName.split(".")[0] ?? domainName,
       http: {
@@ -205,6 +229,7 @@ function buildEvent(input: {
     ...(body.length === 0 ? {} : { body: body.toString("base64") }),
     isBase64Encoded: body.length > 0,
   };
+  return event as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
 /**

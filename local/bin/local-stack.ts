@@ -3,7 +3,8 @@
 //   curl ──► local HTTP API (JWT check, payload 2.0 event) ──► handlers/http.ts (the real middy handler)
 //                                                               ├─► local Data API endpoint ──► PGlite / PostgreSQL (demo Kong data)
 //                                                               └─► s3rver (SigV4, presigned URLs) ◄── curl -L downloads
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -22,7 +23,9 @@ import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-export const LOCAL_ROUTES = ["GET /license/report", "HEAD /license/report"] as const;
+/** The deployed routes (serverless.yml): behind the JWT authorizer, and without one. */
+export const LOCAL_ROUTES = ["GET /license/report", "HEAD /license/report", "ANY /license/report"] as const;
+export const LOCAL_PUBLIC_ROUTES = ["OPTIONS /license/report"] as const;
 export const DEFAULT_PORT = 3000;
 /** Stand-ins for the deployment parameters (same shapes as the real ARNs, never used against AWS). */
 export const LOCAL_RESOURCES = {
@@ -34,7 +37,8 @@ export const LOCAL_RESOURCES = {
   issuer: "https://idp.local-stack.invalid",
   audience: "kong-license-report-local",
 } as const;
-const DEMO_DATABASE_MARK = "kong-license-report local stack: demo Kong database, recreated on every start";
+const DEMO_DATABASE_MARK =
+  "kong-license-report local stack: demo Kong database of one running instance, dropped when it stops";
 /** Lambda and API Gateway limits of the deployed stack (serverless.yml). */
 const FUNCTION_TIMEOUT_MS = 28_000;
 /** s3rver's fixed account: it checks SigV4 signatures made with these. */
@@ -48,8 +52,16 @@ export interface LocalStackOptions {
    * fresh database `demoDatabase` there. Without it, the demo runs in embedded PGlite.
    */
   readonly databaseUrl?: string;
-  /** Database the demo is loaded into on `databaseUrl` (default kong_report_demo); dropped on close. */
+  /**
+   * Database the demo is loaded into on `databaseUrl` (default kong_report_demo_<random>, one per
+   * instance). It must not exist yet: an existing database is never replaced. Dropped on close.
+   */
   readonly demoDatabase?: string;
+  /**
+   * A directory for a snapshot of the embedded demo database (PGlite data directory), keyed by the
+   * demo SQL: later starts load it instead of running initdb and the demo SQL again. Default: none.
+   */
+  readonly cacheDir?: string;
   /** The handler's JSON logs (default: stdout). */
   readonly logger?: Logger;
   /** API Gateway-style access log lines (default: none). */
@@ -66,6 +78,8 @@ export interface LocalStack {
   readonly dataApiUrl: string;
   /** Where the demo data lives (never a password). */
   readonly database: string;
+  /** Milliseconds from the call to the database being loaded, and to everything listening. */
+  readonly startup: { readonly databaseMs: number; readonly totalMs: number };
   /** Signs another token for the local issuer (tests: expired tokens, scopes...). */
   signToken(
     subject: string,
@@ -77,6 +91,7 @@ export interface LocalStack {
 
 /** Starts the demo database, the Data API endpoint, S3 and the HTTP API; resolves once all listen. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const started = performance.now();
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
@@ -87,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const database = await openDatabase(options);
     cleanups.push(database.close);
+    const databaseReady = performance.now();
 
     const dataApi = await startDataApiServer({
       backend: database.backend,
@@ -122,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const api = await startLocalHttpApi({
       routes: LOCAL_ROUTES,
+      publicRoutes: LOCAL_PUBLIC_ROUTES,
       verifyToken: (token) => issuer.verify(token),
       invoke: (event, context) => handler(event, context),
       functionName: "kong-license-report-local-http",
@@ -152,7 +169,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         token_use: "id",
       }),
     };
+    // After the stack answers: snapshot a freshly built embedded database for the next start.
+    void database.saveSnapshot?.().catch(() => undefined);
     return {
+      startup: { databaseMs: databaseReady - started, totalMs: performance.now() - started },
       reportUrl: `${api.url}/license/report`,
       tokens,
       adminGroup: LOCAL_RESOURCES.adminGroup,
@@ -175,70 +195,108 @@ interface OpenedDatabase {
   readonly name: string;
   readonly description: string;
   close(): Promise<void>;
+  /** Writes the snapshot a later start loads (embedded database built from SQL, with a cacheDir). */
+  saveSnapshot?(): Promise<void>;
 }
 
 async function openDatabase(options: LocalStackOptions): Promise<OpenedDatabase> {
-  if (options.databaseUrl === undefined) {
-    // The Data API endpoint needs the PGlite instance itself (openDemoDatabase wraps it in a SQL port).
-    const db = await PGlite.create();
-    await db.exec(await readDemoSql()).catch(async (error: unknown) => {
-      await db.close();
-      throw error;
-    });
-    const current = await db.query<{ name: string }>("SELECT current_database() AS name");
-    return {
-      backend: { kind: "pglite", db },
-      name: current.rows[0]?.name ?? "postgres",
-      description: "PGlite (embedded, in memory) with the demo Kong data",
-      close: () => db.close(),
-    };
-  }
-  const name = options.demoDatabase ?? "kong_report_demo";
+  if (options.databaseUrl === undefined) return openEmbeddedDatabase(options.cacheDir);
+  const name = options.demoDatabase ?? `kong_report_demo_${randomBytes(4).toString("hex")}`;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new Error(`Demo database name "${name}" is not allowed: use lowercase letters, digits and _.`);
   }
   const server = new URL(options.databaseUrl);
-  await recreateDemoDatabase(options.databaseUrl, name);
+  await createDemoDatabase(options.databaseUrl, name);
   const target = new URL(options.databaseUrl);
   target.pathname = `/${name}`;
+  const drop = () => dropDemoDatabase(options.databaseUrl ?? "", name);
   const client = new pg.Client({ connectionString: target.href });
-  await client.connect();
   try {
+    await client.connect();
     await client.query(await readDemoSql());
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
   return {
     backend: { kind: "pg", connectionString: target.href },
     name,
-    description: `PostgreSQL ${server.hostname}:${server.port || "5432"}, database ${name} (demo Kong data, dropped on exit)`,
-    close: () => dropDemoDatabase(options.databaseUrl ?? "", name),
+    description: `PostgreSQL ${server.hostname}:${server.port || "5432"}, database ${name} (demo Kong data, this instance's own, dropped on exit)`,
+    close: drop,
   };
 }
 
-/** Drops and creates the demo database, refusing to touch a database of that name it did not create. */
-async function recreateDemoDatabase(serverUrl: string, name: string): Promise<void> {
+/** The demo in embedded PGlite: from the snapshot in cacheDir when it matches the demo SQL, else built. */
+async function openEmbeddedDatabase(cacheDir: string | undefined): Promise<OpenedDatabase> {
+  const sql = await readDemoSql();
+  const snapshot =
+    cacheDir === undefined
+      ? undefined
+      : join(cacheDir, `demo-pglite-${createHash("sha256").update(sql).digest("hex").slice(0, 16)}.tar`);
+  const saved = snapshot === undefined ? undefined : await readFile(snapshot).catch(() => undefined);
+  let db: PGlite;
+  let built = false;
+  if (saved === undefined) {
+    db = await PGlite.create();
+    await db.exec(sql).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+    built = true;
+  } else {
+    db = await PGlite.create({ loadDataDir: new Blob([saved]) });
+  }
+  const current = await db.query<{ name: string }>("SELECT current_database() AS name");
+  return {
+    backend: { kind: "pglite", db },
+    name: current.rows[0]?.name ?? "postgres",
+    description: `PGlite (embedded, in memory) with the demo Kong data${saved === undefined ? "" : ", from the snapshot in the cache"}`,
+    close: () => db.close(),
+    ...(snapshot === undefined || !built
+      ? {}
+      : {
+          saveSnapshot: async () => {
+            const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
+            await mkdir(dirname(snapshot), { recursive: true });
+            // Another instance may write the same snapshot at the same time: rename is atomic.
+            const partial = `${snapshot}.${process.pid}.partial`;
+            await writeFile(partial, dump);
+            await rename(partial, snapshot);
+          },
+        }),
+  };
+}
+
+/**
+ * Creates the demo database, marked as the local stack's. An existing database of that name is never
+ * touched (another instance's or yours): the start is refused.
+ */
+async function createDemoDatabase(serverUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const existing = await client.query<{ mark: string | null }>(
-      "SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1",
-      [name],
-    );
-    const row = existing.rows[0];
-    if (row !== undefined && row.mark !== DEMO_DATABASE_MARK) {
+    const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (existing.rowCount !== 0) {
       throw new Error(
-        `Database ${name} already exists and was not created by the local stack; it is left alone. Drop it yourself or choose another server.`,
+        `Database ${name} already exists on this server (another local stack's, or yours); it is left alone. Leave out the database name to get a fresh one, or choose another.`,
       );
     }
-    if (row !== undefined) await client.query(`DROP DATABASE "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
     await client.query(`COMMENT ON DATABASE "${name}" IS '${DEMO_DATABASE_MARK}'`);
+  } catch (error) {
+    // Two instances racing for one name: the loser's CREATE fails with 42P04 (duplicate_database).
+    if ((error as { code?: string }).code === "42P04") {
+      throw new Error(`Database ${name} was just created by another process; it is left alone.`);
+    }
+    throw error;
   } finally {
     await client.end();
   }
 }
 
+/** Drops the database this instance created (its sessions first: the Data API pool may still hold some). */
 async function dropDemoDatabase(serverUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
@@ -260,6 +318,10 @@ async function startS3(): Promise<{ endpoint: string; close(): Promise<void> }> 
     configureBuckets: [{ name: LOCAL_RESOURCES.bucket }],
   });
   const address = (await server.run()) as AddressInfo;
+  // Node's 5 s idle timeout races clients that reuse a pooled socket when the machine is busy
+  // (ECONNRESET on a presigned GET); S3 keeps idle connections far longer.
+  const http = (server as unknown as { httpServer?: { keepAliveTimeout: number } }).httpServer;
+  if (http !== undefined) http.keepAliveTimeout = 60_000;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     close: async () => {
@@ -330,23 +392,43 @@ export function describeLocalStack(stack: LocalStack, envFile?: string): string 
   ].join("\n");
 }
 
-const HELP = `Usage: npm run local -- [--port 3000] [--database-url postgres://user@127.0.0.1:5432/postgres]
+const HELP = `Usage: npm run local -- [--port 3000] [--database-url postgres://user@127.0.0.1:5432/postgres [--database-name NAME]]
 
 Runs the whole stack on this machine, no AWS: the demo Kong database (embedded PGlite, or a fresh
-database kong_report_demo on the PostgreSQL server you name), the local RDS Data API endpoint,
-a local S3 server, and GET /license/report on 127.0.0.1 behind a JWT check. Prints an admin token,
-a non-admin token and the curl commands to try. Ctrl-C stops everything.
+database of its own on the PostgreSQL server you name), the local RDS Data API endpoint, a local S3
+server, and GET /license/report on 127.0.0.1 behind a JWT check. Prints an admin token, a non-admin
+token and the curl commands to try. Ctrl-C stops everything.
 
   --port N             HTTP port on 127.0.0.1 (default 3000; 0 = any free port)
-  --database-url URL   load the demo into a fresh database on this PostgreSQL server
-                       (database kong_report_demo, dropped again on exit)
+  --database-url URL   load the demo into a new database on this PostgreSQL server, this instance's
+                       own (kong_report_demo_<random>), dropped again on exit; nothing else is touched
+  --database-name NAME that database's name instead (it must not exist: it is never replaced)
   -h, --help           this text`;
+
+/** `.local-stack/env`, or `env-<port>` while another running instance holds that one. */
+async function chooseEnvFile(port: number): Promise<string> {
+  const shared = join(ROOT, ".local-stack", "env");
+  const owner = /^# pid (\d+)/.exec(await readFile(shared, "utf8").catch(() => ""))?.[1];
+  return owner !== undefined && Number(owner) !== process.pid && isRunning(Number(owner))
+    ? join(ROOT, ".local-stack", `env-${port}`)
+    : shared;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       port: { type: "string", default: String(DEFAULT_PORT) },
       "database-url": { type: "string" },
+      "database-name": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -359,20 +441,29 @@ async function main(): Promise<number> {
     console.error(`--port "${values.port}" is not a port number: use 0 to 65535 (0 = any free port).`);
     return 2;
   }
-  const started = performance.now();
+  if (values["database-name"] !== undefined && values["database-url"] === undefined) {
+    console.error("--database-name needs --database-url (the PostgreSQL server to create it on).");
+    return 2;
+  }
   const logger = createLogger();
   const stack = await startLocalStack({
     port,
     ...(values["database-url"] === undefined ? {} : { databaseUrl: values["database-url"] }),
+    ...(values["database-name"] === undefined ? {} : { demoDatabase: values["database-name"] }),
+    cacheDir: join(ROOT, ".local-stack", "cache"),
     logger,
     accessLog: (line) => process.stdout.write(`${line}\n`),
   });
-  const envFile = join(ROOT, ".local-stack", "env");
+  const envFile = await chooseEnvFile(Number(new URL(stack.reportUrl).port));
   await mkdir(dirname(envFile), { recursive: true });
-  const envText = `export ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\n`;
+  const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\n`;
   await writeFile(envFile, envText, { mode: 0o600 });
   console.log(describeLocalStack(stack, envFile));
-  console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  // Measured from process start: what a user waits for (module loading included).
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  console.log(
+    `Ready in ${seconds(performance.now())} s (modules ${seconds(performance.now() - stack.startup.totalMs)} s, database ${seconds(stack.startup.databaseMs)} s, servers ${seconds(stack.startup.totalMs - stack.startup.databaseMs)} s).`,
+  );
 
   await new Promise<void>((resolveStop) => {
     let stopping = false;
@@ -391,7 +482,7 @@ async function main(): Promise<number> {
     process.on("SIGTERM", () => stop("SIGTERM"));
   });
   await stack.close();
-  // Another local stack started since may have written its own tokens there: leave those.
+  // Only this instance's file, and only if nobody rewrote it since.
   if ((await readFile(envFile, "utf8").catch(() => "")) === envText) await rm(envFile, { force: true });
   console.log("Stopped.");
   return 0;

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
@@ -11,6 +12,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from "../../local/bin/local-stack.ts";
+import { testTargets } from "../helpers/kong-db.ts";
 import { untar } from "../helpers/untar.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -26,9 +28,10 @@ beforeAll(async () => {
     port: 0,
     logger: silentLogger,
     accessLog: (line) => accessLog.push(line),
+    // On PostgreSQL, a database named after the test database (one prefix per tester on a shared server).
     ...(databaseUrl === undefined
       ? {}
-      : { databaseUrl, demoDatabase: `kong_report_demo_test_${process.pid}` }),
+      : { databaseUrl, demoDatabase: `${new URL(databaseUrl).pathname.slice(1)}_stack_${process.pid}` }),
   });
 });
 
@@ -96,6 +99,12 @@ describe("the local stack, used as the printed commands use it", () => {
     writeFileSync(responseJson, files.get("response.json") ?? "");
     const verified = runCli(["verify", responseJson]);
     expect(verified.status, verified.output).toBe(0);
+
+    // Every file the documented `curl -o report.tar && tar -xf report.tar` leaves in the checkout is ignored.
+    for (const name of ["report.tar", ...files.keys()]) {
+      const ignored = spawnSync("git", ["check-ignore", "--no-index", "-q", name], { cwd: ROOT });
+      expect(ignored.status, `${name} is not in .gitignore`).toBe(0);
+    }
 
     // The same command refuses an edited report.
     const edited = JSON.parse(files.get("response.json")?.toString("utf8") ?? "{}") as Record<
@@ -183,18 +192,83 @@ describe("the JWT check in front of the function", () => {
     expect(response.status).toBe(200);
   });
 
-  it("has only the deployed routes: another path or method is API Gateway's 404", async () => {
-    expect(
-      (await fetch(`${stack.reportUrl.replace("/report", "/other")}`, { headers: asAdmin() })).status,
-    ).toBe(404);
-    expect((await fetch(stack.reportUrl, { method: "POST", headers: asAdmin() })).status).toBe(404);
+  it("has only the deployed routes: another path is API Gateway's 404", async () => {
+    const other = await fetch(`${stack.reportUrl.replace("/report", "/other")}`, { headers: asAdmin() });
+    expect(other.status).toBe(404);
+    expect(await other.json()).toEqual({ message: "Not Found" });
+  });
+
+  it("answers another method with 405 and Allow after the token check, and OPTIONS with 204 without one", async () => {
+    for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
+      const response = await fetch(stack.reportUrl, { method, headers: asAdmin() });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("allow"), method).toBe("GET, HEAD, OPTIONS");
+      expect(((await response.json()) as { message: string }).message, method).toContain(
+        `Method ${method} is not allowed on /license/report`,
+      );
+    }
+    expect((await fetch(stack.reportUrl, { method: "POST" })).status).toBe(401);
+    const options = await fetch(stack.reportUrl, { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(await options.text()).toBe("");
   });
 
   it("writes an access-log line per request", () => {
     const statuses = accessLog.map((line) => (JSON.parse(line) as { status: string }).status);
-    expect(statuses).toEqual(expect.arrayContaining(["200", "303", "401", "403", "404"]));
+    expect(statuses).toEqual(expect.arrayContaining(["200", "204", "303", "401", "403", "404", "405"]));
   });
 });
+
+describe.each(testTargets().filter((target) => target === "postgres"))(
+  "two local stacks on one PostgreSQL server (%s)",
+  () => {
+    const serverUrl = () => process.env.KONG_TEST_DATABASE_URL as string;
+    const ownDatabase = () => stack.database.match(/database (\S+)/)?.[1] ?? "";
+
+    it("refuses a second instance that names the first one's database, and the first keeps working", async () => {
+      await expect(
+        startLocalStack({
+          port: 0,
+          logger: silentLogger,
+          databaseUrl: serverUrl(),
+          demoDatabase: ownDatabase(),
+        }),
+      ).rejects.toThrow(`Database ${ownDatabase()} already exists on this server`);
+      expect((await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })).status).toBe(200);
+    });
+
+    it("gives a second instance its own database, and stopping it leaves the first one's alone", async () => {
+      const second = await startLocalStack({
+        port: 0,
+        logger: silentLogger,
+        databaseUrl: serverUrl(),
+        demoDatabase: `${ownDatabase()}_b`,
+      });
+      expect(second.database).toContain(`database ${ownDatabase()}_b`);
+      expect(
+        (
+          await fetch(`${second.reportUrl}?format=json`, {
+            headers: { authorization: `Bearer ${second.tokens.admin}` },
+          })
+        ).status,
+      ).toBe(200);
+      await second.close();
+      expect((await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })).status).toBe(200);
+      const client = new pg.Client({ connectionString: serverUrl() });
+      await client.connect();
+      try {
+        const left = await client.query<{ datname: string }>(
+          "SELECT datname FROM pg_database WHERE datname IN ($1, $2) ORDER BY datname",
+          [ownDatabase(), `${ownDatabase()}_b`],
+        );
+        expect(left.rows.map((row) => row.datname)).toEqual([ownDatabase()]);
+      } finally {
+        await client.end();
+      }
+    });
+  },
+);
 
 describe("local S3", () => {
   it("checks presigned URL signatures like S3", async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAdminPolicy, readReportConfig } from "#lib/config.ts";
+import { LOCAL_PUBLIC_ROUTES, LOCAL_ROUTES } from "../../local/bin/local-stack.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationResource, CloudFormationTemplate } from "../../scripts/package.mjs";
 import {
@@ -280,22 +281,27 @@ describe("functions", () => {
 });
 
 describe("HTTP API", () => {
-  it("routes GET (and HEAD, the access check) /license/report through the JWT authorizer, nothing else", () => {
-    const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route").map(([, route]) => route.Properties);
+  it("routes every method of /license/report to the function: OPTIONS without a token, the rest through the JWT authorizer", () => {
+    const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route")
+      .map(([, route]) => route.Properties as Record<string, unknown>)
+      .filter((route) => String(route.RouteKey).endsWith(" /license/report"));
+    const target = { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationHttp" }]] };
+    const jwt = { AuthorizationType: "JWT", AuthorizerId: { Ref: "HttpApiAuthorizerJwt" }, Target: target };
     expect(routes).toEqual([
-      expect.objectContaining({
-        RouteKey: "GET /license/report",
-        AuthorizationType: "JWT",
-        AuthorizerId: { Ref: "HttpApiAuthorizerJwt" },
-        Target: { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationHttp" }]] },
-      }),
-      expect.objectContaining({
-        RouteKey: "HEAD /license/report",
-        AuthorizationType: "JWT",
-        AuthorizerId: { Ref: "HttpApiAuthorizerJwt" },
-        Target: { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationHttp" }]] },
-      }),
+      expect.objectContaining({ RouteKey: "GET /license/report", ...jwt }),
+      expect.objectContaining({ RouteKey: "HEAD /license/report", ...jwt }),
+      expect.objectContaining({ RouteKey: "OPTIONS /license/report", Target: target }),
+      expect.objectContaining({ RouteKey: "ANY /license/report", ...jwt }),
     ]);
+    const options = routes.find((route) => route.RouteKey === "OPTIONS /license/report");
+    expect(options?.AuthorizationType ?? "NONE").toBe("NONE");
+    // The local stack serves exactly these routes, with the same authorization.
+    expect(
+      routes.filter((route) => route.AuthorizationType === "JWT").map((route) => route.RouteKey),
+    ).toEqual([...LOCAL_ROUTES]);
+    expect(
+      routes.filter((route) => route.AuthorizationType !== "JWT").map((route) => route.RouteKey),
+    ).toEqual([...LOCAL_PUBLIC_ROUTES]);
   });
 
   it("checks the Cognito pool's tokens when no issuer is given, else the given issuer and audience", () => {
