@@ -170,7 +170,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     };
     // After the stack answers: snapshot a freshly built embedded database for the next start.
-    void database.saveSnapshot?.().catch(() => undefined);
+    // Stopping right after the start waits for it rather than losing it.
+    const snapshotSaved = database.saveSnapshot?.().catch(() => undefined);
+    cleanups.push(async () => snapshotSaved);
     return {
       startup: { databaseMs: databaseReady - started, totalMs: performance.now() - started },
       reportUrl: `${api.url}/license/report`,
