@@ -127,6 +127,9 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     return { ...mapResult(result), routeKey };
   }
 
+  // Node's 5 s idle timeout races a client reusing a pooled socket after its event loop was busy
+  // (tests that run the CLI synchronously): ECONNRESET on the next request. Keep idle sockets longer.
+  server.keepAliveTimeout = 60_000;
   const port = await listen(server, host, options.port);
   return {
     url: `http://${host}:${port}`,
