@@ -74,7 +74,7 @@ beforeAll(() => {
     params: Object.entries(DEPLOY_PARAMS).map(([name, [, value]]) => `${name}=${value}`),
     quiet: true,
   }).template;
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   for (const dir of [out, outWithParams]) if (dir) rmSync(dir, { recursive: true, force: true });
