@@ -39,7 +39,7 @@ interface HttpSetup {
 
 /** Builds the raw function and its middy handler; configuration and clients are read on first use. */
 export function createHttpHandler(dependencies: HttpHandlerDependencies) {
-  const logger = dependencies.logger ?? createLogger({ level: readLogLevel(dependencies.env.LOG_LEVEL) });
+  const logger = dependencies.logger ?? createLogger({ level: readLogLevel(dependencies.env) });
   // Lazily, once per container: a bad variable fails each invocation with its name, not the import.
   const setup = lazily((): HttpSetup => {
     const config = readReportConfig(dependencies.env);

@@ -3,7 +3,7 @@ import type { Context, Handler } from "aws-lambda";
 import { createReportRuntime, type ReportRuntime } from "../lib/aws/report-runtime.ts";
 import { type Env, type ReportConfig, readReportConfig } from "../lib/config.ts";
 import { generateConfiguredReport, type LinkDocument } from "../lib/generate-report.ts";
-import { lazily } from "../lib/lambda-context.ts";
+import { lazily, readInvocationFields } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel, redactUrl } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { scheduledErrors } from "../lib/middy/scheduled-errors.ts";
@@ -19,7 +19,7 @@ export interface ScheduledHandlerDependencies {
 
 /** Builds the raw function and its middy handler; configuration and clients are read on first use. */
 export function createScheduledHandler(dependencies: ScheduledHandlerDependencies) {
-  const logger = dependencies.logger ?? createLogger({ level: readLogLevel(dependencies.env.LOG_LEVEL) });
+  const logger = dependencies.logger ?? createLogger({ level: readLogLevel(dependencies.env) });
   const setup = lazily(() => {
     const config = readReportConfig(dependencies.env);
     return { config, runtime: (dependencies.createRuntime ?? createReportRuntime)(config) };
@@ -33,7 +33,7 @@ export function createScheduledHandler(dependencies: ScheduledHandlerDependencie
   ): Promise<LinkDocument> {
     const request = readScheduledEvent(event);
     const { config, runtime } = setup();
-    const log = logger.child({ request_id: context.awsRequestId, trigger: request.trigger });
+    const log = logger.child({ ...readInvocationFields(context), trigger: request.trigger });
     log.info("report requested", { format: request.format, details: request.details, as_of: request.asOf });
     const link = await generateConfiguredReport(runtime, config, request, { signal, logger: log });
     // The log keeps the link's address but never its signature.

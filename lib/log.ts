@@ -24,9 +24,29 @@ export interface LoggerOptions {
 
 const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** LOG_LEVEL as a level; anything else is `info` (config validation reports a bad value). */
-export function readLogLevel(value: string | undefined): LogLevel {
-  return value !== undefined && Object.hasOwn(LEVELS, value) ? (value as LogLevel) : "info";
+/** Lambda's application log levels (LoggingConfig.ApplicationLogLevel) as this logger's levels. */
+const LAMBDA_LEVELS: Readonly<Record<string, LogLevel>> = {
+  TRACE: "debug",
+  DEBUG: "debug",
+  INFO: "info",
+  WARN: "warn",
+  ERROR: "error",
+  FATAL: "error",
+};
+
+/**
+ * The level to log at. Given the environment: AWS_LAMBDA_LOG_LEVEL first (Lambda sets it from the
+ * function's application log level, and drops records below it anyway), then LOG_LEVEL. Given a
+ * LOG_LEVEL value: that. Anything unknown is `info` (config validation reports a bad LOG_LEVEL).
+ */
+export function readLogLevel(
+  source: string | undefined | Readonly<Record<string, string | undefined>>,
+): LogLevel {
+  if (typeof source === "object") {
+    const lambdaLevel = LAMBDA_LEVELS[source.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? ""];
+    return lambdaLevel ?? readLogLevel(source.LOG_LEVEL);
+  }
+  return source !== undefined && Object.hasOwn(LEVELS, source) ? (source as LogLevel) : "info";
 }
 
 /** Creates a JSON-lines logger; records below `level` are dropped. */
@@ -37,7 +57,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const make = (base: LogFields): Logger => {
     const emit = (level: LogLevel, message: string, fields?: LogFields) => {
       if (LEVELS[level] < threshold) return;
-      const record = { timestamp: now().toISOString(), level, message, ...base, ...fields };
+      // Upper-case levels, as Lambda's JSON format and Powertools write them (Lambda filters on them).
+      const record = {
+        timestamp: now().toISOString(),
+        level: level.toUpperCase(),
+        message,
+        ...base,
+        ...fields,
+      };
       write(JSON.stringify(redact(record)));
     };
     return {

@@ -1,11 +1,14 @@
 // Offline CloudFormation linter: npm cfn-lint 1.9.7 with a current resource specification.
 //
-// cfn-lint's bundled spec predates HTTP APIs and arm64 (false positives on Architectures, JwtConfiguration,
-// PayloadFormatVersion, ...), so the spec from @aws-cdk/cfnspec 2.72.1 (spec 117.0.0) is swapped in at
-// run time through the module cache; nothing under node_modules is edited. Its intrinsic-function table
+// AWS's own cfn-lint (Python) cannot be installed here: PyPI is not reachable and Debian (bookworm and
+// trixie) has no cfn-lint package. npm cfn-lint's bundled spec predates HTTP APIs, arm64 and Lambda's
+// LoggingConfig, so a specification built from the current AWS service spec (scripts/cfn-spec.mjs,
+// @aws-cdk/aws-service-spec) is swapped in at run time through the module cache; nothing under
+// node_modules is edited. Its intrinsic-function table
 // also misses Fn::Sub and Fn::ImportValue inside Fn::If (both allowed by CloudFormation); without them the
 // linter loses its place in the template and reports every later intrinsic as "not supported here".
 import { createRequire, Module } from "node:module";
+import { buildResourceSpecification } from "./cfn-spec.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -13,10 +16,7 @@ let validator;
 
 function loadValidator() {
   if (validator !== undefined) return validator;
-  preload(
-    require.resolve("cfn-lint/data/aws_resources_specification.json"),
-    require("@aws-cdk/cfnspec/spec/specification.json"),
-  );
+  preload(require.resolve("cfn-lint/data/aws_resources_specification.json"), buildResourceSpecification());
   const functionsPath = require.resolve("cfn-lint/data/aws_intrinsic_functions.json");
   const functions = structuredClone(require(functionsPath));
   const inIf = functions["Fn::If"].supportedFunctions;

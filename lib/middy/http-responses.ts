@@ -2,6 +2,7 @@ import type { MiddlewareObj, Request } from "@middy/core";
 import type { Context } from "aws-lambda";
 import { toErrorResponse } from "../http/error-response.ts";
 import type { HttpApiEvent, HttpResponse } from "../http/http-api-event.ts";
+import { readInvocationFields } from "../lambda-context.ts";
 import { describeError, type Logger } from "../log.ts";
 
 export interface HttpResponsesOptions {
@@ -10,11 +11,11 @@ export interface HttpResponsesOptions {
 
 type HttpRequest = Request<HttpApiEvent, HttpResponse, unknown, Context>;
 
-/** The logger of one invocation: every record carries the Lambda and API Gateway request ids. */
+/** The logger of one invocation: every record carries Lambda's invocation fields and API Gateway's request id. */
 export function forRequest(logger: Logger, context: Context, event?: HttpApiEvent): Logger {
   const apiRequestId = event?.requestContext?.requestId;
   return logger.child({
-    request_id: context.awsRequestId,
+    ...readInvocationFields(context),
     ...(apiRequestId === undefined ? {} : { api_request_id: apiRequestId }),
   });
 }

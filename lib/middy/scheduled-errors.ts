@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from "@middy/core";
 import type { Context } from "aws-lambda";
 import { ReportError } from "../errors.ts";
+import { readInvocationFields } from "../lambda-context.ts";
 import { describeError, type Logger } from "../log.ts";
 
 type ScheduledRequest = Request<unknown, unknown, unknown, Context>;
@@ -13,7 +14,7 @@ type ScheduledRequest = Request<unknown, unknown, unknown, Context>;
 export function scheduledErrors(options: { readonly logger: Logger }): MiddlewareObj<unknown, unknown> {
   const scheduledErrorsOnError = (request: ScheduledRequest) => {
     const requestId = request.context.awsRequestId ?? "unknown";
-    const logger = options.logger.child({ request_id: requestId });
+    const logger = options.logger.child(readInvocationFields(request.context));
     const error = request.error;
     logger.error("report run failed", { error: describeError(error) });
     const clean =

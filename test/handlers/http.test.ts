@@ -380,14 +380,17 @@ describe.each(testTargets())("Handler: GET /license/report on %s", (target) => {
     const records = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     const stored = records.find((record) => record.message === "report stored");
     expect(stored).toMatchObject({
-      level: "info",
-      request_id: context.awsRequestId,
+      level: "INFO",
+      requestId: context.awsRequestId,
+      function_request_id: context.awsRequestId,
+      function_name: context.functionName,
       format: "json",
       bucket: BUCKET,
       key: (bodyOf(response) as unknown as LinkDocument).key,
     });
     for (const field of ["bytes", "duration_ms", "collect_ms", "queries"])
       expect(typeof stored?.[field]).toBe("number");
+    expect(typeof stored?.cold_start).toBe("boolean");
     expect(stored?.queries).toBeGreaterThan(1);
     expect(records.find((record) => record.message === "request refused")?.status).toBe(403);
     const all = logs.join("\n");

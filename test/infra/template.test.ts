@@ -217,6 +217,16 @@ describe("functions", () => {
     });
   });
 
+  it("log in Lambda's JSON format at the INFO application level", () => {
+    for (const name of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
+      expect(functionProps(name).LoggingConfig).toEqual({
+        LogFormat: "JSON",
+        ApplicationLogLevel: "INFO",
+        SystemLogLevel: "INFO",
+      });
+    }
+  });
+
   it("are tested on the Node major they run on (npm test's test:lambda-node installs it from npm)", () => {
     const lambdaNode = JSON.parse(readFileSync(join(ROOT, "tools/lambda-node/package.json"), "utf8")) as {
       optionalDependencies: Record<string, string>;
