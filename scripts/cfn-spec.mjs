@@ -2,7 +2,7 @@
 // service spec: @aws-cdk/aws-service-spec, which the AWS CDK compiles from CloudFormation's registry
 // schemas and generates its L1 constructs from (published every few days; CloudFormation stopped
 // publishing the old-format specification that cfn-lint 1.9.7 bundles).
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -23,6 +23,30 @@ const TAG = {
     Value: { PrimitiveType: "String", Required: true, UpdateType: "Mutable" },
   },
 };
+
+/**
+ * The specification, built once per service-spec version and then read from node_modules/.cache
+ * (building takes seconds, reading it back well under one).
+ * @returns {{ ResourceSpecificationVersion: string, ResourceTypes: object, PropertyTypes: object }}
+ */
+export function loadResourceSpecification() {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve("@aws-cdk/aws-service-spec/package.json"));
+  const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+  const cacheDir = join(packageDir, "..", "..", ".cache", "kong-license-report");
+  const cached = join(cacheDir, `cfn-spec-from-aws-service-spec-${version}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, "utf8"));
+  } catch {
+    const specification = buildResourceSpecification();
+    mkdirSync(cacheDir, { recursive: true });
+    // Written aside, then renamed: a parallel reader never sees half a file.
+    const partial = `${cached}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(specification));
+    renameSync(partial, cached);
+    return specification;
+  }
+}
 
 /**
  * Builds `{ ResourceSpecificationVersion, ResourceTypes, PropertyTypes }` from the service spec.

@@ -8,7 +8,7 @@
 // also misses Fn::Sub and Fn::ImportValue inside Fn::If (both allowed by CloudFormation); without them the
 // linter loses its place in the template and reports every later intrinsic as "not supported here".
 import { createRequire, Module } from "node:module";
-import { buildResourceSpecification } from "./cfn-spec.mjs";
+import { loadResourceSpecification } from "./cfn-spec.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -16,7 +16,7 @@ let validator;
 
 function loadValidator() {
   if (validator !== undefined) return validator;
-  preload(require.resolve("cfn-lint/data/aws_resources_specification.json"), buildResourceSpecification());
+  preload(require.resolve("cfn-lint/data/aws_resources_specification.json"), loadResourceSpecification());
   const functionsPath = require.resolve("cfn-lint/data/aws_intrinsic_functions.json");
   const functions = structuredClone(require(functionsPath));
   const inIf = functions["Fn::If"].supportedFunctions;
