@@ -288,7 +288,7 @@ function translateError(error: unknown, kind: FailureKind, context: FailureConte
     case "AccessDeniedException":
     case "ForbiddenException":
       return new DatabaseAccessError(
-        `The RDS Data API denied access (${name}). The caller's IAM policy must allow rds-data:ExecuteStatement on ${options.resourceArn} and secretsmanager:GetSecretValue on ${options.secretArn}.`,
+        `The RDS Data API denied access (${name}). Check the cluster ARN ${options.resourceArn}; the caller's IAM policy must allow rds-data:ExecuteStatement on it and secretsmanager:GetSecretValue on ${options.secretArn}. The service said: ${detail}`,
         cause,
       );
     case "HttpEndpointNotEnabledException":
@@ -382,7 +382,7 @@ function translateDatabaseError(message: string, context: FailureContext, error:
   }
   if (sqlState === "3D000") {
     return new DatabaseAccessError(
-      `The database "${context.options.database}" does not exist on the Aurora cluster ${context.options.resourceArn}. Check the database name.`,
+      `The database "${context.options.database}" does not exist on the Aurora cluster ${context.options.resourceArn}. Check the database name. The service said: ${text}`,
       cause,
     );
   }

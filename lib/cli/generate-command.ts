@@ -10,6 +10,7 @@ import { generateReport, type LinkDocument, selectDetails } from "../generate-re
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { type CollectOptions, collectReport } from "../report/collect-report.ts";
+import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
@@ -26,6 +27,11 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const collectOptions = await readCollectOptions(options);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
+  if (options.source.kind === "demo") {
+    io.stderr(
+      'Reading the embedded demo database (sample data), not your Kong: the report is marked collector.source "demo-database". Use --database-url or the --data-api-* options for your own.\n',
+    );
+  }
 
   const source = await openSource(options.source);
   if (options.s3 !== undefined) {
@@ -89,17 +95,20 @@ async function uploadReport(
 }
 
 async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {
+  // Messages name the file ("--discrete-rules file rules.json rule #2: …") so a bad one is found at once.
   const rules =
     options.discreteRulesFile === undefined
       ? undefined
       : parseDiscreteRules(
           await readOptionFile(options.discreteRulesFile, "--discrete-rules"),
-          "--discrete-rules",
+          `--discrete-rules file ${options.discreteRulesFile}`,
         );
   const license =
     options.licenseFile === undefined ? undefined : await readOptionFile(options.licenseFile, "--license");
+  if (license !== undefined) parseConfiguredLicense(license, `--license file ${options.licenseFile}`);
   return {
     timeZone: options.timeZone,
+    ...(options.source.kind === "demo" ? { source: "demo-database" as const } : {}),
     ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     ...(options.kongVersion === undefined ? {} : { kongVersion: options.kongVersion }),
     ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),

@@ -10,7 +10,7 @@ import { CLUSTER_NAME_RULE, isClusterName } from "../history/cluster.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import { assertTimeZone, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
-import { parseOptions, readChoice } from "./parse-options.ts";
+import { parseOptions, readChoice, rejectRepeatedOptions } from "./parse-options.ts";
 
 /** Where the database is: the embedded demo, or a database as the Lambda configures it. */
 export type SourceOptions = { readonly kind: "demo" } | DatabaseConfig;
@@ -40,7 +40,7 @@ export const GENERATE_HELP = `Usage: kong-license-report generate [source] [opti
 
 Produces Kong Gateway's License Report from the Kong PostgreSQL database.
 
-Source (one of; the embedded demo database when none is given):
+Source (exactly one is required):
   --demo                        embedded demo Kong database (PGlite, nothing to install)
   --database-url URL            direct PostgreSQL: postgres://user:password@host:5432/kong
                                 (or the KONG_DATABASE_URL environment variable)
@@ -85,11 +85,12 @@ export function readGenerateOptions(
   args: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): GenerateOptions {
-  const { values, positionals } = parseOptions(() =>
+  const parsed = parseOptions(() =>
     parseArgs({
       args,
       strict: true,
       allowPositionals: true,
+      tokens: true,
       options: {
         help: { type: "boolean", short: "h" },
         demo: { type: "boolean" },
@@ -120,6 +121,8 @@ export function readGenerateOptions(
       },
     }),
   );
+  const { values, positionals } = parsed;
+  rejectRepeatedOptions(parsed);
   if (positionals.length > 0) {
     throw new BadParameterError(
       positionals[0] as string,
@@ -135,6 +138,12 @@ export function readGenerateOptions(
       "--include-details applies to --format json; a tar always holds details.json.",
     );
   }
+  if (values["include-details"] === true && values["no-details"] === true) {
+    throw new BadParameterError(
+      "--no-details",
+      "--include-details and --no-details contradict each other: --include-details adds the details document, --no-details skips collecting it. Give one.",
+    );
+  }
   if (values["s3-bucket"] !== undefined && values.out !== undefined) {
     throw new BadParameterError(
       "--out",
@@ -143,7 +152,8 @@ export function readGenerateOptions(
   }
   return {
     help: values.help === true,
-    source: readSource(values, env),
+    // --help alone needs no source; it never opens one.
+    source: values.help === true ? { kind: "demo" } : readSource(values, env),
     format,
     out: values.out ?? (values["s3-bucket"] === undefined && format === "json" ? "-" : undefined),
     includeDetails: values["include-details"] === true,
@@ -221,7 +231,11 @@ function readSource(
     const schema = text("schema");
     return { kind: "postgres", url, ...(schema === undefined ? {} : { schema }) };
   }
-  return { kind: "demo" };
+  if (values.demo === true) return { kind: "demo" };
+  throw new BadParameterError(
+    "--demo",
+    "generate needs a source: --database-url URL (or KONG_DATABASE_URL) for your Kong PostgreSQL, the Data API options --data-api-resource-arn, --data-api-secret-arn and --data-api-database, or --demo for the embedded demo database (sample data, not your Kong). See --help.",
+  );
 }
 
 function readClusterName(

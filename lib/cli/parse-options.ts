@@ -12,6 +12,33 @@ export function parseOptions<T>(parse: () => T): T {
   }
 }
 
+/** The option tokens of a `parseArgs({ tokens: true })` result. */
+interface OptionTokens {
+  readonly tokens?: ReadonlyArray<{
+    readonly kind: string;
+    readonly name?: string;
+    readonly rawName?: string;
+  }>;
+}
+
+/**
+ * Refuses an option given twice (`--as-of 2026-01 --as-of 2026-10`): parseArgs keeps the last one
+ * silently, and a report for the wrong month is worse than an error.
+ */
+export function rejectRepeatedOptions(parsed: OptionTokens): void {
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== "option" || token.name === undefined) continue;
+    if (seen.has(token.name)) {
+      throw new BadParameterError(
+        `--${token.name}`,
+        `--${token.name} is given more than once: give it once (the last value would otherwise win silently).`,
+      );
+    }
+    seen.add(token.name);
+  }
+}
+
 /** Reads an option that must be one of a few values. */
 export function readChoice<T extends string>(
   value: string | undefined,

@@ -22,7 +22,14 @@ export async function readReportDocument(path: string, read: ReadFile = readFile
     throw new InvalidReportFileError(`Cannot read ${path}: ${why}.`, { cause: error });
   }
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data);
-  if (!isTar(bytes)) return toReportDocument(parseReportJson(bytes.toString("utf8"), path), path);
+  if (!isTar(bytes)) {
+    if (looksLikeTar(bytes, path)) {
+      throw new InvalidReportFileError(
+        `${path} is not a complete tar archive (${bytes.length} bytes, less than one tar header): it was probably cut short while downloading. Download it again.`,
+      );
+    }
+    return toReportDocument(parseReportJson(bytes.toString("utf8"), path), path);
+  }
 
   const entries = await readTarEntries(bytes, path);
   const response = entries.get("response.json");
@@ -39,6 +46,12 @@ export function isTar(bytes: Buffer): boolean {
   return bytes.length >= 512 && bytes.subarray(257, 262).toString("latin1") === "ustar";
 }
 
+/** A `.tar` name, or a header cut before its 512 bytes: not JSON, so no JSON parse error. */
+function looksLikeTar(bytes: Buffer, path: string): boolean {
+  if (path.toLowerCase().endsWith(".tar")) return true;
+  return bytes.length > 262 && bytes.subarray(257, 262).toString("latin1") === "ustar";
+}
+
 /** The text of the tar's JSON entries, by base name (or by path inside the archive). */
 export async function readTarEntries(
   bytes: Buffer,
@@ -50,6 +63,8 @@ export async function readTarEntries(
   const done = new Promise<void>((resolve, reject) => {
     extract.on("entry", (header, stream, next) => {
       const chunks: Buffer[] = [];
+      // A tar cut inside an entry fails on the entry's stream; unheard, it would crash the process.
+      stream.on("error", reject);
       stream.on("data", (chunk: unknown) => {
         chunks.push(chunk as Buffer);
       });
@@ -66,7 +81,13 @@ export async function readTarEntries(
   try {
     await done;
   } catch (error) {
-    throw new InvalidReportFileError(`${path} is not a readable tar archive.`, { cause: error });
+    const truncated = /unexpected end/i.test((error as Error).message);
+    throw new InvalidReportFileError(
+      truncated
+        ? `${path} is a truncated tar archive (it ends after ${bytes.length} bytes, inside an entry): it was probably cut short while downloading. Download it again.`
+        : `${path} is not a readable tar archive (${(error as Error).message}).`,
+      { cause: error },
+    );
   }
   return entries;
 }

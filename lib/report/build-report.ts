@@ -20,6 +20,7 @@ import type {
   DeploymentType,
   LicenseInfo,
   OmittedKey,
+  ReportSource,
   SchemaSummary,
   SystemInfo,
   UnsignedReport,
@@ -43,6 +44,8 @@ export interface BuildContext {
   readonly asOf: string;
   readonly timeZone: string;
   readonly tool: { readonly name: string; readonly version: string };
+  /** Default "database"; "demo-database" marks a report read from the embedded demo. */
+  readonly source?: ReportSource;
 }
 
 /** Kong's own report, built from what was read; keys that cannot be known are left out. */
@@ -224,7 +227,7 @@ function buildCollectorInfo(
   const info: CollectorInfo = {
     name: context.tool.name,
     version: context.tool.version,
-    source: "database",
+    source: context.source ?? "database",
     deployment_from: deploymentFrom,
     license_from: licenseFrom,
     edition,

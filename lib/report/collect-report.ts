@@ -10,7 +10,7 @@ import { selectTierClassifier } from "./plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
 import { readKongFacts } from "./read-kong-facts.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf, windowStart } from "./reporting-month.ts";
-import type { CollectedReport, DeploymentType, SystemInfo } from "./types.ts";
+import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "./types.ts";
 
 export interface CollectOptions {
   /** Generation time (the report's `timestamp`); default now. */
@@ -29,6 +29,8 @@ export interface CollectOptions {
   /** The cluster label (`--cluster-name` / CLUSTER_NAME), written to the details. */
   readonly clusterName?: string;
   readonly signal?: AbortSignal;
+  /** "demo-database" when reading the embedded demo, so the report says it is not a real Kong. */
+  readonly source?: ReportSource;
 }
 
 export interface DetailsOptions {
@@ -72,6 +74,7 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     asOf: formatYearMonth(asOf),
     timeZone,
     tool: TOOL,
+    ...(options.source === undefined ? {} : { source: options.source }),
   });
   if (options.clusterName !== undefined) {
     // Right after generated_at and checksum, where a reader of details.json looks first.

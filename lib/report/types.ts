@@ -58,10 +58,13 @@ export interface PluginsCount {
 /** How a value was obtained: told by configuration, read from the database, or inferred from it. */
 export type Provenance = "configured" | "schema_meta" | "data_planes" | "clustering_data_planes" | "default";
 
+/** Where a report's numbers were read: a real Kong database, or the embedded demo database. */
+export type ReportSource = "database" | "demo-database";
+
 export interface CollectorInfo {
   name: string;
   version: string;
-  source: "database";
+  source: ReportSource;
   kong_version_from?: Provenance;
   deployment_from: Provenance;
   license_from: "configured" | "licenses" | "unlicensed";

@@ -197,6 +197,7 @@ async function main(argv: string[]): Promise<number> {
       port: settings.port,
       resourceArn: settings.resourceArn,
       secretArn: settings.secretArn,
+      database: opened.database,
       statementTimeoutMs: settings.statementTimeoutMs,
       ...(settings.searchPath === undefined ? {} : { searchPath: settings.searchPath }),
       onInternalError: (error) => {

@@ -28,6 +28,8 @@ export interface DataApiServerOptions {
   readonly resourceArn?: string;
   /** When set, calls naming another secret ARN answer SecretsErrorException. */
   readonly secretArn?: string;
+  /** When set, calls naming another database answer DatabaseErrorException (SQLSTATE 3D000). */
+  readonly database?: string;
   /**
    * Default 45 000, the Data API's limit. PostgreSQL cancels the statement; PGlite cannot, so the
    * call answers StatementTimeoutException once the statement ends, its effects rolled back.
@@ -117,17 +119,42 @@ export async function startDataApiServer(options: DataApiServerOptions): Promise
     return new DataApiFault(next.type, next.message ?? defaultFaultMessage(next.type, resourceArn));
   };
 
+  // A refusal names what this endpoint serves: a mismatch here is a typo, not an IAM policy.
+  const serves = [
+    options.resourceArn === undefined ? undefined : `cluster ${options.resourceArn}`,
+    options.secretArn === undefined ? undefined : `secret ${options.secretArn}`,
+    options.database === undefined ? undefined : `database ${options.database}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ");
+  const expected = `This local endpoint serves only ${serves}; pass those (as it printed on start), or restart it with --resource-arn/--secret-arn for others`;
+
   const authorize = (action: string, request: Record<string, unknown>): string => {
     const resourceArn = requireString(request, "resourceArn");
     const secretArn = requireString(request, "secretArn");
     if (options.resourceArn !== undefined && resourceArn !== options.resourceArn) {
       throw new DataApiFault(
         "AccessDeniedException",
-        `User: arn:aws:iam::000000000000:user/local is not authorized to perform: rds-data:${action} on resource: ${resourceArn} because no identity-based policy allows the rds-data:${action} action`,
+        `User: arn:aws:iam::000000000000:user/local is not authorized to perform: rds-data:${action} on resource: ${resourceArn}. ${expected}.`,
       );
     }
     if (options.secretArn !== undefined && secretArn !== options.secretArn) {
-      throw new DataApiFault("SecretsErrorException", "Secrets Manager can't find the specified secret.");
+      throw new DataApiFault(
+        "SecretsErrorException",
+        `Secrets Manager can't find the specified secret ${secretArn}. ${expected}.`,
+      );
+    }
+    const database = request.database;
+    if (
+      options.database !== undefined &&
+      typeof database === "string" &&
+      database !== "" &&
+      database !== options.database
+    ) {
+      throw new DataApiFault(
+        "DatabaseErrorException",
+        `FATAL: database "${database}" does not exist. ${expected}; SQLState: 3D000`,
+      );
     }
     if (request.schema !== undefined && request.schema !== null) {
       throw new DataApiFault("BadRequestException", "The schema parameter isn't supported.");

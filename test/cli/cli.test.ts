@@ -18,6 +18,10 @@ interface Run {
   stderr: string;
 }
 
+// What `--demo` says on stderr, so nobody mistakes the sample data for their Kong.
+const DEMO_NOTE =
+  'Reading the embedded demo database (sample data), not your Kong: the report is marked collector.source "demo-database". Use --database-url or the --data-api-* options for your own.\n';
+
 async function cli(...argv: string[]): Promise<Run> {
   return cliWithEnv({}, ...argv);
 }
@@ -55,10 +59,11 @@ describe("Command: generate (demo database)", () => {
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe("");
+    expect(run.stderr).toBe(DEMO_NOTE);
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(report.checksum).toBe(computeChecksum(report));
     expect(report).toMatchObject({
+      collector: { source: "demo-database" },
       workspaces_count: 5,
       services_count: 21,
       routes_count: 40,
@@ -75,6 +80,7 @@ describe("Command: generate (demo database)", () => {
     const file = join(folder, "demo.tar");
     const run = await cli(
       "generate",
+      "--demo",
       "--format",
       "tar",
       "--out",
@@ -86,6 +92,7 @@ describe("Command: generate (demo database)", () => {
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(DEMO_NOTE);
     expect(run.stderr).toMatch(/Wrote .*demo\.tar \(\d+ bytes\) from the embedded demo database/);
 
     const verify = await cli("verify", file);
@@ -133,7 +140,7 @@ describe("Command: generate (demo database)", () => {
   });
 
   it("adds details to the JSON only when asked, and verify still accepts it", async () => {
-    const run = await cli("generate", "--include-details");
+    const run = await cli("generate", "--demo", "--include-details");
     expect(run.code).toBe(0);
     const document = JSON.parse(run.stdout) as { details?: { workspaces?: unknown[] } };
     expect(document.details?.workspaces).toHaveLength(5);
@@ -163,6 +170,7 @@ describe("Command: generate --s3-bucket (local S3 checking SigV4)", () => {
     const run = await cliWithEnv(
       { AWS_ENDPOINT_URL_S3: s3.endpoint },
       "generate",
+      "--demo",
       "--format",
       "tar",
       "--s3-bucket",
@@ -194,19 +202,24 @@ describe("Command: generate (bad input)", () => {
     [["--as-of", "2026-13"], /--as-of "2026-13": expected a month as YYYY-MM/],
     [["--time-zone", "Mars/Base"], /Unknown --time-zone "Mars\/Base"/],
     [["--bogus"], /unknown option '--bogus'/],
-    [["--out", "/nonexistent-folder/r.json"], /the folder \/nonexistent-folder does not exist/],
+    [["--demo", "--out", "/nonexistent-folder/r.json"], /the folder \/nonexistent-folder does not exist/],
     [["--demo", "--database-url", "postgres://h/db"], /Choose one source/],
     [["--data-api-resource-arn", "arn:aws:rds:x"], /missing --data-api-secret-arn, --data-api-database/],
     [["--database-url", "mysql://h/db"], /expected postgres:\/\/user:password@host:5432\/database/],
-    [["--node-cores", "many"], /--node-cores "many": expected a whole number/],
-    [["--url-ttl", "60"], /need --s3-bucket/],
+    [["--demo", "--node-cores", "many"], /--node-cores "many": expected a whole number/],
+    [["--demo", "--url-ttl", "60"], /need --s3-bucket/],
     [
-      ["--s3-bucket", "b", "--url-ttl", "999999999"],
+      ["--demo", "--s3-bucket", "b", "--url-ttl", "999999999"],
       /--url-ttl "999999999": expected whole seconds from 1 to 604800/,
     ],
     [["--format", "tar", "--include-details"], /--include-details applies to --format json/],
     [["extra"], /Unexpected argument "extra"/],
-    [["--cluster-name", "prod eu"], /--cluster-name "prod eu": expected 1 to 63 letters, digits/],
+    [["--demo", "--cluster-name", "prod eu"], /--cluster-name "prod eu": expected 1 to 63 letters, digits/],
+    [[], /generate needs a source: --database-url URL .*--data-api-resource-arn.* or --demo/],
+    [["--format", "tar"], /generate needs a source/],
+    [["--demo", "--include-details", "--no-details"], /--include-details and --no-details contradict/],
+    [["--demo", "--as-of", "2026-01", "--as-of", "2026-10"], /--as-of is given more than once/],
+    [["--demo", "--format", "json", "--format", "tar"], /--format is given more than once/],
   ])("rejects %j with exit 2 and one line naming the option", async (args, message) => {
     const run = await cli("generate", ...args);
     expect(run.code).toBe(2);
@@ -232,7 +245,7 @@ describe("Command: generate (bad input)", () => {
 
 describe("Command: verify", () => {
   it("exits 1 on an edited report and names both checksums", async () => {
-    const run = await cli("generate");
+    const run = await cli("generate", "--demo");
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     const file = join(folder, "edited.json");
     await writeFile(file, JSON.stringify({ ...report, services_count: 999 }));
@@ -303,7 +316,7 @@ describe("Process: bin/cli.ts", () => {
     );
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report.checksum).toBe(computeChecksum(report));
-    expect(stderr).toBe("");
+    expect(stderr).toBe(`kong-license-report: ${DEMO_NOTE}`);
   });
 
   it("exits 2 with one line for a bad option", async () => {
