@@ -10,9 +10,10 @@ import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.t
 import { REPORT_FORMATS } from "../output/file-name.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
-import { checkOutFolder, writeAtomically } from "./generate-command.ts";
+import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { parseOptions, readChoice } from "./parse-options.ts";
+import { writeReportFile } from "./write-report-file.ts";
 
 /** Exit code when the estate was written but at least one environment could not be read. */
 export const EXIT_ESTATE_INCOMPLETE = 7;
@@ -121,8 +122,13 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     for await (const chunk of stream) io.stdout(chunk as Buffer);
     await io.flush?.();
   } else {
-    const path = target ?? resolve(formatEstateFileName(format, started, timeZone));
-    const bytes = await writeAtomically(path, stream);
+    // As for reports: an auto-named estate file never replaces another; an explicit --out may.
+    const { path, bytes } =
+      target === undefined
+        ? await writeReportFile(resolve(formatEstateFileName(format, started, timeZone)), stream, {
+            overwrite: false,
+          })
+        : await writeReportFile(target, stream, { overwrite: true });
     where = `${path} (${bytes} bytes)`;
   }
   const failed = estate.environments.filter((entry) => entry.status === "failed");

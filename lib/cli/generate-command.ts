@@ -1,11 +1,8 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
+import { readFile, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
-import { BadParameterError, ReportUploadError } from "../errors.ts";
+import { BadParameterError } from "../errors.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../generate-report.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
@@ -16,6 +13,7 @@ import { countQueries, type SqlPort } from "../sql/port.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { openSource } from "./open-source.ts";
+import { writeReportFile } from "./write-report-file.ts";
 
 /** `generate`: collect the report from the chosen source and write it as JSON or tar. */
 export async function runGenerateCommand(args: string[], io: CliIo): Promise<ExitCode> {
@@ -58,8 +56,14 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     await io.flush?.();
     return 0;
   }
-  const path = target ?? resolve(formatReportFileName(options.format, now, options.timeZone));
-  const bytes = await writeAtomically(path, stream);
+  // An explicit --out may replace a file (as curl -o does); an auto-named one never does: two
+  // clusters reported in the same minute get report-…_PM.tar and report-…_PM-2.tar.
+  const { path, bytes } =
+    target === undefined
+      ? await writeReportFile(resolve(formatReportFileName(options.format, now, options.timeZone)), stream, {
+          overwrite: false,
+        })
+      : await writeReportFile(target, stream, { overwrite: true });
   io.stderr(
     `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
   );
@@ -148,19 +152,4 @@ export async function checkOutFolder(out: string): Promise<string> {
     throw new BadParameterError("--out", `Cannot write --out ${out}: it is a folder; give a file name.`);
   }
   return path;
-}
-
-/** Writes next to the target then renames, so a failure never leaves a half-written report. */
-export async function writeAtomically(path: string, stream: NodeJS.ReadableStream): Promise<number> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-  const file = createWriteStream(temporary, { flags: "wx" });
-  try {
-    await once(file, "open");
-    await pipeline(stream, file);
-    await rename(temporary, path);
-    return (await stat(path)).size;
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new ReportUploadError(`Could not write ${path}: ${(error as Error).message}`, { cause: error });
-  }
 }

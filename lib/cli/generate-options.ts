@@ -8,7 +8,7 @@ import {
 import { BadParameterError } from "../errors.ts";
 import { CLUSTER_NAME_RULE, isClusterName } from "../history/cluster.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
-import { assertTimeZone, parseAsOf } from "../report/reporting-month.ts";
+import { assertAsOfInRange, assertTimeZone, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
 import { parseOptions, readChoice, rejectRepeatedOptions } from "./parse-options.ts";
 
@@ -130,8 +130,10 @@ export function readGenerateOptions(
     );
   }
   const format = readChoice(values.format, "--format", REPORT_FORMATS, "json");
-  if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
+  if (values["as-of"] !== undefined) {
+    assertAsOfInRange(parseAsOf(values["as-of"], "--as-of"), monthIn(new Date(), timeZone), "--as-of");
+  }
   if (values["include-details"] === true && format !== "json") {
     throw new BadParameterError(
       "--include-details",

@@ -9,7 +9,14 @@ import { parseConfiguredLicense } from "./license.ts";
 import { selectTierClassifier } from "./plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
 import { readKongFacts } from "./read-kong-facts.ts";
-import { assertTimeZone, formatYearMonth, monthIn, parseAsOf, windowStart } from "./reporting-month.ts";
+import {
+  assertAsOfInRange,
+  assertTimeZone,
+  formatYearMonth,
+  monthIn,
+  parseAsOf,
+  reportWindow,
+} from "./reporting-month.ts";
 import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "./types.ts";
 
 export interface CollectOptions {
@@ -53,13 +60,15 @@ const REQUIRED_TABLES = ["schema_meta", "services", "routes", "consumers", "plug
 export async function collectReport(sql: SqlPort, options: CollectOptions = {}): Promise<CollectedReport> {
   const now = options.now ?? new Date();
   const timeZone = assertTimeZone(options.timeZone ?? "UTC");
-  const asOf = options.asOf === undefined ? monthIn(now, timeZone) : parseAsOf(options.asOf);
+  const current = monthIn(now, timeZone);
+  const asOf = options.asOf === undefined ? current : parseAsOf(options.asOf);
+  assertAsOfInRange(asOf, current);
   const node = readNodeFacts(options);
   const queryOptions = options.signal === undefined ? {} : { signal: options.signal };
 
   const schema = await probeSchema(sql, queryOptions);
   assertKongSchema(schema);
-  const facts = await readKongFacts(sql, schema, windowStart(asOf), queryOptions);
+  const facts = await readKongFacts(sql, schema, reportWindow(asOf, current), queryOptions);
   const kongMinor = detectKongMinor(
     facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
   );

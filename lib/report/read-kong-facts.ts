@@ -1,6 +1,6 @@
 import type { QueryOptions, SqlPort } from "../sql/port.ts";
 import type { SchemaFacts } from "./probe-schema.ts";
-import type { YearMonth } from "./reporting-month.ts";
+import type { ReportWindow } from "./reporting-month.ts";
 
 /** Raw numbers read from a Kong database in one statement; all counts as exact decimal strings. */
 export interface KongFacts {
@@ -58,7 +58,7 @@ function licenseSelects(schema: SchemaFacts): { candidates: string; encrypted: s
   };
 }
 
-function bucketsSelect(schema: SchemaFacts): string {
+function bucketsSelect(schema: SchemaFacts, bounded: boolean): string {
   if (!schema.hasTable("license_data")) return "NULL";
   if (!schema.hasColumn("license_data", "year")) {
     // Before EE 2.7 rows carried no month: everything is UNKNOWN.
@@ -70,7 +70,9 @@ function bucketsSelect(schema: SchemaFacts): string {
                          ELSE lpad(year::text, 4, '0') || '-' || lpad(month::text, 2, '0') END AS label,
                     sum(req_cnt)::text AS total
                FROM license_data
-              WHERE year = 0 OR year > :min_year OR (year = :min_year AND month >= :min_month)
+              WHERE year = 0 OR ((year > :min_year OR (year = :min_year AND month >= :min_month))${
+                bounded ? " AND (year < :max_year OR (year = :max_year AND month <= :max_month))" : ""
+              })
               GROUP BY 1) b)`;
 }
 
@@ -103,8 +105,11 @@ function routePluginsCte(schema: SchemaFacts): string {
     LEFT JOIN LATERAL jsonb_array_elements(c.brokers) b ON jsonb_typeof(b) = 'object')`;
 }
 
-/** Builds the one statement that reads every number of the report, shaped to the schema present. */
-export function buildFactsStatement(schema: SchemaFacts): string {
+/**
+ * Builds the one statement that reads every number of the report, shaped to the schema present.
+ * `bounded`: the request window also ends (at `:max_year`/`:max_month`), for a past reporting month.
+ */
+export function buildFactsStatement(schema: SchemaFacts, { bounded = false } = {}): string {
   const license = licenseSelects(schema);
   const hasDataPlanes = schema.hasTable("clustering_data_planes");
   const hasDpVersion = schema.hasColumn("clustering_data_planes", "version");
@@ -113,7 +118,7 @@ export function buildFactsStatement(schema: SchemaFacts): string {
     schema_meta: schemaMetaSelect(),
     license_candidates: license.candidates,
     encrypted_licenses: license.encrypted,
-    buckets: bucketsSelect(schema),
+    buckets: bucketsSelect(schema, bounded),
     workspaces: schema.hasTable("workspaces") ? count("workspaces") : "NULL",
     rbac_users: schema.hasTable("rbac_users") ? count("rbac_users") : "NULL",
     services: count("services"),
@@ -141,13 +146,17 @@ SELECT ${Object.entries(columns)
 export async function readKongFacts(
   sql: SqlPort,
   schema: SchemaFacts,
-  windowStart: YearMonth,
+  window: ReportWindow,
   options: QueryOptions = {},
 ): Promise<KongFacts> {
-  const statement = buildFactsStatement(schema);
-  const params = statement.includes(":min_year")
-    ? { min_year: windowStart.year, min_month: windowStart.month }
-    : {};
+  const { start, end } = window;
+  const statement = buildFactsStatement(schema, { bounded: end !== undefined });
+  const params = {
+    ...(statement.includes(":min_year") ? { min_year: start.year, min_month: start.month } : {}),
+    ...(statement.includes(":max_year") && end !== undefined
+      ? { max_year: end.year, max_month: end.month }
+      : {}),
+  };
   const [row] = await sql.query(statement, params, options);
   if (row === undefined) throw new Error("the report statement returned no row");
   const json = <T>(text: string | null | undefined, fallback: T): T =>

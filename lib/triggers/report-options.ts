@@ -1,6 +1,6 @@
 import { BadParameterError } from "../errors.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
-import { parseAsOf } from "../report/reporting-month.ts";
+import { assertAsOfInRange, monthIn, parseAsOf } from "../report/reporting-month.ts";
 
 /** What a trigger may choose about one report; the rest comes from configuration. */
 export interface ReportOptions {
@@ -24,9 +24,12 @@ export function parseFormat(value: string, parameter: string): ReportFormat {
   );
 }
 
-/** Validates a `YYYY-MM` month and returns it unchanged. */
-export function parseMonth(value: string, parameter: string): string {
-  parseAsOf(value, parameter);
+/**
+ * Validates a `YYYY-MM` month from 2015-01 to next month and returns it unchanged. "Next month" is
+ * read where it starts first (UTC+14); the collector checks it again in REPORT_TIME_ZONE.
+ */
+export function parseMonth(value: string, parameter: string, now = new Date()): string {
+  assertAsOfInRange(parseAsOf(value, parameter), monthIn(now, "Etc/GMT-14"), parameter);
   return value;
 }
 

@@ -248,6 +248,12 @@ describe.each(testTargets())("Handler: GET /license/report on %s", (target) => {
     ["fromat=tar", "fromat", /Unknown query parameter "fromat"/],
     ["redirect=yes", "redirect", /true or false/],
     ["as_of=2026-13", "as_of", /YYYY-MM/],
+    [
+      "as_of=2014-12",
+      "as_of",
+      /"2014-12": the reporting month must be from 2015-01 to \d{4}-\d{2} \(next month\)/,
+    ],
+    ["as_of=2999-01", "as_of", /"2999-01": the reporting month must be from 2015-01/],
     ["include=everything", "include", /"details"/],
   ])("answers 400 to %s, naming the parameter", async (query, parameter, hint) => {
     // Act

@@ -89,6 +89,7 @@ describe("Handler: scheduled and console runs", () => {
   it.each([
     [{ format: "zip" }, "BadParameterError", /Invalid format "zip": use json or tar/],
     [{ asOf: "2026-13" }, "BadParameterError", /asOf "2026-13".*YYYY-MM/],
+    [{ asOf: "1999-01" }, "BadParameterError", /asOf "1999-01": the reporting month must be from 2015-01/],
     [{ format: "tar", key1: "value1" }, "BadParameterError", /Unknown field "key1".*Allowed: format/],
     [{ details: "no" }, "BadParameterError", /"details" must be a boolean/],
     ["tar", "BadParameterError", /must be a JSON object/],

@@ -136,6 +136,35 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
       ],
       56,
     ],
+    [
+      "as-of 2025-03 a month later (past: later months left out)",
+      { asOf: "2025-03", now: new Date("2025-04-15T12:00:00Z") },
+      [
+        ["2024-04", 7],
+        ["2025-03", 5],
+        ["UNKNOWN", 50],
+      ],
+      62,
+    ],
+    [
+      "as-of 2024-04 (a year back)",
+      { asOf: "2024-04" },
+      [
+        ["2024-03", 25],
+        ["2024-04", 7],
+        ["UNKNOWN", 50],
+      ],
+      82,
+    ],
+    [
+      "as-of next month 2025-04 (not the current month: 2026-01 left out)",
+      { asOf: "2025-04" },
+      [
+        ["2025-03", 5],
+        ["UNKNOWN", 50],
+      ],
+      55,
+    ],
   ] as const)(
     "windows request counters by the reporting month: %s",
     async (_name, options, buckets, total) => {
@@ -148,6 +177,15 @@ describe.each(testTargets())("Function: collectReport (%s)", (target) => {
       expect(report.collector.time_zone).toBe("timeZone" in options ? options.timeZone : "UTC");
     },
   );
+
+  it.each([
+    ["2014-12", /"2014-12": the reporting month must be from 2015-01 to 2025-04 \(next month\)/],
+    ["2025-05", /"2025-05": the reporting month must be from 2015-01 to 2025-04/],
+  ])("refuses as-of %s, outside 2015-01 to next month, before any query", async (asOf, message) => {
+    const sql = countQueries(await db.createFixture(SCHEMAS.ee313, DATASETS.countersWindow));
+    await expect(collectReport(sql, { ...fixed, asOf })).rejects.toThrow(message);
+    expect(sql.calls()).toBe(0);
+  });
 
   it("reads the whole report in two round trips", async () => {
     const sql = countQueries(await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39));

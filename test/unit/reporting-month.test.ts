@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BadParameterError } from "#lib/errors.ts";
 import {
+  assertAsOfInRange,
   assertTimeZone,
   formatYearMonth,
   monthIn,
   parseAsOf,
+  reportWindow,
   windowStart,
 } from "#lib/report/reporting-month.ts";
 
@@ -51,4 +53,41 @@ describe("Function: assertTimeZone", () => {
     expect(assertTimeZone("Asia/Tokyo")).toBe("Asia/Tokyo");
     expect(() => assertTimeZone("Mars/Olympus")).toThrow(/IANA time zone/);
   });
+});
+
+describe("Function: reportWindow", () => {
+  const window = (asOf: string, current: string) => {
+    const { start, end } = reportWindow(parseAsOf(asOf), parseAsOf(current));
+    return [formatYearMonth(start), end === undefined ? "open" : formatYearMonth(end)];
+  };
+
+  it("keeps later (future-dated) months only when the reporting month is the current month", () => {
+    expect(window("2026-11", "2026-11")).toEqual(["2025-12", "open"]);
+  });
+
+  it("ends a past month's window at that month: what Kong would have reported then", () => {
+    expect(window("2026-02", "2026-11")).toEqual(["2025-03", "2026-02"]);
+    expect(window("2015-01", "2026-11")).toEqual(["2014-02", "2015-01"]);
+  });
+
+  it("ends next month's window at next month", () => {
+    expect(window("2026-12", "2026-11")).toEqual(["2026-01", "2026-12"]);
+  });
+});
+
+describe("Function: assertAsOfInRange", () => {
+  const current = parseAsOf("2026-12");
+
+  it.each(["2015-01", "2026-12", "2027-01"])("accepts %s (2015-01 to next month)", (asOf) => {
+    expect(() => assertAsOfInRange(parseAsOf(asOf), current, "--as-of")).not.toThrow();
+  });
+
+  it.each(["2014-12", "1999-01", "2027-02", "2099-12"])(
+    "refuses %s naming the option and the range",
+    (asOf) => {
+      expect(() => assertAsOfInRange(parseAsOf(asOf), current, "--as-of")).toThrow(
+        `Invalid --as-of "${asOf}": the reporting month must be from 2015-01 to 2027-01 (next month).`,
+      );
+    },
+  );
 });

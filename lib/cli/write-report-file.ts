@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { constants, createWriteStream } from "node:fs";
+import { copyFile, link, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { ReportUploadError } from "../errors.ts";
+
+/**
+ * Writes next to the target then moves it in place, so a failure never leaves a half-written
+ * report. Without `overwrite` the move is a hard link, which fails on an existing name instead of
+ * replacing it (no check-then-write race): the next free `-N` suffix is taken.
+ */
+export async function writeReportFile(
+  path: string,
+  stream: NodeJS.ReadableStream,
+  { overwrite }: { overwrite: boolean },
+): Promise<{ path: string; bytes: number }> {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.partial`,
+  );
+  const file = createWriteStream(temporary, { flags: "wx" });
+  try {
+    await once(file, "open");
+    await pipeline(stream, file);
+    const bytes = (await stat(temporary)).size;
+    if (overwrite) {
+      await rename(temporary, path);
+      return { path, bytes };
+    }
+    const final = await linkToFreeName(temporary, path);
+    await rm(temporary, { force: true });
+    return { path: final, bytes };
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new ReportUploadError(`Could not write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const MAX_NAME_SUFFIX = 1000;
+
+/** Links `temporary` to `path`, or to `name-2.ext`, `name-3.ext`… when taken; returns the name used. */
+async function linkToFreeName(temporary: string, path: string): Promise<string> {
+  const extension = extname(path);
+  const stem = path.slice(0, path.length - extension.length);
+  for (let suffix = 1; suffix <= MAX_NAME_SUFFIX; suffix += 1) {
+    const candidate = suffix === 1 ? path : `${stem}-${suffix}${extension}`;
+    try {
+      await link(temporary, candidate).catch(async (error: NodeJS.ErrnoException) => {
+        // File systems without hard links (FAT, some network mounts): an exclusive copy.
+        if (error.code === "EEXIST") throw error;
+        await copyFile(temporary, candidate, constants.COPYFILE_EXCL);
+      });
+      return candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  throw new Error(`${MAX_NAME_SUFFIX} files named like it already exist; use --out to name the report`);
+}
