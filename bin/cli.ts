@@ -13,6 +13,7 @@ const io: CliIo = {
     process.stderr.write(`kong-license-report: ${text}`);
   },
   env: process.env,
+  stderrIsTTY: process.stderr.isTTY === true,
   flush: () => new Promise((resolve) => process.stdout.write("", () => resolve())),
 };
 

@@ -33,6 +33,10 @@ export type DatabaseConfig =
       readonly url: string;
       /** Schema holding Kong's tables when it is not on the search_path. */
       readonly schema?: string;
+      /** KONG_DB_STATEMENT_TIMEOUT_SECONDS / --statement-timeout; default 60 s. */
+      readonly statementTimeoutMs?: number;
+      /** KONG_DB_LOCK_TIMEOUT_SECONDS / --lock-timeout; default 10 s. */
+      readonly lockTimeoutMs?: number;
     };
 
 /** What configuration tells about the Kong node (the database does not hold these). */
@@ -150,7 +154,7 @@ function readDatabaseConfig(env: Env): DatabaseConfig {
         "KONG_DATABASE_URL is not a PostgreSQL URL. Expected postgres://user:password@host:5432/kong.",
       );
     }
-    return { kind: "postgres", url };
+    return { kind: "postgres", url, ...readPgTimeouts(env) };
   }
   if (dataApiSet.length === 0) {
     throw new ConfigError(
@@ -175,6 +179,26 @@ function readDatabaseConfig(env: Env): DatabaseConfig {
     ),
     database: matching(env, "KONG_DB_NAME", DATABASE_NAME, "the Kong database name, e.g. kong"),
     ...(endpoint === undefined ? {} : { endpoint }),
+  };
+}
+
+/** Statement and lock timeouts of a direct connection (the Data API has its own 45 s limit). */
+function readPgTimeouts(env: Env): { statementTimeoutMs?: number; lockTimeoutMs?: number } {
+  const read = (name: string, hint: string) =>
+    optional(env, name) === undefined
+      ? undefined
+      : readInteger(env, name, { min: 1, max: 3600, hint }) * 1000;
+  const statement = read(
+    "KONG_DB_STATEMENT_TIMEOUT_SECONDS",
+    "seconds a report statement may run before it is cancelled (default 60)",
+  );
+  const lock = read(
+    "KONG_DB_LOCK_TIMEOUT_SECONDS",
+    "seconds to wait for a table lock, e.g. held by kong migrations (default 10)",
+  );
+  return {
+    ...(statement === undefined ? {} : { statementTimeoutMs: statement }),
+    ...(lock === undefined ? {} : { lockTimeoutMs: lock }),
   };
 }
 

@@ -16,6 +16,10 @@ export function openDatabasePort(database: DatabaseConfig, options: DatabasePort
     return openPgSqlPortLazily({
       connectionString: database.url,
       ...(database.schema === undefined ? {} : { searchPath: database.schema }),
+      ...(database.statementTimeoutMs === undefined
+        ? {}
+        : { statementTimeoutMs: database.statementTimeoutMs }),
+      ...(database.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: database.lockTimeoutMs }),
     });
   }
   // The cluster ARN names its region; AWS_REGION is only needed when the ARN cannot tell.

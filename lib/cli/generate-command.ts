@@ -31,9 +31,14 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     );
   }
 
+  // Progress only for a person watching a terminal; logs and pipes keep stderr to results and errors.
+  const progress = io.stderrIsTTY === true ? (text: string) => io.stderr(`${text}\n`) : () => undefined;
+  const s3Client = options.s3 === undefined ? undefined : await openS3Client(io);
+
   const source = await openSource(options.source);
-  if (options.s3 !== undefined) {
-    const link = await uploadReport(source.port, options, collectOptions, io);
+  progress(`Connecting to ${source.description} and reading the report…`);
+  if (options.s3 !== undefined && s3Client !== undefined) {
+    const link = await uploadReport(source.port, s3Client, options, collectOptions, progress);
     io.stdout(`${JSON.stringify(link, null, 2)}\n`);
     return 0;
   }
@@ -44,6 +49,9 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   } finally {
     await sql.close();
   }
+  progress(
+    `Read the report${collectOptions.details === undefined || collectOptions.details === false ? "" : " and its details"} in ${sql.calls()} queries; writing it…`,
+  );
 
   const now = new Date(collected.report.timestamp * 1000);
   const files = buildReportFiles(collected, {
@@ -73,14 +81,14 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
 /** `--s3-bucket`: the same streamed upload and presigned link as the Lambda handlers. */
 async function uploadReport(
   port: SqlPort,
+  client: S3Client,
   options: GenerateOptions,
   collectOptions: CollectOptions,
-  io: CliIo,
+  progress: (text: string) => void,
 ): Promise<LinkDocument> {
   const s3 = options.s3 as NonNullable<GenerateOptions["s3"]>;
   const { details = false, ...collect } = collectOptions;
-  const endpoint = io.env.AWS_ENDPOINT_URL_S3;
-  const client = createS3Client(endpoint === undefined ? {} : { endpoint });
+  progress(`Uploading the report to s3://${s3.bucket}/${s3.prefix}…`);
   try {
     return await generateReport({
       sql: port,
@@ -96,6 +104,25 @@ async function uploadReport(
     client.destroy();
     await port.close();
   }
+}
+
+type S3Client = ReturnType<typeof createS3Client>;
+
+/** The S3 client, once its region is known: a missing region fails before the report is read. */
+async function openS3Client(io: CliIo): Promise<S3Client> {
+  const endpoint = io.env.AWS_ENDPOINT_URL_S3;
+  const client = createS3Client(endpoint === undefined ? {} : { endpoint });
+  try {
+    await client.config.region();
+  } catch (error) {
+    client.destroy();
+    throw new BadParameterError(
+      "--s3-bucket",
+      "No AWS region is configured for the S3 upload: set AWS_REGION (or a region in your AWS profile) to the bucket's region.",
+      { cause: error },
+    );
+  }
+  return client;
 }
 
 async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {

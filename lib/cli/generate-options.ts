@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   type DatabaseConfig,
@@ -45,6 +46,9 @@ Source (exactly one is required):
   --database-url URL            direct PostgreSQL: postgres://user:password@host:5432/kong
                                 (or the KONG_DATABASE_URL environment variable)
   --schema NAME                 schema holding Kong's tables, when not on the search_path
+                                TLS: add ?sslmode=require, or ?sslmode=verify-full&sslrootcert=CA.pem
+  --statement-timeout SECONDS   cancel a report statement after this long (default 60)
+  --lock-timeout SECONDS        stop waiting for a table lock, e.g. of kong migrations (default 10)
   --data-api-resource-arn ARN   Aurora cluster ARN, through the RDS Data API
   --data-api-secret-arn ARN     Secrets Manager secret with the database credentials
   --data-api-database NAME      database name on the cluster
@@ -96,6 +100,8 @@ export function readGenerateOptions(
         demo: { type: "boolean" },
         "database-url": { type: "string" },
         schema: { type: "string" },
+        "statement-timeout": { type: "string" },
+        "lock-timeout": { type: "string" },
         "data-api-resource-arn": { type: "string" },
         "data-api-secret-arn": { type: "string" },
         "data-api-database": { type: "string" },
@@ -230,8 +236,25 @@ function readSource(
         "Invalid --database-url: expected postgres://user:password@host:5432/database.",
       );
     }
+    checkDatabaseUrl(url);
     const schema = text("schema");
-    return { kind: "postgres", url, ...(schema === undefined ? {} : { schema }) };
+    const statementTimeoutMs = readSeconds(text("statement-timeout"), "--statement-timeout");
+    const lockTimeoutMs = readSeconds(text("lock-timeout"), "--lock-timeout");
+    return {
+      kind: "postgres",
+      url,
+      ...(schema === undefined ? {} : { schema }),
+      ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
+      ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+    };
+  }
+  for (const option of ["statement-timeout", "lock-timeout", "schema"]) {
+    if (text(option) !== undefined) {
+      throw new BadParameterError(
+        `--${option}`,
+        `--${option} applies to --database-url only (the Data API limits each statement to 45 s; the demo needs none).`,
+      );
+    }
   }
   if (values.demo === true) return { kind: "demo" };
   throw new BadParameterError(
@@ -248,6 +271,50 @@ function readClusterName(
     value === undefined ? [env.CLUSTER_NAME?.trim() || undefined, "CLUSTER_NAME"] : [value, "--cluster-name"];
   if (name === undefined || isClusterName(name)) return name;
   throw new BadParameterError(option, `Invalid ${option} "${name}": expected ${CLUSTER_NAME_RULE}.`);
+}
+
+const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"];
+
+/** Fails now, with exit 2, on what pg would only report as a failed query: never echoes the password. */
+function checkDatabaseUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BadParameterError(
+      "--database-url",
+      "Invalid --database-url: it is not a valid URL (check the port is a number and special characters in the password are percent-encoded). Expected postgres://user:password@host:5432/database.",
+    );
+  }
+  const sslMode = parsed.searchParams.get("sslmode");
+  if (sslMode !== null && !SSL_MODES.includes(sslMode)) {
+    throw new BadParameterError(
+      "--database-url",
+      `Invalid sslmode "${sslMode}" in --database-url: use ${SSL_MODES.join(", ")}.`,
+    );
+  }
+  for (const name of ["sslrootcert", "sslcert", "sslkey"]) {
+    const file = parsed.searchParams.get(name);
+    if (file !== null && !existsSync(file)) {
+      throw new BadParameterError(
+        "--database-url",
+        `Cannot read ${name} file ${file} named in --database-url: no such file.`,
+      );
+    }
+  }
+}
+
+/** Whole seconds from 1 to 3600, as milliseconds. */
+function readSeconds(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= 3600)) {
+    throw new BadParameterError(
+      option,
+      `Invalid ${option} "${value}": expected whole seconds from 1 to 3600.`,
+    );
+  }
+  return seconds * 1000;
 }
 
 function readSystemInfo(uname: string | undefined, cores: string | undefined): SystemInfo | undefined {

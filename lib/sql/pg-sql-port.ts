@@ -1,5 +1,5 @@
 import pg from "pg";
-import { DatabaseAccessError, QueryError, TimeoutError } from "../errors.ts";
+import { DatabaseAccessError, NotKongDatabaseError, QueryError, TimeoutError } from "../errors.ts";
 import { describeTarget } from "./describe-target.ts";
 import { toPositional } from "./named-params.ts";
 import type { SqlPort } from "./port.ts";
@@ -13,8 +13,20 @@ export interface PgSqlPortOptions {
   readonly pool?: pg.Pool;
   /** Schema holding Kong's tables when it is not `public`. */
   readonly searchPath?: string;
+  /** Cancel a statement that runs longer (default 60 s); 0 turns the limit off. */
   readonly statementTimeoutMs?: number;
+  /** Give up waiting for a table lock (e.g. held by `kong migrations`) after this long (default 10 s). */
+  readonly lockTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+
+/** The limits a port applies, for the messages that name them. */
+interface Limits {
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
 }
 
 // Every column arrives as the server's text so pg, PGlite and the Data API yield identical rows.
@@ -26,12 +38,15 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
   const pool =
     options.pool ??
     new pg.Pool({
-      connectionString: options.connectionString,
+      connectionString: withLibpqSslModes(options.connectionString),
       max: 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
       ...(options.searchPath === undefined ? {} : { options: `-c search_path=${options.searchPath}` }),
     });
+  const limits: Limits = {
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+  };
   // An idle client's socket error must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const tuned = new WeakSet<pg.PoolClient>();
@@ -45,8 +60,13 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
         client = await pool.connect();
         if (ownsPool && !tuned.has(client)) {
           // JIT compiles hundreds of expressions for statements that run once (~90 ms lost at 1M
-          // plugins). A SET, not a startup option: poolers such as PgBouncer refuse those.
+          // plugins). SETs, not startup options: poolers such as PgBouncer refuse those.
           await client.query("SET jit = off").catch(() => undefined);
+          // A migration holding a table lock must not leave the report waiting in silence.
+          await client.query(
+            `SET lock_timeout = ${limits.lockTimeoutMs}; SET statement_timeout = ${limits.statementTimeoutMs}`,
+          );
+          if (options.searchPath !== undefined) await assertSchemaExists(client, options.searchPath, where);
           tuned.add(client);
         }
         const result = await client.query({ text, values, types: rawText });
@@ -55,7 +75,10 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
       } catch (error) {
         // A client whose statement failed may be broken: the pool discards it.
         client?.release(true);
-        throw translatePgError(error, where);
+        if (error instanceof NotKongDatabaseError) throw error;
+        const holders =
+          (error as PgErrorShape).code === "55P03" ? await describeLockHolders(pool) : undefined;
+        throw translatePgError(error, where, limits, holders);
       }
     },
     async close() {
@@ -64,14 +87,116 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
   };
 }
 
+/**
+ * libpq's meaning of `sslmode` (require: encrypted, verified only with an `sslrootcert`; verify-full:
+ * chain and host name), which pg adopts in v9; asking for it now also silences pg's multi-line
+ * warning that `require` is treated as `verify-full`.
+ */
+export function withLibpqSslModes(connectionString: string | undefined): string | undefined {
+  if (connectionString === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return connectionString;
+  }
+  if (!url.searchParams.has("sslmode") || url.searchParams.has("uselibpqcompat")) return connectionString;
+  url.searchParams.set("uselibpqcompat", "true");
+  return url.toString();
+}
+
+/** A misspelled --schema would otherwise read as "not a Kong database" in the default schema. */
+async function assertSchemaExists(client: pg.PoolClient, schema: string, where: string): Promise<void> {
+  const { rows } = await client.query<{ found: boolean; schemas: string | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found,
+            (SELECT string_agg(nspname, ', ' ORDER BY nspname) FROM pg_namespace
+              WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema') AS schemas`,
+    [schema],
+  );
+  if (rows[0]?.found === true) return;
+  throw new NotKongDatabaseError(
+    `Schema "${schema}" does not exist in ${where} (its schemas: ${rows[0]?.schemas ?? "none"}). Check --schema.`,
+  );
+}
+
+/** Tables of this database that other sessions hold exclusively locked (a running migration). */
+async function describeLockHolders(pool: pg.Pool): Promise<string | undefined> {
+  try {
+    const { rows } = await pool.query<{ relation: string; pid: number; application: string; since: string }>(
+      `SELECT DISTINCT ON (c.relname) c.relname AS relation, a.pid, a.application_name AS application,
+              to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS since
+         FROM pg_locks l
+         JOIN pg_class c ON c.oid = l.relation AND c.relkind IN ('r', 'p')
+         JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.granted AND l.mode = 'AccessExclusiveLock' AND a.pid <> pg_backend_pid()
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY c.relname LIMIT 5`,
+    );
+    if (rows.length === 0) return undefined;
+    return rows
+      .map(
+        (row) =>
+          `table ${row.relation} is locked by session ${row.pid}${row.application ? ` (${row.application})` : ""} in a transaction open since ${row.since} UTC`,
+      )
+      .join("; ");
+  } catch {
+    return undefined;
+  }
+}
+
 interface PgErrorShape {
   code?: string;
   message?: string;
 }
 
-export function translatePgError(error: unknown, where: string): Error {
+const droppedConnection = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08003",
+  "08006",
+  "ECONNRESET",
+  "EPIPE",
+]);
+const untrustedCertificate = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+export function translatePgError(
+  error: unknown,
+  where: string,
+  limits: Limits = {
+    statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
+  },
+  lockHolders?: string,
+): Error {
   const { code, message = String(error) } = (error ?? {}) as PgErrorShape;
   const cause = { cause: error };
+  if ((code !== undefined && droppedConnection.has(code)) || /Connection terminated/i.test(message)) {
+    return new DatabaseAccessError(
+      `The connection to PostgreSQL at ${where} was closed while the report was read (${code ?? firstLine(message)}): the server restarted, failed over or ended the session. Run the report again.`,
+      cause,
+    );
+  }
+  if (code !== undefined && untrustedCertificate.has(code)) {
+    return new DatabaseAccessError(
+      `The TLS certificate of PostgreSQL at ${where} is not trusted (${code}). Give the CA bundle in the URL: ?sslmode=verify-full&sslrootcert=/path/to/ca-bundle.pem (for RDS and Aurora, Amazon's global-bundle.pem); with verify-full the URL's host must be a name in the certificate.`,
+      cause,
+    );
+  }
+  if (/does not support SSL/i.test(message)) {
+    return new DatabaseAccessError(
+      `PostgreSQL at ${where} does not accept TLS connections, but the URL's sslmode asks for TLS. Enable ssl on the server, or use sslmode=disable on a trusted network only.`,
+      cause,
+    );
+  }
   switch (code) {
     case "ECONNREFUSED":
     case "ENOTFOUND":
@@ -90,9 +215,20 @@ export function translatePgError(error: unknown, where: string): Error {
       );
     case "3D000":
       return new DatabaseAccessError(`The database in ${where} does not exist. Check --database-url.`, cause);
-    case "57014":
+    case "55P03":
       return new TimeoutError(
-        `A statement on ${where} ran past the statement timeout and was cancelled. Try again when the database is less busy.`,
+        `Gave up after ${seconds(limits.lockTimeoutMs)} waiting for a table lock on ${where}${lockHolders === undefined ? "" : `: ${lockHolders}`}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done, or wait longer with --lock-timeout SECONDS (KONG_DB_LOCK_TIMEOUT_SECONDS for the Lambda).`,
+        cause,
+      );
+    case "57014":
+      if (!/statement timeout/i.test(message)) {
+        return new TimeoutError(
+          `A statement on ${where} was cancelled (${firstLine(message)}). Run the report again.`,
+          cause,
+        );
+      }
+      return new TimeoutError(
+        `A statement on ${where} ran longer than the statement timeout (${seconds(limits.statementTimeoutMs)}) and was cancelled: the database is busy or very large. Run the report again when it is less busy, or allow more time with --statement-timeout SECONDS (KONG_DB_STATEMENT_TIMEOUT_SECONDS for the Lambda).`,
         cause,
       );
     default:
@@ -104,6 +240,10 @@ export function translatePgError(error: unknown, where: string): Error {
         cause,
       );
   }
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
 }
 
 function firstLine(text: string): string {
