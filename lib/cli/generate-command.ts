@@ -25,6 +25,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const collectOptions = await readCollectOptions(options);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
+  const s3Client = options.s3 === undefined ? undefined : await openS3Client(io);
   if (options.source.kind === "demo") {
     io.stderr(
       'Reading the embedded demo database (sample data), not your Kong: the report is marked collector.source "demo-database". Use --database-url or the --data-api-* options for your own.\n',
@@ -33,7 +34,6 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
 
   // Progress only for a person watching a terminal; logs and pipes keep stderr to results and errors.
   const progress = io.stderrIsTTY === true ? (text: string) => io.stderr(`${text}\n`) : () => undefined;
-  const s3Client = options.s3 === undefined ? undefined : await openS3Client(io);
 
   const source = await openSource(options.source);
   progress(`Connecting to ${source.description} and reading the report…`);
