@@ -14,7 +14,6 @@ export type ArrivingAuthorizer =
   | null
   | undefined;
 
-const GROUP_CLAIMS = ["cognito:groups", "groups"] as const;
 const SCOPE_CLAIMS = ["scope", "scp"] as const;
 
 /**
@@ -29,7 +28,7 @@ export function authorizeAdmin(authorizer: ArrivingAuthorizer, policy: AdminPoli
     );
   }
   const subject = readString(claims.sub) ?? readString(claims.username) ?? "(no sub claim)";
-  const groups = GROUP_CLAIMS.flatMap((name) => readClaimList(claims[name]));
+  const groups = policy.groupClaims.flatMap((path) => readClaimList(readClaimPath(claims, path)));
   const scopes = [
     ...(authorizer?.jwt?.scopes ?? []),
     ...SCOPE_CLAIMS.flatMap((name) => readClaimList(claims[name])),
@@ -46,7 +45,66 @@ function describePolicy(policy: AdminPolicy): string {
     policy.groups.length === 0 ? undefined : `membership of one of the groups ${policy.groups.join(", ")}`,
     policy.scopes.length === 0 ? undefined : `one of the scopes ${policy.scopes.join(", ")}`,
   ].filter((part) => part !== undefined);
-  return `The token needs ${needs.join(" or ")} (claims cognito:groups, groups, scope). Ask your identity provider's administrator for access, then sign in again for a fresh token.`;
+  return `The token needs ${needs.join(" or ")} (group claim ${policy.groupClaims.join(", ")}; scope claims scope, scp). Ask your identity provider's administrator for access, then sign in again for a fresh token.`;
+}
+
+/**
+ * The value at a claim path: the whole name first (claim names may hold dots, e.g. a namespaced
+ * https://example.com/groups), else one dot-separated step at a time into nested objects. HTTP API's
+ * JWT authorizer hands nested claims over as text: JSON, or Go's `map[roles:[a b]]` rendering.
+ */
+export function readClaimPath(claims: Readonly<Record<string, unknown>>, path: string): unknown {
+  if (path in claims) return claims[path];
+  let value: unknown = claims;
+  for (const step of path.split(".")) {
+    const object = readClaimObject(value);
+    if (object === undefined || !(step in object)) return undefined;
+    value = object[step];
+  }
+  return value;
+}
+
+function readClaimObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return value as Record<string, unknown>;
+  }
+  if (typeof value !== "string") return undefined;
+  const text = value.trim();
+  if (text.startsWith("{")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return text.startsWith("map[") ? parseGoMap(text) : undefined;
+}
+
+/** `map[roles:[admin viewer] name:x]` → `{ roles: "[admin viewer]", name: "x" }` (nested maps kept as text). */
+function parseGoMap(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith("map[") || !text.endsWith("]")) return undefined;
+  const body = text.slice(4, -1);
+  const result: Record<string, unknown> = {};
+  let index = 0;
+  while (index < body.length) {
+    while (body[index] === " ") index += 1;
+    const colon = body.indexOf(":", index);
+    if (colon < 0) break;
+    const key = body.slice(index, colon);
+    let end = colon + 1;
+    let depth = 0;
+    while (end < body.length && (depth > 0 || body[end] !== " ")) {
+      if (body[end] === "[") depth += 1;
+      if (body[end] === "]") depth -= 1;
+      end += 1;
+    }
+    result[key] = body.slice(colon + 1, end);
+    index = end + 1;
+  }
+  return result;
 }
 
 /**

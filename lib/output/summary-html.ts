@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type {
   Bucket,
   CollectedReport,
@@ -12,6 +13,9 @@ import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "./fo
 
 const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
 const UNKNOWN_BUCKET = "UNKNOWN";
+/** Workspaces listed on the page; beyond this the largest are shown and report.csv has them all. */
+export const WORKSPACE_ROWS = 50;
+const WINDOW_MONTHS = 12;
 
 /**
  * A self-contained page a person can read: totals, tiers, a bar chart of the monthly requests,
@@ -49,9 +53,10 @@ ${
     ? ""
     : `<p class="cluster">Cluster <strong>${escapeHtml(details.cluster)}</strong></p>
 `
-}<p class="subtitle">Generated ${escapeHtml(generated)} · reporting month ${escapeHtml(report.collector?.as_of ?? "—")} (${escapeHtml(report.collector?.time_zone ?? "UTC")}) · read from the Kong database</p>
+}<p class="subtitle">Generated ${escapeHtml(generated)} · reporting month ${escapeHtml(report.collector?.as_of ?? "—")} (${escapeHtml(report.collector?.time_zone ?? "UTC")}) · ${isDemo(report) ? "embedded demo database, not your Kong" : "read from the Kong database"}</p>
 </header>
 <main>
+${isDemo(report) ? `<p class="demo" role="note">Demo data: this report was built from the embedded demo database, not your Kong. Do not send it to Kong; run <code>generate</code> with <code>--database-url</code> or the Data API options for your own report.</p>` : ""}
 ${sections.join("\n")}
 </main>
 </body>
@@ -86,8 +91,7 @@ function renderOverview(report: LicenseReport, details: ReportDetails): string {
         ? `hybrid, ${formatCount(deployment.connected_dp_count)} data plane(s) seen`
         : deployment.type,
     ],
-    ["License", maskLicenseKey(report.license.license_key)],
-    ["License expires", report.license.license_expiration_date ?? "—"],
+    ...licenseFacts(report),
     ["Edition", report.collector?.edition ?? "—"],
   ];
   return `<section aria-labelledby="totals">
@@ -108,7 +112,7 @@ function renderRequests(report: LicenseReport): string {
 <p>No request counters: this database has no <code>license_data</code> table.</p>
 </section>`;
   }
-  const { months, unknown } = splitBuckets(report.counters.buckets);
+  const { months, unknown } = splitBuckets(report.counters.buckets, report.collector?.as_of);
   const rows = [...months, ...(unknown === undefined ? [] : [unknown])]
     .map(
       (b) => `<tr><th scope="row">${escapeHtml(b.bucket)}</th><td>${formatCount(b.request_count)}</td></tr>`,
@@ -120,6 +124,7 @@ function renderRequests(report: LicenseReport): string {
       : `<p class="note">Requests without a month (bucket <code>UNKNOWN</code>, rows written before Kong 2.7): <strong>${formatCount(unknown.request_count)}</strong>. Not drawn in the chart.</p>`;
   return `<section aria-labelledby="requests">
 <h2 id="requests">Monthly requests</h2>
+${renderWindow(report, months)}
 ${months.length === 0 ? "<p>No requests counted in the reporting window.</p>" : renderBarChart(months)}
 ${unknownNote}
 <details><summary>Requests per month as a table</summary>
@@ -159,8 +164,15 @@ ${tables.join("\n")}
 }
 
 function renderWorkspaces(details: ReportDetails): string {
-  const workspaces = details.workspaces;
-  if (workspaces === undefined) return "";
+  if (details.workspaces === undefined) return "";
+  const all = details.workspaces;
+  const truncated = all.length > WORKSPACE_ROWS;
+  // All of them by name (ws-2 before ws-10); past the limit, the largest, largest first.
+  const workspaces = truncated
+    ? [...all]
+        .sort((a, b) => workspaceSize(b) - workspaceSize(a) || compareNatural(a.name, b.name))
+        .slice(0, WORKSPACE_ROWS)
+    : [...all].sort((a, b) => compareNatural(a.name, b.name));
   const hasDiscrete = workspaces.some((ws) => ws.discrete_services !== undefined);
   const head = [
     "Workspace",
@@ -185,7 +197,8 @@ function renderWorkspaces(details: ReportDetails): string {
     return `<tr><th scope="row"${title}>${escapeHtml(label)}</th>${cells.map((n) => `<td>${formatCount(n)}</td>`).join("")}</tr>`;
   };
   return `<section aria-labelledby="workspaces">
-<h2 id="workspaces">Workspaces (${formatCount(workspaces.length)})</h2>
+<h2 id="workspaces">Workspaces (${formatCount(all.length)})</h2>
+${truncated ? `<p class="note">The ${formatCount(WORKSPACE_ROWS)} largest of ${formatCount(all.length)} workspaces (services + routes + consumers + plugins), largest first. Every workspace is in <code>report.csv</code> and <code>details.json</code>.</p>` : ""}
 <div class="scroll">
 <table class="numbers wide">
 <thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead>
@@ -372,9 +385,21 @@ function niceTicks(max: number): number[] {
   return ticks;
 }
 
-function splitBuckets(buckets: readonly Bucket[]): { months: Bucket[]; unknown: Bucket | undefined } {
-  const months = buckets
-    .filter((b) => b.bucket !== UNKNOWN_BUCKET)
+/**
+ * The months to draw: every month of the window (the reporting month and the 11 before it), empty
+ * ones as 0, plus any month the counters hold outside it (future-dated rows Kong keeps).
+ */
+function splitBuckets(
+  buckets: readonly Bucket[],
+  asOf: string | undefined,
+): { months: Bucket[]; unknown: Bucket | undefined } {
+  const counted = new Map<string, number>();
+  for (const b of buckets) {
+    if (b.bucket !== UNKNOWN_BUCKET) counted.set(b.bucket, (counted.get(b.bucket) ?? 0) + b.request_count);
+  }
+  for (const month of windowMonths(asOf)) if (!counted.has(month)) counted.set(month, 0);
+  const months = [...counted]
+    .map(([bucket, request_count]) => ({ bucket, request_count }))
     .sort((a, b) => compareBuckets(a.bucket, b.bucket));
   const unknowns = buckets.filter((b) => b.bucket === UNKNOWN_BUCKET);
   const unknown =
@@ -423,11 +448,75 @@ function formatShort(n: number): string {
   return String(Number(n.toFixed(2)));
 }
 
-/** The page shows only the end of the key: enough to recognise it, not to reuse it. */
-function maskLicenseKey(key: string | null | undefined): string {
-  if (key === undefined || key === null) return "—";
-  if (key === "UNLICENSED") return "UNLICENSED";
-  return key.length <= 6 ? "…" : `…${key.slice(-6)}`;
+/** `YYYY-MM` labels of the 12-month window ending at `asOf`, oldest first ([] without a month). */
+export function windowMonths(asOf: string | undefined): string[] {
+  const match = /^(\d{4})-(\d{2})$/.exec(asOf ?? "");
+  if (match === null) return [];
+  const end = Number(match[1]) * 12 + Number(match[2]) - 1;
+  return Array.from({ length: WINDOW_MONTHS }, (_, i) => {
+    const index = end - (WINDOW_MONTHS - 1) + i;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+  });
+}
+
+/** What the counters cover, in words: the window, its time zone, and months outside it. */
+function renderWindow(report: LicenseReport, months: readonly Bucket[]): string {
+  const window = windowMonths(report.collector?.as_of);
+  const first = window[0];
+  const last = window[window.length - 1];
+  if (first === undefined || last === undefined) return "";
+  const later = months.filter((b) => compareBuckets(b.bucket, last) > 0).map((b) => b.bucket);
+  const empty = months.filter((b) => window.includes(b.bucket) && b.request_count === 0).length;
+  return `<p class="window">Window: <strong>${escapeHtml(first)} to ${escapeHtml(last)}</strong>, the reporting month and the 11 before it (calendar months in ${escapeHtml(report.collector?.time_zone ?? "UTC")}).${empty > 0 ? ` ${formatCount(empty)} of its months have no requests counted and are drawn as 0.` : ""}${later.length > 0 ? ` Also drawn: ${later.map(escapeHtml).join(", ")}, dated after the reporting month (Kong keeps such rows in the current month's report).` : ""}</p>`;
+}
+
+function isDemo(report: LicenseReport): boolean {
+  return (report.collector?.source as string | undefined) === "demo-database";
+}
+
+/** License and expiry as a person reads them; no license says so instead of Kong's placeholder date. */
+function licenseFacts(report: LicenseReport): Array<[string, string]> {
+  const { license_key: key, license_expiration_date: expires } = report.license;
+  if (key === "UNLICENSED") return [["License", "no license (UNLICENSED)"]];
+  return [
+    ["License", maskLicenseKey(key)],
+    ["License expires", expires ?? "—"],
+  ];
+}
+
+/**
+ * Never a character of the key on the page (a fragment such as "…-VALID" reads as a verdict): its
+ * length and a SHA-256 fingerprint, which `printf %s "$KEY" | sha256sum` reproduces.
+ */
+export function maskLicenseKey(key: string | null | undefined): string {
+  if (key === undefined || key === null || key === "") return "—";
+  const fingerprint = createHash("sha256").update(key, "utf8").digest("hex").slice(0, 12);
+  return `key of ${formatCount(key.length)} characters, SHA-256 ${fingerprint}…`;
+}
+
+/** Natural order: digit runs compare as numbers (ws-2 before ws-10), then plain code-unit order. */
+export function compareNatural(a: string, b: string): number {
+  const split = (text: string) => text.match(/\d+|\D+/g) ?? [];
+  const pa = split(a);
+  const pb = split(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i += 1) {
+    const x = pa[i] as string;
+    const y = pb[i] as string;
+    if (x === y) continue;
+    if (/^\d/.test(x) && /^\d/.test(y)) {
+      const byValue = BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0;
+      if (byValue !== 0) return byValue;
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function workspaceSize(ws: WorkspaceDetail): number {
+  return (
+    ws.services + ws.routes + ws.consumers + TIERS.reduce((sum, tier) => sum + sumValues(ws.plugins[tier]), 0)
+  );
 }
 
 function fix(n: number): string {
@@ -486,6 +575,8 @@ tr.drift th, tr.drift td { background: var(--warnbg); }
 .warn { color: var(--warn); background: var(--warnbg); border-left: 4px solid var(--warn); padding: 8px 12px; }
 .ok { background: var(--okbg); border-left: 4px solid #12b76a; padding: 8px 12px; }
 .note { color: var(--muted); font-size: 13px; }
+.demo { margin: 16px 0 0; padding: 10px 14px; background: #fffaeb; border: 1px solid #f5c451; border-left: 6px solid #b54708; border-radius: 6px; color: #7a2e0e; font-weight: 600; }
+.window { margin: 0 0 8px; }
 .warnings li { margin: 2px 0; }
 .omitted th code { white-space: nowrap; overflow-wrap: normal; }
 .keys { columns: 2; font-size: 13px; }

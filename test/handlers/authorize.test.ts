@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { ForbiddenError, NotAuthenticatedError } from "#lib/errors.ts";
 import { authorizeAdmin, readClaimList } from "#lib/http/authorize.ts";
 
-const POLICY = { groups: ["kong-admins"], scopes: ["license-report/admin"] };
+const POLICY = {
+  groups: ["kong-admins"],
+  scopes: ["license-report/admin"],
+  groupClaims: ["cognito:groups", "groups"],
+};
+const withClaims = (...groupClaims: string[]) => ({ ...POLICY, groupClaims });
 
 describe("Function: readClaimList", () => {
   it.each([
@@ -39,6 +44,45 @@ describe("Function: authorizeAdmin", () => {
       expect(() => authorizeAdmin(authorizer, POLICY)).toThrow(NotAuthenticatedError);
     },
   );
+
+  // Claims as the IdPs put them in their tokens, and as HTTP API's JWT authorizer hands them over.
+  it.each([
+    ["groups", { groups: "[kong-admins]" }, "Okta groups claim"],
+    ["roles", { roles: '["kong-admins"]' }, "Entra ID app roles"],
+    [
+      "realm_access.roles",
+      { realm_access: "map[roles:[offline_access kong-admins]]" },
+      "Keycloak, Go map text",
+    ],
+    ["realm_access.roles", { realm_access: '{"roles":["kong-admins"]}' }, "Keycloak, JSON text"],
+    ["cognito:groups", { "cognito:groups": "[kong-admins]" }, "Cognito"],
+    [
+      "https://example.com/groups",
+      { "https://example.com/groups": "[kong-admins]" },
+      "a namespaced claim name with dots",
+    ],
+  ])("reads the groups at the claim path %s (%j, %s)", (path, claims, _idp) => {
+    expect(authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims(path))).toEqual({
+      subject: "u1",
+      grantedBy: "group:kong-admins",
+    });
+  });
+
+  it("reads only the configured claim paths", () => {
+    const act = () =>
+      authorizeAdmin(
+        { jwt: { claims: { sub: "u3", groups: "[kong-admins]" } } },
+        withClaims("realm_access.roles"),
+      );
+    expect(act).toThrow(ForbiddenError);
+    expect(act).toThrow(/group claim realm_access\.roles/);
+    expect(() =>
+      authorizeAdmin(
+        { jwt: { claims: { sub: "u3", realm_access: "map[other:[kong-admins]]" } } },
+        withClaims("realm_access.roles"),
+      ),
+    ).toThrow(ForbiddenError);
+  });
 
   it("answers 403 naming what would grant access, without matching on substrings", () => {
     // Act

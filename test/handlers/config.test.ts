@@ -142,7 +142,20 @@ describe("Function: readAdminPolicy", () => {
     ).toEqual({
       groups: ["kong-admins", "platform"],
       scopes: ["license-report/admin"],
+      groupClaims: ["cognito:groups", "groups"],
     });
+  });
+
+  it("reads the group claim paths of ADMIN_GROUPS_CLAIM, once, and refuses one that is not a path", () => {
+    expect(
+      readAdminPolicy({ ADMIN_GROUPS: "kong-admins", ADMIN_GROUPS_CLAIM: "realm_access.roles, roles" })
+        .groupClaims,
+    ).toEqual(["realm_access.roles", "roles"]);
+    expect(() =>
+      readAdminPolicy({ ADMIN_GROUPS: "kong-admins", ADMIN_GROUPS_CLAIM: "realm_access..roles" }),
+    ).toThrow(
+      'ADMIN_GROUPS_CLAIM "realm_access..roles" is not a claim path. Use the claim\'s name, with dots into nested objects: groups (Okta), roles (Entra ID), realm_access.roles (Keycloak), cognito:groups (Cognito); several comma-separated.',
+    );
   });
 
   it("refuses a policy no token could satisfy", () => {
