@@ -64,10 +64,114 @@ describe("renderSummaryHtml", () => {
     );
   });
 
-  it("shows only the end of the license key", () => {
+  it("shows no character of the license key: its length and SHA-256 fingerprint", () => {
     const html = renderSummaryHtml(sampleMarch());
     expect(html).not.toContain("ASDASDASDASDASDASDASDASDASD_a1VASASD");
-    expect(html).toContain("…VASASD");
+    expect(html).not.toContain("VASASD");
+    // printf %s ASDASDASDASDASDASDASDASDASD_a1VASASD | sha256sum → da07a1b3f246…
+    expect(html).toContain("<dt>License</dt><dd>key of 36 characters, SHA-256 da07a1b3f246…</dd>");
+    expect(html).toContain("<dt>License expires</dt><dd>2026-01-31</dd>");
+  });
+
+  it("masks the demo key so that no word of it reads as a verdict, and labels a demo report", () => {
+    const collected = sampleMarch();
+    collected.report.license.license_key = "DEMO-0000-FAKE-LICENSE-NOT-VALID";
+    (collected.report.collector as { source: string }).source = "demo-database";
+    const html = renderSummaryHtml(collected);
+    expect(html).not.toMatch(/VALID|FAKE|LICENSE-|DEMO-0000/);
+    expect(html).toContain("· embedded demo database, not your Kong</p>");
+    expect(html).toContain(
+      "Demo data: this report was built from the embedded demo database, not your Kong.",
+    );
+    expect(html).not.toContain("read from the Kong database");
+    expect(renderSummaryHtml(sampleMarch())).toContain("· read from the Kong database</p>");
+    expect(renderSummaryHtml(sampleMarch())).not.toContain('class="demo"');
+  });
+
+  it("says no license instead of Kong's placeholder expiry date", () => {
+    const collected = sampleMarch();
+    collected.report.license = { license_key: "UNLICENSED", license_expiration_date: "2017-7-20" };
+    const html = renderSummaryHtml(collected);
+    expect(html).toContain("<dt>License</dt><dd>no license (UNLICENSED)</dd>");
+    expect(html).not.toContain("2017-7-20");
+    expect(html).not.toContain("License expires");
+  });
+
+  it("draws all 12 months of the window, empty ones as 0, and states the window", () => {
+    const collected = sampleMarch();
+    const counters = collected.report.counters;
+    if (counters === undefined) throw new Error("sample has counters");
+    // Two months of the window (2024-06, 2024-11) with no license_data rows: no bucket at all.
+    counters.buckets = counters.buckets.filter((b) => b.bucket !== "2024-06" && b.bucket !== "2024-11");
+    const html = renderSummaryHtml(collected);
+    const desc = /<desc id="chart-desc">([^<]*)<\/desc>/.exec(html)?.[1] ?? "";
+    const months = desc.split(", ").map((part) => part.split(" "));
+    expect(months.map(([month]) => month)).toEqual([
+      "2024-04",
+      "2024-05",
+      "2024-06",
+      "2024-07",
+      "2024-08",
+      "2024-09",
+      "2024-10",
+      "2024-11",
+      "2024-12",
+      "2025-01",
+      "2025-02",
+      "2025-03",
+    ]);
+    expect(months.filter(([, n]) => n === "0").map(([month]) => month)).toEqual(["2024-06", "2024-11"]);
+    expect(html.match(/<g class="bar">/g)).toHaveLength(12);
+    expect(html).toContain(
+      "Window: <strong>2024-04 to 2025-03</strong>, the reporting month and the 11 before it (calendar months in UTC). 2 of its months have no requests counted and are drawn as 0.",
+    );
+  });
+
+  it("draws a future-dated month Kong keeps after the window and says so", () => {
+    const collected = sampleMarch();
+    collected.report.counters?.buckets.push({ bucket: "2025-05", request_count: 10 });
+    const html = renderSummaryHtml(collected);
+    expect(html.match(/<g class="bar">/g)).toHaveLength(13);
+    expect(html).toContain("Also drawn: 2025-05, dated after the reporting month");
+  });
+
+  it("sorts workspaces naturally: ws-2 before ws-10", () => {
+    const collected = sampleMarch();
+    const template = collected.details.workspaces?.[1];
+    if (template === undefined) throw new Error("sample has workspaces");
+    collected.details.workspaces = ["ws-10", "ws-2", "ws-1", "default", "ws-02b"].map((name) => ({
+      ...template,
+      name,
+    }));
+    const html = renderSummaryHtml(collected);
+    const names = [...html.matchAll(/<tr><th scope="row" title="[^"]*">([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(names).toEqual(["default", "ws-1", "ws-2", "ws-02b", "ws-10"]);
+  });
+
+  it("keeps 1,000 workspaces readable: the 50 largest, largest first, the rest pointed to report.csv", () => {
+    const collected = sampleMarch();
+    const template = collected.details.workspaces?.[1];
+    if (template === undefined) throw new Error("sample has workspaces");
+    // ws-N holds N services: the largest are ws-1000 down to ws-951.
+    collected.details.workspaces = Array.from({ length: 1000 }, (_, i) => ({
+      ...template,
+      id: "",
+      name: `ws-${i + 1}`,
+      services: i + 1,
+      routes: 0,
+      consumers: 0,
+      plugins: { free: {}, enterprise: {}, custom: {} },
+    }));
+    const html = renderSummaryHtml(collected);
+    const section = /<section aria-labelledby="workspaces">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    const names = [...section.matchAll(/<tr><th scope="row">([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(names).toHaveLength(50);
+    expect(names[0]).toBe("ws-1000");
+    expect(names[49]).toBe("ws-951");
+    expect(section).toContain('<h2 id="workspaces">Workspaces (1,000)</h2>');
+    expect(section).toContain(
+      "The 50 largest of 1,000 workspaces (services + routes + consumers + plugins), largest first. Every workspace is in <code>report.csv</code> and <code>details.json</code>.",
+    );
   });
 
   it("names the cluster in the header and the title when it has a label", () => {
