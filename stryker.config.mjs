@@ -14,7 +14,9 @@ function fromMarker(file, marker) {
 export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
-  vitest: { configFile: "vitest.config.ts" },
+  vitest: { configFile: "vitest.mutate.config.ts" },
+  // A slow shared runner needs more than the default 5 minutes for the first full run.
+  dryRunTimeoutMinutes: 60,
   mutate: [
     "lib/report/**/*.ts",
     "lib/details/**/*.ts",

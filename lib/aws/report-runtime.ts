@@ -9,6 +9,8 @@ export type ReportRuntime = ReportPorts;
 export interface ReportRuntimeOptions {
   /** Backoff of the Data API port (resuming cluster, throttling); its defaults suit Lambda. */
   readonly dataApiRetry?: RdsDataRetryOptions;
+  /** Clock that signs the download links (tests move it instead of waiting for expiry). */
+  readonly now?: () => Date;
 }
 
 /** Builds the database port and the S3 report store from configuration (once per Lambda container). */
@@ -21,6 +23,7 @@ export function createReportRuntime(config: ReportConfig, options: ReportRuntime
     client: createS3Client(config.s3Endpoint === undefined ? {} : { endpoint: config.s3Endpoint }),
     bucket: config.bucket,
     ...(config.kmsKeyId === undefined ? {} : { kmsKeyId: config.kmsKeyId }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   return { sql, store };
 }

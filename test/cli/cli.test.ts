@@ -8,7 +8,14 @@ import { readGenerateOptions } from "#lib/cli/generate-options.ts";
 import type { CliIo } from "#lib/cli/io.ts";
 import { runCli } from "#lib/cli/run-cli.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
-import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import { findFreePort } from "../helpers/free-port.ts";
+import {
+  DATASETS,
+  describePostgres,
+  openTestDatabase,
+  SCHEMAS,
+  type TestDatabase,
+} from "../helpers/kong-db.ts";
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
 import { fetchTar, untar } from "../helpers/untar.ts";
 
@@ -229,9 +236,10 @@ describe("Command: generate (bad input)", () => {
   });
 
   it("says which database could not be reached, without the password", async () => {
-    const run = await cli("generate", "--database-url", "postgres://kong:s3cret@127.0.0.1:1/kong");
+    const port = await findFreePort();
+    const run = await cli("generate", "--database-url", `postgres://kong:s3cret@127.0.0.1:${port}/kong`);
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/Cannot reach PostgreSQL at 127\.0\.0\.1:1\/kong as kong \(ECONNREFUSED\)/);
+    expect(run.stderr).toContain(`Cannot reach PostgreSQL at 127.0.0.1:${port}/kong as kong (ECONNREFUSED)`);
     expect(run.stderr).not.toContain("s3cret");
   });
 
@@ -269,40 +277,38 @@ describe("Command: verify", () => {
   });
 });
 
-describe.each(testTargets().filter((target) => target === "postgres"))(
-  "Command: generate --database-url (%s)",
-  (target) => {
-    let db: TestDatabase;
+describePostgres("Command: generate --database-url (postgres)", () => {
+  const target = "postgres";
+  let db: TestDatabase;
 
-    beforeAll(async () => {
-      db = await openTestDatabase(target);
-    });
+  beforeAll(async () => {
+    db = await openTestDatabase(target);
+  });
 
-    afterAll(async () => {
-      await db?.close();
-    });
+  afterAll(async () => {
+    await db?.close();
+  });
 
-    it("reads a Kong schema named with --schema", async () => {
-      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
-      const url = db.target === "postgres" ? db.connectionString : "";
-      const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
-      expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout)).toMatchObject({
-        services_count: 1,
-        routes_count: 4,
-        consumers_count: 2,
-      });
+  it("reads a Kong schema named with --schema", async () => {
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
+    const url = db.target === "postgres" ? db.connectionString : "";
+    const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      services_count: 1,
+      routes_count: 4,
+      consumers_count: 2,
     });
+  });
 
-    it("refuses a database that is not Kong's with exit 3", async () => {
-      const sql = await db.createFixture(DATASETS.notKong);
-      const url = db.target === "postgres" ? db.connectionString : "";
-      const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
-      expect(run.code).toBe(3);
-      expect(run.stderr).toMatch(/No Kong schema/);
-    });
-  },
-);
+  it("refuses a database that is not Kong's with exit 3", async () => {
+    const sql = await db.createFixture(DATASETS.notKong);
+    const url = db.target === "postgres" ? db.connectionString : "";
+    const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/No Kong schema/);
+  });
+});
 
 describe("Process: bin/cli.ts", () => {
   it("keeps stdout to the report alone when run as a process", async () => {

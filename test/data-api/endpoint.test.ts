@@ -6,9 +6,9 @@ import {
   type RDSDataClient,
   RollbackTransactionCommand,
 } from "@aws-sdk/client-rds-data";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import type { DataApiServer } from "../../local/data-api/server.ts";
-import { openTestDatabase, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import { describeTargets, openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
 import {
   ARNS,
   createTestClient,
@@ -34,7 +34,7 @@ const TABLES = `
   CREATE TABLE ledger (n int8);
 `;
 
-describe.each(testTargets())("Data API endpoint on %s", (target) => {
+describeTargets("Data API endpoint on %s", (target) => {
   let db: TestDatabase;
   let schema: string;
   let server: DataApiServer;

@@ -1,5 +1,5 @@
 import type { RDSDataClient } from "@aws-sdk/client-rds-data";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createRdsDataClient } from "#lib/aws/clients.ts";
 import { createRdsDataSqlPort, type RdsDataSqlPortOptions } from "#lib/aws/rds-data-sql-port.ts";
 import {
@@ -11,7 +11,7 @@ import {
 } from "#lib/errors.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
-import { openTestDatabase, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import { describeTargets, openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
 import {
   ARNS,
   createTestClient,
@@ -37,7 +37,7 @@ const TABLES = `
     ('7f2a0000-0000-0000-0000-000000000003', NULL, NULL, NULL, 1.5e-7, NULL, NULL, NULL, NULL, NULL, NULL);
 `;
 
-describe.each(testTargets())("RDS Data API SQL port on %s", (target) => {
+describeTargets("RDS Data API SQL port on %s", (target) => {
   let db: TestDatabase;
   let pgPort: SqlPort & { schema: string };
   let server: DataApiServer;

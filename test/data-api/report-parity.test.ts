@@ -1,5 +1,5 @@
 import type { RDSDataClient } from "@aws-sdk/client-rds-data";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createRdsDataSqlPort, type RdsDataSqlPort } from "#lib/aws/rds-data-sql-port.ts";
 import { NotKongDatabaseError } from "#lib/errors.ts";
 import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
@@ -7,12 +7,12 @@ import type { DataApiServer } from "../../local/data-api/server.ts";
 import {
   DATASETS,
   DEMO_SEED,
+  describeTargets,
   type FixturePort,
   type FixtureSource,
   openTestDatabase,
   SCHEMAS,
   type TestDatabase,
-  testTargets,
 } from "../helpers/kong-db.ts";
 import {
   ARNS,
@@ -69,7 +69,7 @@ SELECT md5('node' || n)::uuid, '2024-01-01', 1000 * n + m, 2023 + (m - 1) / 12, 
   FROM generate_series(1, 40) AS n, generate_series(1, 27) AS m;
 `;
 
-describe.each(testTargets())("Report through the Data API equals the direct report (%s)", (target) => {
+describeTargets("Report through the Data API equals the direct report (%s)", (target) => {
   let db: TestDatabase;
   let client: RDSDataClient | undefined;
   const servers: DataApiServer[] = [];

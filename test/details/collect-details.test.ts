@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { type CollectDetailsOptions, collectDetails } from "#lib/details/collect-details.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "#lib/report/probe-schema.ts";
@@ -6,12 +6,12 @@ import type { WorkspaceDetail } from "#lib/report/types.ts";
 import { countQueries, type SqlPort } from "#lib/sql/port.ts";
 import {
   DEFAULT_WORKSPACE_ID,
+  describeTargets,
   type FixturePort,
   fixtureFile,
   openTestDatabase,
   SCHEMAS,
   type TestDatabase,
-  testTargets,
 } from "../helpers/kong-db.ts";
 
 const DETAILS = fixtureFile("test/fixtures/datasets/details-workspaces.sql");
@@ -25,7 +25,7 @@ function byName(workspaces: WorkspaceDetail[] | undefined, name: string): Worksp
   return found;
 }
 
-describe.each(testTargets())("collectDetails on %s", (target) => {
+describeTargets("collectDetails on %s", (target) => {
   let db: TestDatabase;
   let sql: FixturePort;
   let schema: SchemaFacts;

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { collectDetails } from "#lib/details/collect-details.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "#lib/report/probe-schema.ts";
 import type { SqlPort, SqlRow } from "#lib/sql/port.ts";
 import {
+  describeTargets,
   type FixturePort,
   openTestDatabase,
   SCHEMAS,
   type TestDatabase,
-  testTargets,
 } from "../helpers/kong-db.ts";
 
 const WORKSPACES = 3000;
@@ -69,7 +69,7 @@ function measure(port: SqlPort): SqlPort & { sizes: number[]; statements: string
   };
 }
 
-describe.each(testTargets())("collectDetails paging over 3,000 workspaces (%s)", (target) => {
+describeTargets("collectDetails paging over 3,000 workspaces (%s)", (target) => {
   let db: TestDatabase;
   let sql: FixturePort;
   let schema: SchemaFacts;

@@ -1,20 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { collectDetails } from "#lib/details/collect-details.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import { probeSchema } from "#lib/report/probe-schema.ts";
 import { countQueries } from "#lib/sql/port.ts";
 import {
   DEFAULT_WORKSPACE_ID,
+  describeTargets,
   fixtureFile,
   openTestDatabase,
   SCHEMAS,
   type TestDatabase,
-  testTargets,
 } from "../helpers/kong-db.ts";
 
 const tierOf = selectTierClassifier({ major: 3, minor: 5 }).tierOf;
 
-describe.each(testTargets())("collectDetails on older and open-source schemas (%s)", (target) => {
+describeTargets("collectDetails on older and open-source schemas (%s)", (target) => {
   let db: TestDatabase;
 
   beforeAll(async () => {

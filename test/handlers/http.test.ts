@@ -1,5 +1,5 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { createReportRuntime } from "#lib/aws/report-runtime.ts";
 import type { LinkDocument } from "#lib/generate-report.ts";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
@@ -9,7 +9,13 @@ import { createHttpHandler } from "../../handlers/http.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import {
+  DEMO_SEED,
+  describeTargets,
+  openTestDatabase,
+  SCHEMAS,
+  type TestDatabase,
+} from "../helpers/kong-db.ts";
 import {
   buildHttpApiEvent,
   buildLambdaContext,
@@ -31,14 +37,15 @@ function bodyOf(response: HttpResponse): Record<string, unknown> {
   return JSON.parse(response.body) as Record<string, unknown>;
 }
 
-describe.each(testTargets())("Handler: GET /license/report on %s", (target) => {
+describeTargets("Handler: GET /license/report on %s", (target) => {
   let db: TestDatabase;
   let dataApi: DataApiServer;
   let s3: LocalS3;
   let proxy: FaultProxy;
   let logs: string[];
   let env: Record<string, string>;
-  let licenseKey: string;
+  // The demo seed's licence key (the first test checks the report carries it).
+  const licenseKey = "DEMO-0000-FAKE-LICENSE-NOT-VALID";
 
   const createHandler = (overrides: Partial<Parameters<typeof createHttpHandler>[0]> = {}) =>
     createHttpHandler({
@@ -120,8 +127,7 @@ describe.each(testTargets())("Handler: GET /license/report on %s", (target) => {
     expect(report.checksum).toBe(link.checksum);
     expect(computeChecksum(report)).toBe(link.checksum);
     expect(report.system_info).toEqual({ uname: "Linux kong-cp-0 6.1.0 x86_64", cores: 4 });
-    licenseKey = String((report.license as Record<string, unknown>).license_key);
-    expect(licenseKey).toBe("DEMO-0000-FAKE-LICENSE-NOT-VALID");
+    expect((report.license as Record<string, unknown>).license_key).toBe(licenseKey);
 
     const head = await s3.client().send(new HeadObjectCommand({ Bucket: BUCKET, Key: link.key }));
     expect(head.ContentType).toBe("application/json");
@@ -282,16 +288,23 @@ describe.each(testTargets())("Handler: GET /license/report on %s", (target) => {
   });
 
   it("serves links the S3 server refuses once tampered with or expired", async () => {
-    // Prepare: a handler whose links live one second.
-    handler = createHandler({ env: { ...env, REPORT_URL_TTL_SECONDS: "1" } });
+    // Prepare: links that live one second, one signed now and one by a clock an hour behind
+    // (already expired: no real waiting).
+    const ttlEnv = { ...env, REPORT_URL_TTL_SECONDS: "1" };
+    handler = createHandler({ env: ttlEnv });
     const link = bodyOf(await call()) as unknown as LinkDocument;
     const tampered = new URL(link.url);
     tampered.searchParams.set("X-Amz-Expires", "604800");
+    const hourAgo = () => new Date(Date.now() - 3_600_000);
+    handler = createHandler({
+      env: ttlEnv,
+      createRuntime: (config) => createReportRuntime(config, { now: hourAgo }),
+    });
+    const expired = bodyOf(await call()) as unknown as LinkDocument;
 
     // Act
     const tamperedResponse = await fetch(tampered);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    const expiredResponse = await fetch(link.url);
+    const expiredResponse = await fetch(expired.url);
 
     // Assess
     expect(tamperedResponse.status).toBe(403);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { describe } from "vitest";
 import { createPgSqlPort } from "#lib/sql/pg-sql-port.ts";
 import { createPgliteSqlPort, quoteIdentifier } from "#lib/sql/pglite-sql-port.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
@@ -99,6 +100,34 @@ const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 /** The targets every database test runs on: PGlite always, PostgreSQL when KONG_TEST_DATABASE_URL is set. */
 export function testTargets(): TestTarget[] {
   return testDatabaseUrl() === undefined ? ["pglite"] : ["pglite", "postgres"];
+}
+
+/** Why the PostgreSQL target cannot run here, or undefined when KONG_TEST_DATABASE_URL is set. */
+export function postgresMissing(): string | undefined {
+  return testDatabaseUrl() === undefined ? `${databaseUrlVariable} is not set` : undefined;
+}
+
+/**
+ * `describe` once per target. Without KONG_TEST_DATABASE_URL the PostgreSQL block is still
+ * declared, as skipped with the reason in its name, so the count shows what did not run.
+ * `%s` in the name becomes the target.
+ */
+export function describeTargets(name: string, body: (target: TestTarget) => void): void {
+  const missing = postgresMissing();
+  for (const target of ["pglite", "postgres"] as const) {
+    const skip = target === "postgres" && missing !== undefined;
+    const title = name.replace("%s", target) + (skip ? ` [skipped: ${missing}]` : "");
+    describe.skipIf(skip)(title, () => body(target));
+  }
+}
+
+/** Like `describeTargets`, for blocks that only make sense on PostgreSQL. */
+export function describePostgres(name: string, body: () => void): void {
+  const missing = postgresMissing();
+  describe.skipIf(missing !== undefined)(
+    name + (missing === undefined ? "" : ` [skipped: ${missing}]`),
+    body,
+  );
 }
 
 /** Opens one test database; share it across the tests of a file and close it in `afterAll`. */

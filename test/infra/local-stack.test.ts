@@ -214,9 +214,19 @@ describe("the JWT check in front of the function", () => {
     expect(await options.text()).toBe("");
   });
 
-  it("writes an access-log line per request", () => {
-    const statuses = accessLog.map((line) => (JSON.parse(line) as { status: string }).status);
-    expect(statuses).toEqual(expect.arrayContaining(["200", "204", "303", "401", "403", "404", "405"]));
+  it("writes an access-log line per request", async () => {
+    // Its own requests: one per status, none of them generating a report (the 303 aside).
+    const before = accessLog.length;
+    await fetch(`${stack.reportUrl}?format=tar`, { method: "HEAD", headers: asAdmin() });
+    await fetch(stack.reportUrl, { method: "OPTIONS" });
+    await fetch(`${stack.reportUrl}?format=json&redirect=true`, { headers: asAdmin(), redirect: "manual" });
+    await fetch(stack.reportUrl);
+    await fetch(stack.reportUrl, { headers: { authorization: `Bearer ${stack.tokens.user}` } });
+    await fetch(stack.reportUrl.replace("/report", "/other"), { headers: asAdmin() });
+    await fetch(stack.reportUrl, { method: "DELETE", headers: asAdmin() });
+
+    const statuses = accessLog.slice(before).map((line) => (JSON.parse(line) as { status: string }).status);
+    expect(statuses).toEqual(["200", "204", "303", "401", "403", "404", "405"]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createS3Client, createS3ReportStore } from "#lib/aws/s3-report-store.ts";
 import { ReportUploadError } from "#lib/errors.ts";
@@ -134,6 +134,51 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
     ).toBe(true);
     expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
     expect(await s3.listKeys(BUCKET)).not.toContain("t/cut.tar");
+  });
+
+  it("says the parts may remain when aborting the multipart upload fails too, never 'Nothing was stored'", async () => {
+    // Prepare: part 2 and every AbortMultipartUpload (DELETE ?uploadId=) lose their connection.
+    proxy.decide = (request) =>
+      request.url?.includes("partNumber=2") ||
+      (request.method === "DELETE" && request.url?.includes("uploadId="))
+        ? "cut-mid-body"
+        : "forward";
+    const store = createS3ReportStore({
+      client: s3.client({ endpoint: proxy.endpoint, maxAttempts: 1 }),
+      bucket: BUCKET,
+    });
+
+    // Act
+    const failure = await store
+      .upload({
+        key: "t/abort-fails.tar",
+        body: streamOf(12 * MiB).stream,
+        contentType: "application/x-tar",
+        metadata: {},
+      })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ReportUploadError);
+    const message = (failure as Error).message;
+    expect(message).toContain("s3://reports/t/abort-fails.tar");
+    expect(message).toMatch(/Aborting the multipart upload also failed \(.+\); the bucket's lifecycle rule/);
+    expect(message).not.toContain("Nothing was stored");
+    expect(
+      proxy.seen.some((request) => request.method === "DELETE" && request.action === "cut-mid-body"),
+    ).toBe(true);
+    // The parts really are still there, as the message says; remove them for the next tests.
+    const pending = await s3.listPendingUploads(BUCKET);
+    expect(pending).toHaveLength(1);
+    expect(await s3.listKeys(BUCKET)).not.toContain("t/abort-fails.tar");
+    for (const uploadId of pending) {
+      await s3
+        .client()
+        .send(
+          new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "t/abort-fails.tar", UploadId: uploadId }),
+        );
+    }
+    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
   });
 
   it("stops on abort mid-upload and still aborts the multipart upload", async () => {

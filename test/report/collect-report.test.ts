@@ -1,10 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { NotKongDatabaseError } from "#lib/errors.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
 import type { LicenseReport } from "#lib/report/types.ts";
 import { countQueries, type SqlPort } from "#lib/sql/port.ts";
-import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import {
+  DATASETS,
+  describeTargets,
+  openTestDatabase,
+  SCHEMAS,
+  type TestDatabase,
+} from "../helpers/kong-db.ts";
 
 const fixed: CollectOptions = { now: new Date("2025-03-15T12:00:00Z") };
 
@@ -12,7 +18,7 @@ async function reportOf(sql: SqlPort, options: CollectOptions = fixed): Promise<
   return (await collectReport(sql, options)).report;
 }
 
-describe.each(testTargets())("Function: collectReport (%s)", (target) => {
+describeTargets("Function: collectReport (%s)", (target) => {
   let db: TestDatabase;
 
   beforeAll(async () => {

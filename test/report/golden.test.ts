@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildReportFiles } from "#lib/output/report-files.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
@@ -7,11 +7,11 @@ import packageJson from "../../package.json" with { type: "json" };
 import {
   DATASETS,
   DEFAULT_WORKSPACE_ID,
+  describeTargets,
   type FixtureSource,
   openTestDatabase,
   SCHEMAS,
   type TestDatabase,
-  testTargets,
 } from "../helpers/kong-db.ts";
 
 /**
@@ -457,7 +457,7 @@ async function expectedDbVersion(sql: SqlPort): Promise<string> {
     : `postgres ${major}.${Math.floor(n / 100) % 100}.${n % 100}`;
 }
 
-describe.each(testTargets())("Golden documents (%s)", (target) => {
+describeTargets("Golden documents (%s)", (target) => {
   let db: TestDatabase;
 
   beforeAll(async () => {

@@ -1,0 +1,221 @@
+import type { RDSDataClient } from "@aws-sdk/client-rds-data";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRdsDataSqlPort, type RdsDataSqlPortOptions } from "#lib/aws/rds-data-sql-port.ts";
+import {
+  DatabaseAccessError,
+  DatabaseResumingError,
+  QueryError,
+  type ReportError,
+  TimeoutError,
+} from "#lib/errors.ts";
+import { toErrorResponse } from "#lib/http/error-response.ts";
+import type { DataApiErrorType } from "../../local/data-api/protocol.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
+import {
+  ARNS,
+  createTestClient,
+  databaseNameOf,
+  RESOURCE_ARN,
+  rejectionOf,
+  startTestEndpoint,
+} from "../data-api/harness.ts";
+import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
+import { openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
+
+/**
+ * Every error kind the Data API adapter maps, answered by the local endpoint (real HTTP, the
+ * real SDK client, SigV4 checked) as the service answers it: `x-amzn-ErrorType` and a message.
+ * The endpoint's fault injection stands in for cluster states a laptop cannot reach (a paused
+ * cluster, a missing HTTP endpoint); SQLSTATEs that PostgreSQL can raise are raised for real.
+ */
+
+type Expected = readonly [
+  kind: DataApiErrorType,
+  message: string | undefined,
+  errorClass: new (...args: never[]) => ReportError,
+  status: number,
+  text: RegExp,
+];
+
+const fatal: readonly Expected[] = [
+  ["AccessDeniedException", undefined, DatabaseAccessError, 502, /denied access \(AccessDeniedException\)/],
+  ["ForbiddenException", undefined, DatabaseAccessError, 502, /denied access \(ForbiddenException\)/],
+  ["HttpEndpointNotEnabledException", undefined, DatabaseAccessError, 502, /HTTP endpoint\) is not enabled/],
+  [
+    "InvalidSecretException",
+    "secret gone",
+    DatabaseAccessError,
+    502,
+    /could not use the secret .*secret gone/,
+  ],
+  ["SecretsErrorException", "decrypt failed", DatabaseAccessError, 502, /could not use the secret/],
+  ["DatabaseNotFoundException", undefined, DatabaseAccessError, 502, /has no DB instance/],
+  ["NotFoundException", undefined, DatabaseAccessError, 502, /found no cluster/],
+  ["InvalidResourceStateException", "stopped", DatabaseAccessError, 502, /current state \(stopped\)/],
+  ["StatementTimeoutException", undefined, TimeoutError, 504, /ran past its time limit/],
+  ["UnsupportedResultException", "The result set is too large", QueryError, 500, /1 MiB response limit/],
+  ["UnsupportedResultException", "array of uuid", QueryError, 500, /cannot return a result .*array of uuid/],
+  ["MissingAuthenticationTokenException", undefined, DatabaseAccessError, 502, /refused the credentials/],
+  ["BadRequestException", "HttpEndpoint is not enabled", DatabaseAccessError, 502, /is not enabled/],
+  ["BadRequestException", "secret has no password", DatabaseAccessError, 502, /could not use the secret/],
+  ["BadRequestException", "Response size too large", QueryError, 500, /1 MiB response limit/],
+  ["BadRequestException", "syntax", QueryError, 500, /rejected a statement .*: syntax/],
+  // The SQLSTATE families the adapter maps, as the service words a DatabaseErrorException.
+  [
+    "DatabaseErrorException",
+    "FATAL: password authentication failed; SQLState: 28P01",
+    DatabaseAccessError,
+    502,
+    /refused the credentials in the secret .*SQLSTATE 28P01/,
+  ],
+  [
+    "DatabaseErrorException",
+    "FATAL: pg_hba.conf rejects connection; SQLState: 28000",
+    DatabaseAccessError,
+    502,
+    /SQLSTATE 28000/,
+  ],
+  [
+    "DatabaseErrorException",
+    'FATAL: database "x" does not exist; SQLState: 3D000',
+    DatabaseAccessError,
+    502,
+    /database "postgres" does not exist/,
+  ],
+  [
+    "DatabaseErrorException",
+    "ERROR: canceling statement due to statement timeout; SQLState: 57014",
+    TimeoutError,
+    504,
+    /statement timeout/,
+  ],
+  [
+    "DatabaseErrorException",
+    'ERROR: relation "t" does not exist; SQLState: 42P01',
+    QueryError,
+    500,
+    /SQLSTATE 42P01\): relation "t" does not exist/,
+  ],
+];
+
+describe("Data API error kinds through the local endpoint (pglite)", () => {
+  let db: TestDatabase;
+  let server: DataApiServer;
+  let client: RDSDataClient;
+  let proxy: FaultProxy;
+  let proxied: RDSDataClient;
+  let database: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase("pglite");
+    const schema = (await db.createFixture("SELECT 1")).schema;
+    database = databaseNameOf(db);
+    server = await startTestEndpoint(db, schema);
+    client = createTestClient(server);
+    proxy = await startFaultProxy(server.url);
+    proxied = createTestClient({ ...server, url: proxy.endpoint });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    proxied?.destroy();
+    await proxy?.close();
+    await server?.close();
+    await db?.close();
+  });
+
+  const createPort = (overrides: Partial<RdsDataSqlPortOptions> = {}) =>
+    createRdsDataSqlPort({
+      client,
+      ...ARNS,
+      database,
+      retry: { maxAttempts: 3, retryAfterSeconds: 15 },
+      sleep: async () => undefined, // no real waiting: backoff is recorded, not slept
+      random: () => 0.5,
+      ...overrides,
+    });
+
+  it.each(fatal.map((row) => [`${row[0]} "${row[1] ?? "(default message)"}"`, row] as const))(
+    "maps %s without retrying",
+    async (_label, [kind, message, errorClass, status, text]) => {
+      // Prepare
+      server.failNext(kind, 1, message);
+      const port = createPort();
+
+      // Act
+      const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+
+      // Assess
+      expect(error).toBeInstanceOf(errorClass);
+      expect(error.message).toMatch(text);
+      expect(port.calls()).toBe(1);
+      const { response } = toErrorResponse(error, "req-1");
+      expect(response.statusCode).toBe(status);
+      expect(JSON.parse(response.body)).toEqual({ message: error.message }); // never a stack trace
+    },
+  );
+
+  it.each([
+    ["ThrottlingException"],
+    ["InternalServerErrorException"],
+    ["ServiceUnavailableError"],
+    ["DatabaseUnavailableException"],
+  ] as const)("retries %s up to the budget, then names it", async (kind) => {
+    // Prepare: three failures for three attempts
+    server.failNext(kind, 3);
+    const port = createPort();
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toMatch(new RegExp(`kept failing .*\\(${kind}\\) after 3 attempts`));
+    expect(port.calls()).toBe(3);
+  });
+
+  it("answers a cluster that stays paused with 503 and Retry-After", async () => {
+    server.failNext("DatabaseResumingException", 3);
+    const port = createPort();
+
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+
+    expect(error).toBeInstanceOf(DatabaseResumingError);
+    expect(error.message).toContain(`The Aurora cluster ${RESOURCE_ARN} is resuming`);
+    const { response } = toErrorResponse(error, "req-1");
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ "retry-after": "15" });
+  });
+
+  it("retries a connection dropped mid-request, then succeeds", async () => {
+    // Prepare: the first Execute loses its connection once its body arrives
+    let cut = 0;
+    proxy.decide = () => (cut++ === 0 ? "cut-mid-body" : "forward");
+    const port = createPort({ client: proxied });
+
+    // Act
+    const rows = await port.query("SELECT 'ok' AS answer");
+
+    // Assess
+    expect(rows).toEqual([{ answer: "ok" }]);
+    expect(port.calls()).toBe(2);
+    expect(proxy.seen.map((request) => request.action)).toEqual(["cut-mid-body", "forward"]);
+  });
+
+  it("raises 42P01 for real: an undefined table is a QueryError naming the SQLSTATE", async () => {
+    const error = await rejectionOf(createPort().query("SELECT * FROM klr_no_such_table"));
+
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error.message).toMatch(/\(SQLSTATE 42P01\): relation "klr_no_such_table" does not exist/);
+  });
+
+  it("raises 3D000 for real: a database the cluster does not have", async () => {
+    const error = await rejectionOf(
+      createPort({ database: "klr_tests_absent" }).query("SELECT 1::text AS one"),
+    );
+
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      `The database "klr_tests_absent" does not exist on the Aurora cluster ${RESOURCE_ARN}. Check the database name.`,
+    );
+  });
+});
