@@ -10,5 +10,12 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // `npm run test:coverage` (v8). Per-folder branch thresholds are to be set from a full run's
+    // figures on a quiet runner (issue 15); none is set yet, see README "Testing".
+    coverage: {
+      provider: "v8",
+      include: ["lib/**/*.ts", "handlers/**/*.ts"],
+      reporter: ["text-summary", "json-summary", "html"],
+    },
   },
 });
