@@ -10,7 +10,13 @@ import { runCli } from "#lib/cli/run-cli.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
-import { DATASETS, openTestDatabase, SCHEMAS, type TestDatabase, testTargets } from "../helpers/kong-db.ts";
+import {
+  DATASETS,
+  describeTargets,
+  openTestDatabase,
+  SCHEMAS,
+  type TestDatabase,
+} from "../helpers/kong-db.ts";
 import { untar } from "../helpers/untar.ts";
 
 interface Run {
@@ -63,7 +69,7 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-describe.each(testTargets())("Command: estate over the local Data API endpoint (%s)", (target) => {
+describeTargets("Command: estate over the local Data API endpoint (%s)", (target) => {
   let db: TestDatabase;
   const endpoints: DataApiServer[] = [];
   let envs: string;

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { buildEstate } from "#lib/estate/build-estate.ts";
 import { collectEstate, type OpenEnvironmentPort } from "#lib/estate/collect-estate.ts";
 import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
@@ -13,11 +13,11 @@ import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import {
   DATASETS,
+  describeTargets,
   fixtureFile,
   openTestDatabase,
   SCHEMAS,
   type TestDatabase,
-  testTargets,
 } from "../helpers/kong-db.ts";
 
 const KLCR_DEMO = fixtureFile("test/fixtures/datasets/details-klcr-demo.sql");
@@ -32,7 +32,7 @@ async function closedPort(): Promise<number> {
   return typeof address === "object" && address !== null ? address.port : 0;
 }
 
-describe.each(testTargets())("an estate of real Kong databases (%s)", (target) => {
+describeTargets("an estate of real Kong databases (%s)", (target) => {
   let db: TestDatabase;
   let endpoint: DataApiServer;
   let estate: EstateDocument;
