@@ -94,34 +94,52 @@ async function throwawayClusterBlocker(): Promise<string | undefined> {
   return undefined;
 }
 
-const clusterBlocker = await throwawayClusterBlocker();
+const asPostgres = (command: string, args: string[]) =>
+  process.getuid?.() === 0 ? run("runuser", ["-u", "postgres", "--", command, ...args]) : run(command, args);
+
+/** initdb's own refusal (e.g. a machine where it cannot run) is a missing prerequisite, named. */
+async function initCluster(): Promise<{ folder: string } | { blocker: string }> {
+  const blocker = await throwawayClusterBlocker();
+  if (blocker !== undefined) return { blocker };
+  const folder = await mkdtemp(join(tmpdir(), "klr-tests-pg-"));
+  await chmod(folder, 0o777);
+  const passwordFile = join(folder, "pw");
+  await writeFile(passwordFile, "right-password\n", { mode: 0o644 });
+  try {
+    const data = join(folder, "data");
+    await asPostgres("initdb", [
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      "--pwfile",
+      passwordFile,
+      "-A",
+      "scram-sha-256",
+    ]);
+    return { folder };
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    const lines = String((error as { stderr?: string }).stderr ?? error)
+      .trim()
+      .split("\n");
+    return {
+      blocker: `initdb cannot create a cluster here: ${lines.find((line) => /denied|error|cannot/i.test(line)) ?? lines[0]}`,
+    };
+  }
+}
+
+const cluster = await initCluster();
+const clusterBlocker = "blocker" in cluster ? cluster.blocker : undefined;
 
 describe.skipIf(clusterBlocker !== undefined)(
   `PostgreSQL authentication errors (28xxx) on a throwaway cluster (${clusterBlocker ?? "initdb available"})`,
   () => {
-    let folder: string;
+    const folder = "folder" in cluster ? cluster.folder : "";
     let port: number;
-    const asPostgres = (command: string, args: string[]) =>
-      process.getuid?.() === 0
-        ? run("runuser", ["-u", "postgres", "--", command, ...args])
-        : run(command, args);
 
     beforeAll(async () => {
-      folder = await mkdtemp(join(tmpdir(), "klr-tests-pg-"));
-      await chmod(folder, 0o777);
       const data = join(folder, "data");
-      const passwordFile = join(folder, "pw");
-      await writeFile(passwordFile, "right-password\n", { mode: 0o644 });
-      await asPostgres("initdb", [
-        "-D",
-        data,
-        "-U",
-        "postgres",
-        "--pwfile",
-        passwordFile,
-        "-A",
-        "scram-sha-256",
-      ]);
       // Our own rules: one role rejected outright (28000), everyone else by password (28P01).
       await asPostgres("sh", [
         "-c",
@@ -143,7 +161,7 @@ describe.skipIf(clusterBlocker !== undefined)(
     }, 300_000);
 
     afterAll(async () => {
-      if (folder === undefined) return;
+      if (folder === "") return;
       await asPostgres("pg_ctl", ["-D", join(folder, "data"), "-m", "immediate", "stop"]).catch(
         () => undefined,
       );
