@@ -5,8 +5,9 @@
  * Generates (or reuses) the synthetic Kong databases, then per size measures, each in its own
  * child process: the floor, the report over pg, the report over the local Data API, the details
  * and the whole tar upload over the Data API, and Kong's per-row walk (the baseline); checks that
- * all of them count the same numbers; prints a markdown table and writes bench/out/results.json
- * and bench/out/chart.svg.
+ * all of them count the same numbers; then times whole processes (bench/whole-process.ts): the
+ * README's main command (dist/cli.mjs) against psql running the same aggregates and Kong's walk.
+ * Prints markdown tables and writes bench/out/results.json and bench/out/chart.svg.
  */
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -24,6 +25,7 @@ import type { ChildMode, ChildResult, ChildTask } from "./child.ts";
 import { ensureBenchDatabase } from "./generate.ts";
 import { diffNumbers, type ReportNumbers } from "./numbers.ts";
 import { benchDatabaseName, parseSizes, SIZES, type SizeName, withDatabase } from "./sizes.ts";
+import { measureWholeProcesses, renderWholeProcess, type WholeProcessTiming } from "./whole-process.ts";
 
 interface Measurement {
   readonly mode: ChildMode;
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
   log(`# ${command}\n# ${environment.summary}`);
 
   const results: SizeResult[] = [];
+  const wholeProcesses: Array<{ size: SizeName; timings: WholeProcessTiming[] }> = [];
   for (const name of sizes) {
     const size = SIZES[name];
     log(`\n## ${name}: ${describeRows(size)}`);
@@ -121,6 +124,10 @@ async function main(): Promise<void> {
         `${m.label}: median ${m.medianMs.toFixed(1)} ms, ${m.roundTrips} round trips, largest ${m.largestResponseBytes} B, peak RSS ${mb(m.maxRssBytes)} MB`,
       );
     }
+    // The README's main command as a whole process, against psql and Kong's walk, in this one run.
+    const wholeProcess = await measureWholeProcesses(ensured.url, database, now, runs, baselineRuns);
+    wholeProcesses.push({ size: name, timings: wholeProcess });
+    log(renderWholeProcess(name, wholeProcess));
     const explainFile = `${outDir}explain-${name}.txt`;
     await mkdir(outDir, { recursive: true });
     await writeFile(explainFile, await explainReportStatement(ensured.url, now));
@@ -143,10 +150,12 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await writeFile(
     `${outDir}results.json`,
-    `${JSON.stringify({ command, startedAt: now.toISOString(), environment, runs, baselineRuns, results }, null, 2)}\n`,
+    `${JSON.stringify({ command, startedAt: now.toISOString(), environment, runs, baselineRuns, results, wholeProcesses }, null, 2)}\n`,
   );
   await writeFile(`${outDir}chart.svg`, renderCharts(results, command));
   process.stdout.write(`\n${renderTable(results, command)}\n${renderSummary(results)}\n`);
+  for (const { size, timings } of wholeProcesses)
+    process.stdout.write(`\n${renderWholeProcess(size, timings)}\n`);
   log(`\nwrote ${outDir}results.json and ${outDir}chart.svg`);
   if (Object.values(results).some((r) => Object.values(r.agreement).some((d) => d.length > 0))) {
     process.exitCode = 1;
