@@ -208,6 +208,9 @@ async function createUploadRun(
         prefix: `bench/${task.database}/`,
         urlTtlSeconds: 3600,
         uniqueId: () => `run-${run}`,
+        trigger: "cli",
+        // A cluster of its own per run: each run pays the two listing calls, never earlier runs' downloads.
+        cluster: { name: `bench-run-${run}`, segment: `bench-run-${run}` },
       });
       return { extra: { tar_bytes: link.bytes } };
     }, warmup);

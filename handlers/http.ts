@@ -73,7 +73,11 @@ export function createHttpHandler(dependencies: HttpHandlerDependencies) {
       return { ...respond(200, {}, {}), body: "" };
     }
     log.info("report requested", { format: request.format, details: request.details, as_of: request.asOf });
-    const link = await generateConfiguredReport(runtime, config, request, { signal, logger: log });
+    const link = await generateConfiguredReport(runtime, config, request, {
+      signal,
+      logger: log,
+      trigger: "http",
+    });
     return request.redirect ? redirectTo(link) : respond(200, {}, link);
   }
 

@@ -35,7 +35,11 @@ export function createScheduledHandler(dependencies: ScheduledHandlerDependencie
     const { config, runtime } = setup();
     const log = logger.child({ ...readInvocationFields(context), trigger: request.trigger });
     log.info("report requested", { format: request.format, details: request.details, as_of: request.asOf });
-    const link = await generateConfiguredReport(runtime, config, request, { signal, logger: log });
+    const link = await generateConfiguredReport(runtime, config, request, {
+      signal,
+      logger: log,
+      trigger: request.trigger === "schedule" ? "schedule" : "console",
+    });
     // The log keeps the link's address but never its signature.
     log.info("report link", { link: { ...link, url: redactUrl(link.url) } });
     return link;

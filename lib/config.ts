@@ -65,6 +65,15 @@ export interface ReportConfig {
   readonly clusterName?: string;
 }
 
+/** What listing stored reports needs: the bucket, the prefix and the link lifetime (no database). */
+export interface ListingConfig {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly urlTtlSeconds: number;
+  readonly s3Endpoint?: string;
+  readonly logLevel: LogLevel;
+}
+
 /** Who may call the HTTP route: a token needs one of the groups or one of the scopes. */
 export interface AdminPolicy {
   readonly groups: readonly string[];
@@ -112,18 +121,25 @@ export function readReportConfig(env: Env): ReportConfig {
     database: readDatabaseConfig(env),
     bucket: readBucket(env),
     prefix: readPrefix(env),
-    urlTtlSeconds: readInteger(env, "REPORT_URL_TTL_SECONDS", {
-      min: 1,
-      max: MAX_URL_TTL_SECONDS,
-      fallback: DEFAULT_URL_TTL_SECONDS,
-      hint: "seconds a download link stays valid; at most 604800 (7 days, the SigV4 limit)",
-    }),
+    urlTtlSeconds: readUrlTtl(env),
     timeZone: readTimeZone(env),
     ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
     node: readKongNode(env),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     ...(clusterName === undefined ? {} : { clusterName }),
+  };
+}
+
+/** Reads the listing's settings (GET /license/reports); the database variables are not needed. */
+export function readListingConfig(env: Env): ListingConfig {
+  const s3Endpoint = optionalUrl(env, "AWS_ENDPOINT_URL_S3", ["http:", "https:"]);
+  return {
+    bucket: readBucket(env),
+    prefix: readPrefix(env),
+    urlTtlSeconds: readUrlTtl(env),
+    ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+    logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }
 
@@ -221,6 +237,15 @@ function readPgTimeouts(env: Env): { statementTimeoutMs?: number; lockTimeoutMs?
     ...(statement === undefined ? {} : { statementTimeoutMs: statement }),
     ...(lock === undefined ? {} : { lockTimeoutMs: lock }),
   };
+}
+
+function readUrlTtl(env: Env): number {
+  return readInteger(env, "REPORT_URL_TTL_SECONDS", {
+    min: 1,
+    max: MAX_URL_TTL_SECONDS,
+    fallback: DEFAULT_URL_TTL_SECONDS,
+    hint: "seconds a download link stays valid; at most 604800 (7 days, the SigV4 limit)",
+  });
 }
 
 function readBucket(env: Env): string {

@@ -116,6 +116,13 @@ export class ReportUploadError extends ReportError {
   readonly exitCode = 6;
 }
 
+/** Listing or reading stored reports in S3 failed (502, exit 6). */
+export class ReportStoreReadError extends ReportError {
+  override readonly name = "ReportStoreReadError";
+  readonly status = 502;
+  readonly exitCode = 6;
+}
+
 /** A report file could not be read or is not a report (exit 2). */
 export class InvalidReportFileError extends ReportError {
   override readonly name = "InvalidReportFileError";

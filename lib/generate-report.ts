@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { pipeline, type Readable, Transform } from "node:stream";
-import type { ReportConfig } from "./config.ts";
+import type { DatabaseConfig, ReportConfig } from "./config.ts";
 import { TimeoutError } from "./errors.ts";
+import { type ClusterIdentity, type ClusterSource, identifyCluster } from "./history/cluster.ts";
+import { attachHistory, loadClusterHistory, TREND_SIZE } from "./history/cluster-history.ts";
+import { buildStoredReportKey, type ReportTrigger, retentionOf } from "./history/report-key.ts";
 import { type Logger, silentLogger } from "./log.ts";
-import { contentTypeOf, formatReportFileName, type ReportFormat, readWallClock } from "./output/file-name.ts";
+import { contentTypeOf, formatReportFileName, type ReportFormat } from "./output/file-name.ts";
 import { buildReportFiles, openReportStream } from "./output/report-files.ts";
 import { type CollectOptions, collectReport, type DetailsOptions } from "./report/collect-report.ts";
 import type { CollectedReport } from "./report/types.ts";
@@ -40,6 +43,10 @@ export interface GenerateReportInput {
   readonly logger?: Logger;
   /** The unique part of the key; random by default. */
   readonly uniqueId?: () => string;
+  /** What started the run: part of the key, and decides the retention prefix (schedule: scheduled/). */
+  readonly trigger: ReportTrigger;
+  /** Which cluster the report is of: groups its stored reports for since_previous and the trend. */
+  readonly cluster: ClusterIdentity;
 }
 
 /**
@@ -60,12 +67,25 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
     });
     const collectMs = performance.now() - started;
 
+    if (selectDetails(input) !== false) {
+      stage = "reading the earlier reports of this cluster";
+      collected.details = await readHistory(input, collected, logger);
+    }
+
     stage = "uploading the report";
     input.signal?.throwIfAborted();
     const generatedAt = new Date(collected.details.generated_at);
     const timeZone = collected.report.collector.time_zone;
     const fileName = formatReportFileName(input.format, generatedAt, timeZone);
-    const key = buildReportKey(input.prefix, fileName, generatedAt, timeZone, input.uniqueId ?? randomId);
+    const key = buildStoredReportKey(input.prefix, {
+      retention: retentionOf(input.trigger),
+      generatedAt,
+      clusterSegment: input.cluster.segment,
+      asOf: collected.report.collector.as_of,
+      trigger: input.trigger,
+      checksum: collected.report.checksum,
+      fileName: uniqueFileName(fileName, input.uniqueId ?? randomId),
+    });
     const files = buildReportFiles(collected, {
       format: input.format,
       includeDetails: input.includeDetails === true,
@@ -77,7 +97,7 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
         body: counted.stream,
         contentType: contentTypeOf(input.format),
         fileName,
-        metadata: describeObject(collected, input.format),
+        metadata: describeObject(collected, input),
       },
       input.signal === undefined ? {} : { signal: input.signal },
     );
@@ -131,10 +151,11 @@ export function generateConfiguredReport(
   ports: ReportPorts,
   config: ReportConfig,
   options: ReportOptions,
-  run: { readonly signal?: AbortSignal; readonly logger?: Logger } = {},
+  run: { readonly signal?: AbortSignal; readonly logger?: Logger; readonly trigger: ReportTrigger },
 ): Promise<LinkDocument> {
   return generateReport({
     ...ports,
+    cluster: identifyCluster(config.clusterName, toClusterSource(config.database)),
     format: options.format,
     details: options.details,
     includeDetails: options.includeDetails,
@@ -150,17 +171,46 @@ export function generateConfiguredReport(
   });
 }
 
-/** `<prefix>YYYY/MM/<stem>-<unique>.<ext>` on the report's wall clock, so two reports never collide. */
-export function buildReportKey(
-  prefix: string,
-  fileName: string,
-  generatedAt: Date,
-  timeZone: string,
-  uniqueId: () => string,
-): string {
-  const { year, month } = readWallClock(generatedAt, timeZone);
+/** `<stem>-<unique>.<ext>`, so two reports of one cluster in one millisecond never collide. */
+function uniqueFileName(fileName: string, uniqueId: () => string): string {
   const dot = fileName.lastIndexOf(".");
-  return `${prefix}${year}/${month}/${fileName.slice(0, dot)}-${uniqueId()}${fileName.slice(dot)}`;
+  return `${fileName.slice(0, dot)}-${uniqueId()}${fileName.slice(dot)}`;
+}
+
+/** The configured database as a cluster source (never its password). */
+export function toClusterSource(database: DatabaseConfig): ClusterSource {
+  return database.kind === "postgres"
+    ? { kind: "postgres", url: database.url }
+    : { kind: "data-api", resourceArn: database.resourceArn, database: database.database };
+}
+
+/**
+ * since_previous and the trend from the cluster's stored reports. A failure to read them never
+ * stops the report: it becomes a warning in the details.
+ */
+async function readHistory(input: GenerateReportInput, collected: CollectedReport, logger: Logger) {
+  try {
+    const history = await loadClusterHistory({
+      store: input.store,
+      prefix: input.prefix,
+      clusterSegment: input.cluster.segment,
+      count: TREND_SIZE - 1,
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    if (history.refused.length > 0) logger.warn("earlier reports refused", { refused: history.refused });
+    return attachHistory(collected, history);
+  } catch (error) {
+    input.signal?.throwIfAborted();
+    const reason = (error as Error).message;
+    logger.warn("earlier reports not read", { reason });
+    return {
+      ...collected.details,
+      warnings: [
+        ...collected.details.warnings,
+        `The earlier reports of this cluster could not be read, so this report has no "since last report" section or trend: ${reason}`,
+      ],
+    };
+  }
 }
 
 /** The detail queries run only when wanted and when the output shows them (a tar, or JSON with details). */
@@ -174,14 +224,19 @@ export function selectDetails(
 }
 
 /** S3 user metadata: lets an auditor match an object to its report without downloading it. */
-function describeObject(collected: CollectedReport, format: ReportFormat): Record<string, string> {
+function describeObject(
+  collected: CollectedReport,
+  input: Pick<GenerateReportInput, "format" | "trigger" | "cluster">,
+): Record<string, string> {
   const { report } = collected;
   return {
     checksum: report.checksum,
     ...(report.kong_version === undefined ? {} : { "kong-version": report.kong_version }),
-    "report-format": format,
+    "report-format": input.format,
     "reporting-month": report.collector.as_of,
     "generated-at": collected.details.generated_at,
+    trigger: input.trigger,
+    ...(input.cluster.name === undefined ? {} : { cluster: input.cluster.name }),
   };
 }
 

@@ -53,6 +53,13 @@ const targets = [
     budgetKiB: LAMBDA_BUDGET_KIB,
   },
   {
+    entry: "handlers/reports-http.ts",
+    out: "reports-http.mjs",
+    banner: requireBanner,
+    target: "node24",
+    budgetKiB: LAMBDA_BUDGET_KIB,
+  },
+  {
     entry: "bin/cli.ts",
     out: "cli.mjs",
     banner: requireBanner,

@@ -16,6 +16,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const EXPECTED_ARTIFACTS = {
   "http.zip": ["dist/http.mjs"],
   "scheduled.zip": ["dist/scheduled.mjs"],
+  "reports.zip": ["dist/reports-http.mjs"],
 };
 
 /**

@@ -2,6 +2,7 @@ import { PassThrough, pipeline } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   GetObjectCommand,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -9,8 +10,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { ReportUploadError } from "../errors.ts";
+import { ReportStoreReadError, ReportUploadError } from "../errors.ts";
 import {
+  type ListedObjects,
   MAX_PRESIGN_SECONDS,
   type PresignedLink,
   type PresignOptions,
@@ -126,6 +128,50 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
         expiresAt: new Date(issuedAt.getTime() + expiresIn * 1000),
         ...(expiresIn < requested ? { shortenedBy: "credentials" as const } : {}),
       };
+    },
+    async list(request, listOptions = {}): Promise<ListedObjects> {
+      // ListObjects (v1) with Marker: each page continues after a key this code picks, so the v2
+      // continuation token would add nothing. Same permission: s3:ListBucket.
+      try {
+        const answer = await client.send(
+          new ListObjectsCommand({
+            Bucket: bucket,
+            Prefix: request.prefix,
+            MaxKeys: request.maxKeys,
+            ...(request.startAfter === undefined ? {} : { Marker: request.startAfter }),
+          }),
+          listOptions.signal === undefined ? {} : { abortSignal: listOptions.signal },
+        );
+        const objects = (answer.Contents ?? []).flatMap((object) =>
+          object.Key === undefined ? [] : [{ key: object.Key, bytes: object.Size ?? 0 }],
+        );
+        return { objects, truncated: answer.IsTruncated === true };
+      } catch (error) {
+        throw new ReportStoreReadError(
+          `Listing the stored reports under s3://${bucket}/${request.prefix} failed: ${describeSdkError(error)}. Check that the bucket exists and that the caller may list it (s3:ListBucket on this prefix).`,
+          { cause: error },
+        );
+      }
+    },
+    async read(key, readOptions): Promise<Uint8Array> {
+      const where = `s3://${bucket}/${key}`;
+      let bytes: Uint8Array;
+      try {
+        const answer = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key }),
+          readOptions.signal === undefined ? {} : { abortSignal: readOptions.signal },
+        );
+        if ((answer.ContentLength ?? 0) > readOptions.maxBytes) {
+          answer.Body?.transformToWebStream().cancel();
+          throw new Error(`${answer.ContentLength} bytes, more than the ${readOptions.maxBytes} allowed`);
+        }
+        bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+      } catch (error) {
+        throw new ReportStoreReadError(`Reading ${where} failed: ${describeSdkError(error)}.`, {
+          cause: error,
+        });
+      }
+      return bytes;
     },
   };
 }

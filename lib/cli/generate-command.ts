@@ -4,6 +4,8 @@ import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../generate-report.ts";
+import { identifyCluster } from "../history/cluster.ts";
+import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { type CollectOptions, collectReport } from "../report/collect-report.ts";
@@ -13,6 +15,7 @@ import { countQueries, type SqlPort } from "../sql/port.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { openSource } from "./open-source.ts";
+import { readReportDocument } from "./read-report-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** `generate`: collect the report from the chosen source and write it as JSON or tar. */
@@ -35,6 +38,9 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   // Progress only for a person watching a terminal; logs and pipes keep stderr to results and errors.
   const progress = io.stderrIsTTY === true ? (text: string) => io.stderr(`${text}\n`) : () => undefined;
 
+  // Read before any query, so a missing or malformed file fails fast (exit 2, the file named).
+  const previous =
+    options.previousFile === undefined ? undefined : await readReportDocument(options.previousFile);
   const source = await openSource(options.source);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && s3Client !== undefined) {
@@ -53,6 +59,13 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     `Read the report${collectOptions.details === undefined || collectOptions.details === false ? "" : " and its details"} in ${sql.calls()} queries; writing it…`,
   );
 
+  if (previous !== undefined && options.previousFile !== undefined) {
+    const history = historyOfFile(options.previousFile, previous);
+    for (const refused of history.refused) {
+      io.stderr(`warning: the previous report ${refused.key} was not used: ${refused.reason}.\n`);
+    }
+    collected.details = attachHistory(collected, history);
+  }
   const now = new Date(collected.report.timestamp * 1000);
   const files = buildReportFiles(collected, {
     format: options.format,
@@ -99,6 +112,8 @@ async function uploadReport(
       includeDetails: options.includeDetails,
       prefix: s3.prefix,
       urlTtlSeconds: s3.urlTtlSeconds,
+      trigger: "cli",
+      cluster: identifyCluster(options.clusterName, options.source),
     });
   } finally {
     client.destroy();

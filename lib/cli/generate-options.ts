@@ -34,6 +34,8 @@ export interface GenerateOptions {
   readonly licenseFile?: string;
   /** `--cluster-name` or CLUSTER_NAME: the cluster's label on the page, details and CSV. */
   readonly clusterName?: string;
+  /** `--previous FILE`: an earlier report of this cluster, for since_previous and the trend. */
+  readonly previousFile?: string;
   readonly s3?: { readonly bucket: string; readonly prefix: string; readonly urlTtlSeconds: number };
 }
 
@@ -77,6 +79,9 @@ Report content:
   --license FILE                the license JSON the Kong node uses, if not in the licenses table
   --cluster-name NAME           label of this Kong cluster on the page, details.json and report.csv;
                                 groups its reports in S3 (default: CLUSTER_NAME, else unnamed)
+  --previous FILE               an earlier report (.tar or .json) of this cluster: details.json gets
+                                since_previous and the page "since last report" and a trend, when
+                                FILE verifies (an upload with --s3-bucket finds it in S3 itself)
 
   -h, --help                    this help
 
@@ -124,6 +129,7 @@ export function readGenerateOptions(
         "node-cores": { type: "string" },
         license: { type: "string" },
         "cluster-name": { type: "string" },
+        previous: { type: "string" },
       },
     }),
   );
@@ -152,6 +158,18 @@ export function readGenerateOptions(
       "--include-details and --no-details contradict each other: --include-details adds the details document, --no-details skips collecting it. Give one.",
     );
   }
+  if (values.previous !== undefined && values["s3-bucket"] !== undefined) {
+    throw new BadParameterError(
+      "--previous",
+      "--previous and --s3-bucket exclude each other: an upload finds the previous report of this cluster in the bucket itself.",
+    );
+  }
+  if (values.previous !== undefined && format === "json" && values["include-details"] !== true) {
+    throw new BadParameterError(
+      "--previous",
+      "--previous needs the details, where since_previous goes: use --format tar or --include-details.",
+    );
+  }
   if (values["s3-bucket"] !== undefined && values.out !== undefined) {
     throw new BadParameterError(
       "--out",
@@ -173,6 +191,7 @@ export function readGenerateOptions(
     ...optional("kongVersion", values["kong-version"]),
     ...optional("licenseFile", values.license),
     ...optional("clusterName", readClusterName(values["cluster-name"], env)),
+    ...optional("previousFile", values.previous),
     ...optional(
       "deploymentType",
       values["deployment-type"] === undefined

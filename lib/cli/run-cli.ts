@@ -3,6 +3,7 @@ import { describeCliError } from "./describe-error.ts";
 import { runDiffCommand } from "./diff-command.ts";
 import { runEstateCommand } from "./estate-command.ts";
 import { runGenerateCommand } from "./generate-command.ts";
+import { runHistoryCommand } from "./history-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { runVerifyCommand } from "./verify-command.ts";
 
@@ -15,6 +16,7 @@ Commands:
   verify     check a report's checksum against its content
   diff       show what changed between two reports
   estate     the reports of many Kong environments in one verifiable estate
+  history    list the reports stored in S3, newest first, with download links
 
 Run "kong-license-report <command> --help" for a command's options.
 `;
@@ -23,6 +25,7 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<ExitCode>>
   generate: runGenerateCommand,
   verify: runVerifyCommand,
   estate: runEstateCommand,
+  history: runHistoryCommand,
   diff: (args, io) =>
     runDiffCommand(args, {
       stdout: (text) => io.stdout(text),
@@ -44,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
   const command = commands[name];
   if (command === undefined) {
-    io.stderr(`Unknown command "${name}": use generate, verify, diff or estate (see --help).\n`);
+    io.stderr(`Unknown command "${name}": use generate, verify, diff, estate or history (see --help).\n`);
     return 2;
   }
   try {

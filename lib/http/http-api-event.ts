@@ -95,7 +95,7 @@ export function readReportQuery(event: HttpApiEvent): ReportHttpRequest {
 }
 
 /** The request path without the stage prefix (present in rawPath on a named stage). */
-function readPath(event: HttpApiEvent): string {
+export function readPath(event: HttpApiEvent): string {
   const raw = event.rawPath ?? event.requestContext?.http?.path ?? "";
   const stage = event.requestContext?.stage;
   const path =
@@ -109,7 +109,7 @@ function readPath(event: HttpApiEvent): string {
  * Query values by name. rawQueryString keeps repeats apart (queryStringParameters joins them
  * with commas), so it is preferred when present.
  */
-function readQuery(event: HttpApiEvent): Map<string, string[]> {
+export function readQuery(event: HttpApiEvent): Map<string, string[]> {
   const query = new Map<string, string[]>();
   const add = (name: string, value: string) => query.set(name, [...(query.get(name) ?? []), value]);
   if (event.rawQueryString !== undefined) {

@@ -6,7 +6,10 @@ import type {
   LicenseReport,
   PluginTiers,
   ReportDetails,
+  ReportTrend,
+  SincePrevious,
   TierName,
+  TrendPoint,
   WorkspaceDetail,
 } from "../report/types.ts";
 import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "./format.ts";
@@ -27,6 +30,8 @@ export function renderSummaryHtml(collected: CollectedReport): string {
   const generated = formatTimestamp(report.timestamp);
   const sections = [
     renderOverview(report, details),
+    renderSincePrevious(details.since_previous),
+    renderTrend(details.trend),
     renderRequests(report),
     renderTiers(report),
     renderWorkspaces(details),
@@ -324,6 +329,151 @@ ${facts.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd><code>${escapeHt
 }
 
 // ---------------------------------------------------------------------------------------------
+// Since the last report, and the trend
+
+const COUNT_LABELS: Readonly<Record<string, string>> = {
+  workspaces_count: "Workspaces",
+  services_count: "Services",
+  routes_count: "Routes",
+  consumers_count: "Consumers",
+  rbac_users: "RBAC users",
+  connected_dp_count: "Connected data planes",
+  unique_route_lambdas: "Unique route Lambdas",
+  unique_route_kafkas: "Unique route Kafka brokers",
+  discrete_services: "Discrete services",
+};
+
+function renderSincePrevious(since: SincePrevious | undefined): string {
+  if (since === undefined) return "";
+  const { changes } = since;
+  const signed = (n: number | null) => (n === null ? "—" : n === 0 ? "0" : formatSigned(n));
+  const cell = (n: number | null) => (n === null ? "—" : formatCount(n));
+  const row = (label: string, c: { old: number | null; new: number | null; change: number | null }) =>
+    `<tr${c.change !== null && c.change !== 0 ? ' class="changed"' : ""}><th scope="row">${escapeHtml(label)}</th><td>${cell(c.old)}</td><td>${cell(c.new)}</td><td>${signed(c.change)}</td></tr>`;
+  const total = changes.requests.find((r) => r.name === "total_requests");
+  const rows = [
+    ...changes.counts.map((c) => row(COUNT_LABELS[c.name] ?? c.name, c)),
+    ...changes.tiers.map((t) => row(`${capitalize(t.name)} plugins`, t)),
+    ...(total === undefined ? [] : [row("Requests in the window", total)]),
+  ];
+  const { added, removed, changed } = changes.plugins;
+  const pluginLines = [
+    ...added.map(
+      (p) =>
+        `<li>new <code>${escapeHtml(p.name)}</code> (${escapeHtml(p.tier)}): ${formatCount(p.count)}</li>`,
+    ),
+    ...removed.map(
+      (p) =>
+        `<li>removed <code>${escapeHtml(p.name)}</code> (${escapeHtml(p.tier)}): was ${formatCount(p.count)}</li>`,
+    ),
+    ...changed.map(
+      (p) =>
+        `<li><code>${escapeHtml(p.name)}</code> (${escapeHtml(p.new_tier)}): ${formatCount(p.old)} → ${formatCount(p.new)} (${formatSigned(p.change)})</li>`,
+    ),
+  ];
+  const ws = changes.workspaces;
+  const workspaceNote =
+    ws === undefined
+      ? ""
+      : `<p>Workspaces: ${formatCount(ws.added.length)} added${ws.added.length === 0 ? "" : ` (${ws.added.map((w) => escapeHtml(w.name)).join(", ")})`}, ${formatCount(ws.removed.length)} removed${ws.removed.length === 0 ? "" : ` (${ws.removed.map((w) => escapeHtml(w.name)).join(", ")})`}, ${formatCount(new Set(ws.changed.map((c) => c.workspace)).size)} changed.</p>`;
+  return `<section aria-labelledby="since">
+<h2 id="since">Since the last report</h2>
+<p>Compared with the report generated ${escapeHtml(since.generated_at)}${since.as_of === null ? "" : ` (reporting month ${escapeHtml(since.as_of)})`}, checksum <code>${escapeHtml(since.checksum)}</code>, verified: <code>${escapeHtml(since.key)}</code>.</p>
+<table class="numbers"><thead><tr><th scope="col"></th><th scope="col">Then</th><th scope="col">Now</th><th scope="col">Change</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody></table>
+${pluginLines.length === 0 ? "<p>No plugin was added, removed or changed.</p>" : `<ul class="plugin-changes">\n${pluginLines.join("\n")}\n</ul>`}
+${workspaceNote}
+</section>`;
+}
+
+const TREND_SERIES: ReadonlyArray<[keyof TrendPoint, string]> = [
+  ["services", "Services"],
+  ["routes", "Routes"],
+  ["consumers", "Consumers"],
+  ["enterprise_plugins", "Enterprise plugins"],
+  ["requests_in_window", "Requests in the window"],
+];
+
+function renderTrend(trend: ReportTrend | undefined): string {
+  if (trend === undefined) return "";
+  const leftOut =
+    trend.left_out.length === 0
+      ? ""
+      : `<p class="warn">Left out, because they did not verify or could not be read:</p>
+<ul class="warnings">
+${trend.left_out.map((l) => `<li><code>${escapeHtml(l.key)}</code>: ${escapeHtml(l.reason)}</li>`).join("\n")}
+</ul>`;
+  if (trend.reports.length < 2) {
+    return `<section aria-labelledby="trend">
+<h2 id="trend">Trend</h2>
+<p>No earlier report of this cluster was found that verifies: the trend starts with the next report.</p>
+${leftOut}
+</section>`;
+  }
+  const charts = TREND_SERIES.map(([field, label]) => renderSmallMultiple(trend.reports, field, label));
+  return `<section aria-labelledby="trend">
+<h2 id="trend">Trend over the last ${formatCount(trend.reports.length)} reports of this cluster</h2>
+<div class="trend">
+${charts.join("\n")}
+</div>
+<p class="note">Oldest first; the last point is this report. Only stored reports whose checksum verifies are drawn.</p>
+${leftOut}
+</section>`;
+}
+
+const SMALL = { width: 260, height: 150, left: 12, right: 12, top: 34, bottom: 30 } as const;
+
+/** One small line chart of a trend series; points labelled with their value, x-axis with the reporting months. */
+function renderSmallMultiple(points: readonly TrendPoint[], field: keyof TrendPoint, label: string): string {
+  const values = points.map((p) => {
+    const v = p[field];
+    return typeof v === "number" ? v : null;
+  });
+  const known = values.filter((v): v is number => v !== null);
+  const max = Math.max(...known, 0);
+  const min = Math.min(...known, max);
+  const plotWidth = SMALL.width - SMALL.left - SMALL.right;
+  const plotHeight = SMALL.height - SMALL.top - SMALL.bottom;
+  const x = (i: number) =>
+    SMALL.left + (points.length === 1 ? plotWidth / 2 : (plotWidth * i) / (points.length - 1));
+  const y = (v: number) =>
+    SMALL.top + plotHeight - (max === min ? plotHeight / 2 : ((v - min) / (max - min)) * plotHeight);
+  const segments = values
+    .map((v, i) => (v === null ? undefined : `${fix(x(i))},${fix(y(v))}`))
+    .filter((p): p is string => p !== undefined);
+  const dots = values
+    .map((v, i) => {
+      if (v === null) return "";
+      const when = points[i]?.as_of ?? points[i]?.generated_at ?? "";
+      return `<g class="point"><title>${escapeHtml(`${label}, ${when}: ${formatCount(v)}`)}</title><circle cx="${fix(x(i))}" cy="${fix(y(v))}" r="3.5"/><text class="value" x="${fix(x(i))}" y="${fix(y(v) - 8)}" text-anchor="middle">${formatShort(v)}</text></g>`;
+    })
+    .join("");
+  const first = points[0]?.as_of ?? "";
+  const last = points.at(-1)?.as_of ?? "";
+  const description = points
+    .map(
+      (p, i) =>
+        `${p.as_of ?? p.generated_at} ${values[i] === null ? "n/a" : formatCount(values[i] as number)}`,
+    )
+    .join(", ");
+  const id = `trend-${String(field).replaceAll("_", "-")}`;
+  return `<figure class="small">
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${SMALL.width} ${SMALL.height}" width="${SMALL.width}" height="${SMALL.height}" role="img" aria-labelledby="${id}-title ${id}-desc">
+<title id="${id}-title">${escapeHtml(label)}</title>
+<desc id="${id}-desc">${escapeHtml(description)}</desc>
+<text class="small-title" x="${SMALL.left}" y="16">${escapeHtml(label)}</text>
+<line class="axis" x1="${SMALL.left}" x2="${SMALL.width - SMALL.right}" y1="${SMALL.top + plotHeight + 6}" y2="${SMALL.top + plotHeight + 6}"/>
+${segments.length > 1 ? `<polyline class="trend-line" points="${segments.join(" ")}"/>` : ""}
+${dots}
+<text class="month" x="${SMALL.left}" y="${SMALL.height - 8}">${escapeHtml(first)}</text>
+<text class="month" x="${SMALL.width - SMALL.right}" y="${SMALL.height - 8}" text-anchor="end">${escapeHtml(last)}</text>
+</svg>
+</figure>`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Chart
 
 const CHART = { width: 760, height: 280, left: 72, right: 16, top: 28, bottom: 56 } as const;
@@ -588,5 +738,11 @@ svg .value { fill: var(--ink); font-weight: 600; }
 svg .tick line { stroke: var(--line); }
 svg .axis { stroke: var(--ink); }
 svg .bar rect { fill: var(--accent); }
+tr.changed th, tr.changed td { font-weight: 600; }
+.trend { display: flex; flex-wrap: wrap; gap: 12px; }
+figure.small { border: 1px solid var(--line); border-radius: 6px; padding: 4px; }
+svg .small-title { font-weight: 600; fill: var(--ink); font-size: 13px; }
+svg .trend-line { fill: none; stroke: var(--accent); stroke-width: 2; }
+svg .point circle { fill: var(--accent); }
 @media print { body { background: #fff; } section { break-inside: avoid; } details { display: block; } }
 `;

@@ -1,3 +1,5 @@
+import type { ReportDiff } from "../diff/diff-reports.ts";
+
 /** Kong's License Report (3.9+ shape) plus this tool's `collector` provenance. */
 export interface LicenseReport {
   timestamp: number;
@@ -110,6 +112,39 @@ export interface ReportDetails {
   workspaces?: WorkspaceDetail[];
   discrete_services?: DiscreteServices;
   entity_counters?: EntityCounterComparison;
+  /** What changed since the previous stored report of this cluster (or `generate --previous`). */
+  since_previous?: SincePrevious;
+  /** The last stored reports of this cluster, oldest first, this one last. */
+  trend?: ReportTrend;
+}
+
+/** The previous report of the same cluster, verified, and the diff engine's changes since it. */
+export interface SincePrevious {
+  /** Its S3 key (or the file given to `generate --previous`). */
+  key: string;
+  checksum: string;
+  generated_at: string;
+  as_of: string | null;
+  changes: Omit<ReportDiff, "old" | "new">;
+}
+
+export interface TrendPoint {
+  /** The stored report's key; absent for the report being generated. */
+  key?: string;
+  generated_at: string;
+  as_of: string | null;
+  services: number | null;
+  routes: number | null;
+  consumers: number | null;
+  enterprise_plugins: number | null;
+  /** counters.total_requests: requests in that report's 12-month window. */
+  requests_in_window: number | null;
+}
+
+export interface ReportTrend {
+  reports: TrendPoint[];
+  /** Stored reports of this cluster left out because they did not verify or could not be read. */
+  left_out: Array<{ key: string; reason: string }>;
 }
 
 export interface WorkspaceDetail {

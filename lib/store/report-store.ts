@@ -32,6 +32,26 @@ export interface PresignedLink {
   readonly shortenedBy?: "credentials";
 }
 
+/** One page of keys under a prefix, in key order. */
+export interface ListRequest {
+  readonly prefix: string;
+  /** Only keys after this one (S3's Marker): pages continue where the caller chooses. */
+  readonly startAfter?: string;
+  /** At most this many keys (S3 answers at most 1,000). */
+  readonly maxKeys: number;
+}
+
+export interface StoredObject {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+export interface ListedObjects {
+  readonly objects: readonly StoredObject[];
+  /** More keys follow the last one. */
+  readonly truncated: boolean;
+}
+
 /**
  * Where reports go. `upload` streams the body and either stores the whole object or leaves nothing
  * (a failed or aborted multipart upload is aborted, so no parts remain) and throws ReportUploadError.
@@ -41,4 +61,11 @@ export interface ReportStore {
   upload(object: ReportUpload, options?: { readonly signal?: AbortSignal }): Promise<StoredReport>;
   /** A time-limited GET URL for a stored key. */
   presign(key: string, options: PresignOptions): Promise<PresignedLink>;
+  /** One listing call: keys under a prefix in key order (ReportStoreReadError on failure). */
+  list(request: ListRequest, options?: { readonly signal?: AbortSignal }): Promise<ListedObjects>;
+  /** The bytes of a stored object, refused above `maxBytes` (ReportStoreReadError on failure). */
+  read(
+    key: string,
+    options: { readonly maxBytes: number; readonly signal?: AbortSignal },
+  ): Promise<Uint8Array>;
 }

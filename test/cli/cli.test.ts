@@ -190,7 +190,9 @@ describe("Command: generate --s3-bucket (local S3 checking SigV4)", () => {
     expect(run.code).toBe(0);
     const link = JSON.parse(run.stdout) as Record<string, string | number>;
     expect(link).toMatchObject({ bucket: "reports", format: "tar" });
-    expect(String(link.key)).toMatch(/^license-reports\/\d{4}\/\d{2}\/report-.*_(AM|PM)-[0-9a-f]{12}\.tar$/);
+    expect(String(link.key)).toMatch(
+      /^license-reports\/adhoc\/\d{13}\/_src-[0-9a-f]{16}\/\d{4}-\d{2}\/cli\/[0-9a-f]{40}\/report-.*_(AM|PM)-[0-9a-f]{12}\.tar$/,
+    );
     expect(await s3.listKeys("reports")).toEqual([link.key]);
     const files = await fetchTar(String(link.url));
     const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "{}") as Record<

@@ -30,8 +30,9 @@ import { untar } from "../helpers/untar.ts";
 // presigned URL fetched over HTTP.
 
 const BUCKET = "reports";
+// <prefix>adhoc/<inverted ms>/<cluster: digest of the source>/<as-of>/http/<checksum>/<file name>
 const KEY =
-  /^license-reports\/\d{4}\/\d{2}\/report-\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_(AM|PM)-[0-9a-f]{12}\.(json|tar)$/;
+  /^license-reports\/adhoc\/\d{13}\/_src-[0-9a-f]{16}\/\d{4}-\d{2}\/http\/[0-9a-f]{40}\/report-\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_(AM|PM)-[0-9a-f]{12}\.(json|tar)$/;
 
 function bodyOf(response: HttpResponse): Record<string, unknown> {
   return JSON.parse(response.body) as Record<string, unknown>;

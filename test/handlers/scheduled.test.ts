@@ -63,7 +63,10 @@ describe("Handler: scheduled and console runs", () => {
 
     // Assess
     expect(link.format).toBe("tar");
-    expect(link.key).toMatch(/^license-reports\/\d{4}\/\d{2}\/report-.*-[0-9a-f]{12}\.tar$/);
+    // A console run is ad hoc: kept as long as HTTP and CLI reports, not as long as scheduled ones.
+    expect(link.key).toMatch(
+      /^license-reports\/adhoc\/\d{13}\/[^/]+\/2026-10\/console\/[0-9a-f]{40}\/report-.*-[0-9a-f]{12}\.tar$/,
+    );
     const files = await fetchTar(link.url);
     const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "") as Record<string, unknown>;
     expect(report.collector).toMatchObject({ as_of: "2026-10", time_zone: "Europe/Paris" });
@@ -76,6 +79,7 @@ describe("Handler: scheduled and console runs", () => {
 
     // Assess
     expect(link.format).toBe("tar");
+    expect(link.key).toMatch(/^license-reports\/scheduled\/\d{13}\/[^/]+\/\d{4}-\d{2}\/schedule\//);
     expect((await fetch(link.url)).status).toBe(200);
     const logged = logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)

@@ -60,7 +60,7 @@ describe("the local stack, used as the printed commands use it", () => {
     const link = (await response.json()) as LinkDocument;
     expect(link).toMatchObject({ bucket: LOCAL_RESOURCES.bucket, format: "tar" });
     expect(link.key).toMatch(
-      /^license-reports\/\d{4}\/\d{2}\/report-\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_(AM|PM)-[^/]+\.tar$/,
+      /^license-reports\/adhoc\/\d{13}\/[^/]+\/\d{4}-\d{2}\/http\/[0-9a-f]{40}\/report-\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_(AM|PM)-[^/]+\.tar$/,
     );
     expect(new URL(link.url).origin).toBe(stack.s3Endpoint);
     expect(new URL(link.url).searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);

@@ -35,6 +35,7 @@ const DEPLOY_PARAMS = {
   reportUrlTtlSeconds: ["ReportUrlTtlSeconds", "300"],
   reportPrefix: ["ReportPrefix", "kong/reports/"],
   reportRetentionDays: ["ReportRetentionDays", "730"],
+  scheduledReportRetentionDays: ["ScheduledReportRetentionDays", "800"],
   reportTimeZone: ["ReportTimeZone", "Europe/Paris"],
   jwtIssuer: ["JwtIssuer", "https://login.example.com/realms/platform"],
   jwtAudience: ["JwtAudience", "kong-license-report"],
@@ -282,6 +283,7 @@ describe("functions", () => {
     expect(logGroups.map(([id]) => id).sort()).toEqual([
       "HttpApiLogGroup",
       "HttpLogGroup",
+      "ReportsLogGroup",
       "ScheduledLogGroup",
     ]);
     for (const [, group] of logGroups) expect(group.Properties?.RetentionInDays).toBe(30);
@@ -312,6 +314,18 @@ describe("HTTP API", () => {
     expect(
       routes.filter((route) => route.AuthorizationType !== "JWT").map((route) => route.RouteKey),
     ).toEqual([...LOCAL_PUBLIC_ROUTES]);
+  });
+
+  it("routes GET and HEAD /license/reports to the listing function through the JWT authorizer", () => {
+    const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route")
+      .map(([, route]) => route.Properties as Record<string, unknown>)
+      .filter((route) => String(route.RouteKey).endsWith(" /license/reports"));
+    const target = { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationReports" }]] };
+    const jwt = { AuthorizationType: "JWT", AuthorizerId: { Ref: "HttpApiAuthorizerJwt" }, Target: target };
+    expect(routes).toEqual([
+      expect.objectContaining({ RouteKey: "GET /license/reports", ...jwt }),
+      expect.objectContaining({ RouteKey: "HEAD /license/reports", ...jwt }),
+    ]);
   });
 
   it("checks the Cognito pool's tokens when no issuer is given, else the given issuer and audience", () => {
@@ -400,16 +414,27 @@ describe("report bucket", () => {
     ]);
   });
 
-  it("expires old reports and leftover multipart uploads under the report prefix", () => {
+  it("keeps scheduled reports longer than ad-hoc ones: one lifecycle rule per retention prefix", () => {
     const rules = asArray(get(props("ReportBucket"), "LifecycleConfiguration", "Rules"));
-    expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({
-      Status: "Enabled",
-      Prefix: { Ref: "ReportPrefix" },
-      ExpirationInDays: { Ref: "ReportRetentionDays" },
-      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-    });
-    expect(template.Parameters.ReportRetentionDays?.Default).toBe("400");
+    expect(rules).toEqual([
+      {
+        Id: "expire-scheduled-reports",
+        Status: "Enabled",
+        Prefix: { "Fn::Sub": "${ReportPrefix}scheduled/" },
+        ExpirationInDays: { Ref: "ScheduledReportRetentionDays" },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+      {
+        Id: "expire-adhoc-reports",
+        Status: "Enabled",
+        Prefix: { "Fn::Sub": "${ReportPrefix}adhoc/" },
+        ExpirationInDays: { Ref: "ReportRetentionDays" },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+    expect(template.Parameters.ScheduledReportRetentionDays?.Default).toBe("400");
+    expect(template.Parameters.ReportRetentionDays?.Default).toBe("90");
+    expect(withParams.Parameters.ScheduledReportRetentionDays?.Default).toBe("800");
     expect(withParams.Parameters.ReportRetentionDays?.Default).toBe("730");
   });
 
@@ -450,6 +475,7 @@ describe("IAM", () => {
       "rds-data:ExecuteStatement",
       "s3:AbortMultipartUpload",
       "s3:GetObject",
+      "s3:ListBucket",
       "s3:PutObject",
       "secretsmanager:GetSecretValue",
     ]);
@@ -471,12 +497,29 @@ describe("IAM", () => {
         actions: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
         resources: [{ "Fn::Sub": "${ReportBucket.Arn}/${ReportPrefix}*" }],
       },
+      { actions: ["s3:ListBucket"], resources: [{ "Fn::GetAtt": ["ReportBucket", "Arn"] }] },
     ]);
     for (const statement of statements().filter((s) => s.actions.some((a) => a.startsWith("logs:")))) {
       for (const resource of statement.resources) {
         expect(JSON.stringify(resource)).toContain("log-group:/aws/lambda/kong-license-report-ci");
       }
     }
+  });
+
+  it("lets the functions list only keys under the report prefix", () => {
+    const role = template.Resources.IamRoleLambdaExecution?.Properties;
+    const listing = asArray(get(role, "Policies", 0, "PolicyDocument", "Statement")).filter((statement) =>
+      JSON.stringify(statement).includes("s3:ListBucket"),
+    );
+    expect(listing).toEqual([
+      {
+        Sid: "ListReports",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: { "Fn::GetAtt": ["ReportBucket", "Arn"] },
+        Condition: { StringLike: { "s3:prefix": [{ "Fn::Sub": "${ReportPrefix}*" }] } },
+      },
+    ]);
   });
 
   it("allows kms:Decrypt only via Secrets Manager and only when a key is given", () => {

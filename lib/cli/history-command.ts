@@ -1,0 +1,132 @@
+import { parseArgs } from "node:util";
+import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
+import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config.ts";
+import { BadParameterError } from "../errors.ts";
+import {
+  checkPageToken,
+  DEFAULT_LIST_LIMIT,
+  type ListedReport,
+  listStoredReports,
+  MAX_LIST_LIMIT,
+  parseListLimit,
+  type ReportListing,
+} from "../history/list-reports.ts";
+import { formatCount } from "../output/format.ts";
+import type { CliIo, ExitCode } from "./io.ts";
+import { parseOptions } from "./parse-options.ts";
+
+export const HISTORY_HELP = `Usage: kong-license-report history --s3-bucket NAME [options]
+
+Lists the reports stored in S3, newest first, with a fresh download link for each. Reads only
+the bucket listing: two ListObjects calls per page, no report is downloaded.
+
+Options:
+  --s3-bucket NAME     the report bucket
+  --s3-prefix PREFIX   key prefix of the reports (default: ${DEFAULT_PREFIX})
+  --limit N            reports per page, 1 to ${MAX_LIST_LIMIT} (default ${DEFAULT_LIST_LIMIT})
+  --next TOKEN         the next page: the token printed under the previous one
+  --json               print { "reports": [ … ], "next": … } with each report's presigned url
+  --url-ttl SECONDS    lifetime of the download links (default ${DEFAULT_URL_TTL_SECONDS}, at most ${MAX_URL_TTL_SECONDS})
+  -h, --help           this help
+
+AWS credentials and region come from the environment (AWS_PROFILE, AWS_REGION, …);
+AWS_ENDPOINT_URL_S3 points at another S3 endpoint.
+
+Exit codes: 0 ok, 2 bad option, 6 the bucket could not be listed.
+`;
+
+/** `history`: one page of stored reports, as a table or JSON. */
+export async function runHistoryCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        "s3-bucket": { type: "string" },
+        "s3-prefix": { type: "string" },
+        limit: { type: "string" },
+        next: { type: "string" },
+        json: { type: "boolean" },
+        "url-ttl": { type: "string" },
+      },
+    }),
+  );
+  if (values.help === true) {
+    io.stdout(HISTORY_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    throw new BadParameterError(
+      positionals[0] as string,
+      `Unexpected argument "${positionals[0]}": history takes options only. See --help.`,
+    );
+  }
+  const bucket = values["s3-bucket"];
+  if (bucket === undefined) {
+    throw new BadParameterError(
+      "--s3-bucket",
+      "history needs --s3-bucket NAME: the bucket the reports were stored in.",
+    );
+  }
+  const limit = parseListLimit(values.limit, "--limit");
+  const next = values.next === undefined ? undefined : checkPageToken(values.next, "--next");
+  const ttl = values["url-ttl"] === undefined ? DEFAULT_URL_TTL_SECONDS : Number(values["url-ttl"]);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_URL_TTL_SECONDS) {
+    throw new BadParameterError(
+      "--url-ttl",
+      `Invalid --url-ttl "${values["url-ttl"]}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`,
+    );
+  }
+  const prefix = normalisePrefix(values["s3-prefix"] ?? DEFAULT_PREFIX);
+  const endpoint = io.env.AWS_ENDPOINT_URL_S3;
+  const client = createS3Client(endpoint === undefined ? {} : { endpoint });
+  try {
+    const listing = await listStoredReports({
+      store: createS3ReportStore({ client, bucket }),
+      prefix,
+      limit,
+      urlTtlSeconds: ttl,
+      ...(next === undefined ? {} : { next }),
+    });
+    io.stdout(
+      values.json === true ? `${JSON.stringify(listing, null, 2)}\n` : formatListing(listing, bucket, prefix),
+    );
+    return 0;
+  } finally {
+    client.destroy();
+  }
+}
+
+function normalisePrefix(prefix: string): string {
+  return prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+}
+
+/** A table for a terminal: one line per report, the next-page hint last. */
+export function formatListing(listing: ReportListing, bucket: string, prefix: string): string {
+  if (listing.reports.length === 0 && listing.next === undefined) {
+    return `No stored reports under s3://${bucket}/${prefix} (scheduled/ and adhoc/).\n`;
+  }
+  const header = ["GENERATED (UTC)", "AS OF", "CLUSTER", "TRIGGER", "FORMAT", "BYTES", "CHECKSUM", "KEY"];
+  const rows = listing.reports.map((r: ListedReport) => [
+    r.generated_at.slice(0, 19).replace("T", " "),
+    r.as_of,
+    r.cluster ?? "-",
+    r.trigger,
+    r.format,
+    formatCount(r.bytes),
+    r.checksum.slice(0, 12),
+    r.key,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 5 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
+  const lines = [line(header), ...rows.map(line), ""];
+  lines.push("Download links: add --json (each report's url, valid until its expires_at).");
+  if (listing.next !== undefined) lines.push(`More: add --next ${listing.next}`);
+  return `${lines.join("\n")}\n`;
+}
