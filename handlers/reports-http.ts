@@ -1,4 +1,5 @@
 import middy from "@middy/core";
+import type { APIGatewayProxyHandlerV2WithJWTAuthorizer, Context } from "aws-lambda";
 import { createS3Client, createS3ReportStore } from "../lib/aws/s3-report-store.ts";
 import {
   type AdminPolicy,
@@ -12,7 +13,7 @@ import { authorizeAdmin } from "../lib/http/authorize.ts";
 import { respond } from "../lib/http/error-response.ts";
 import { ALLOWED_METHODS, type HttpApiEvent, type HttpResponse } from "../lib/http/http-api-event.ts";
 import { readReportsQuery, readReportsRoute } from "../lib/http/reports-request.ts";
-import { type LambdaContext, lazily } from "../lib/lambda-context.ts";
+import { lazily } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { forRequest, httpResponses } from "../lib/middy/http-responses.ts";
@@ -44,7 +45,7 @@ export function createReportsHttpHandler(dependencies: ReportsHttpHandlerDepende
   /** GET /license/reports: admin check, then one page of stored reports, newest first, with fresh links. */
   async function answerListRequest(
     event: HttpApiEvent,
-    context: LambdaContext,
+    context: Context,
     { signal }: { signal: AbortSignal },
   ): Promise<HttpResponse> {
     const method = readReportsRoute(event);
@@ -96,4 +97,4 @@ const composed = createReportsHttpHandler({ env: process.env });
 export const answerListRequest = composed.answerListRequest;
 
 /** The Lambda entry point (serverless.yml: dist/reports-http.handler). */
-export const handler = composed.handler;
+export const handler: APIGatewayProxyHandlerV2WithJWTAuthorizer = composed.handler;
