@@ -31,6 +31,8 @@ export interface LocalHttpApiOptions {
   /** Verifies a bearer token (the JWT authorizer); rejects when it is not acceptable. */
   readonly verifyToken: (token: string) => Promise<JWTPayload>;
   readonly invoke: LocalFunction;
+  /** Routes served by another function (serverless.yml: one function per handler), by route key. */
+  readonly functions?: Readonly<Record<string, LocalFunction>>;
   readonly functionName: string;
   /** Lambda timeout (serverless.yml: 28 s); the integration itself gives up after 30 s, as API Gateway does. */
   readonly functionTimeoutMs: number;
@@ -120,7 +122,10 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       body,
     });
     const context = createContext(options.functionName, requestId, options.functionTimeoutMs);
-    const result = await withTimeout(options.invoke(event, context), integrationTimeoutMs);
+    const result = await withTimeout(
+      (options.functions?.[routeKey] ?? options.invoke)(event, context),
+      integrationTimeoutMs,
+    );
     if (result === timedOut) {
       return { status: 503, headers: {}, body: json({ message: "Service Unavailable" }), routeKey };
     }

@@ -14,6 +14,7 @@ import S3rver from "@20minutes/s3rver";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { createHttpHandler } from "../../handlers/http.ts";
+import { createReportsHttpHandler } from "../../handlers/reports-http.ts";
 import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { startDataApiServer } from "../data-api/server.ts";
@@ -24,7 +25,13 @@ import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The deployed routes (serverless.yml): behind the JWT authorizer, and without one. */
-export const LOCAL_ROUTES = ["GET /license/report", "HEAD /license/report", "ANY /license/report"] as const;
+export const LOCAL_ROUTES = [
+  "GET /license/report",
+  "HEAD /license/report",
+  "ANY /license/report",
+  "GET /license/reports",
+  "HEAD /license/reports",
+] as const;
 export const LOCAL_PUBLIC_ROUTES = ["OPTIONS /license/report"] as const;
 export const DEFAULT_PORT = 3000;
 /** Stand-ins for the deployment parameters (same shapes as the real ARNs, never used against AWS). */
@@ -71,6 +78,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   /** http://127.0.0.1:PORT/license/report */
   readonly reportUrl: string;
+  /** http://127.0.0.1:PORT/license/reports: the listing of stored reports */
+  readonly reportsUrl: string;
   readonly tokens: { readonly admin: string; readonly user: string };
   readonly adminGroup: string;
   readonly bucket: string;
@@ -136,11 +145,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
+    // The listing is a function of its own, as deployed.
+    const reports = createReportsHttpHandler({
+      env,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    }).handler;
     const api = await startLocalHttpApi({
       routes: LOCAL_ROUTES,
       publicRoutes: LOCAL_PUBLIC_ROUTES,
       verifyToken: (token) => issuer.verify(token),
       invoke: (event, context) => handler(event, context),
+      functions: {
+        "GET /license/reports": (event, context) => reports(event, context),
+        "HEAD /license/reports": (event, context) => reports(event, context),
+      },
       functionName: "kong-license-report-local-http",
       functionTimeoutMs: FUNCTION_TIMEOUT_MS,
       port: options.port ?? DEFAULT_PORT,
@@ -176,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       startup: { databaseMs: databaseReady - started, totalMs: performance.now() - started },
       reportUrl: `${api.url}/license/report`,
+      reportsUrl: `${api.url}/license/reports`,
       tokens,
       adminGroup: LOCAL_RESOURCES.adminGroup,
       bucket: LOCAL_RESOURCES.bucket,
@@ -373,10 +392,13 @@ export function describeLocalStack(stack: LocalStack, envFile?: string): string 
     "Tokens (valid 8 hours; the admin is in the group kong-report-admins, the other user is not):",
     ...(source === undefined
       ? []
-      : [`  source ${source}          # sets ADMIN_TOKEN, USER_TOKEN and REPORT_URL in another shell`]),
+      : [
+          `  source ${source}          # sets ADMIN_TOKEN, USER_TOKEN, REPORT_URL and REPORTS_URL in another shell`,
+        ]),
     `  export ADMIN_TOKEN='${stack.tokens.admin}'`,
     `  export USER_TOKEN='${stack.tokens.user}'`,
     `  export REPORT_URL='${url}'`,
+    `  export REPORTS_URL='${stack.reportsUrl}'`,
     "",
     "Then, in another shell in this directory:",
     "  # the link document (JSON with a presigned S3 URL)",
@@ -384,6 +406,8 @@ export function describeLocalStack(stack: LocalStack, envFile?: string): string 
     "  # download the tar in one go (303 to the presigned URL), unpack it and verify the checksum",
     `  curl -sSL --fail-with-body -o report.tar -H "Authorization: Bearer $ADMIN_TOKEN" "$REPORT_URL?format=tar&redirect=true" \\`,
     "    && tar -xf report.tar && npm run --silent cli -- verify response.json",
+    "  # the stored reports, newest first, each with a fresh download link (pages: &next=<next>)",
+    `  curl -sS -H "Authorization: Bearer $ADMIN_TOKEN" "$REPORTS_URL?limit=10"`,
     "  # a signed-in user who is not an admin: 403",
     `  curl -sS -i -H "Authorization: Bearer $USER_TOKEN" "$REPORT_URL"`,
     "  # no token: 401 from the JWT check",
@@ -458,7 +482,7 @@ async function main(): Promise<number> {
   });
   const envFile = await chooseEnvFile(Number(new URL(stack.reportUrl).port));
   await mkdir(dirname(envFile), { recursive: true });
-  const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\n`;
+  const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\nexport REPORTS_URL='${stack.reportsUrl}'\n`;
   await writeFile(envFile, envText, { mode: 0o600 });
   console.log(describeLocalStack(stack, envFile));
   // Measured from process start: what a user waits for (module loading included).

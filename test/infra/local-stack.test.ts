@@ -127,6 +127,32 @@ describe("the local stack, used as the printed commands use it", () => {
     expect(report.services_count).toEqual(expect.any(Number));
   });
 
+  it("lists the stored reports for an admin (200), newest first with download links, and refuses a viewer (403)", async () => {
+    const stored = (await (
+      await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })
+    ).json()) as LinkDocument;
+
+    const response = await fetch(`${stack.reportsUrl}?limit=1`, { headers: asAdmin() });
+    const viewer = await fetch(stack.reportsUrl, {
+      headers: { authorization: `Bearer ${stack.tokens.user}` },
+    });
+
+    expect(response.status).toBe(200);
+    const listing = (await response.json()) as { reports: Array<Record<string, unknown>>; next?: string };
+    expect(listing.reports).toHaveLength(1);
+    expect(listing.reports[0]).toMatchObject({
+      key: stored.key,
+      checksum: stored.checksum,
+      bytes: stored.bytes,
+      format: "json",
+      trigger: "http",
+    });
+    const report = (await (await fetch(String(listing.reports[0]?.url))).json()) as Record<string, unknown>;
+    expect(computeChecksum(report)).toBe(stored.checksum);
+    expect(viewer.status).toBe(403);
+    expect(((await viewer.json()) as { message: string }).message).toContain("local-viewer");
+  });
+
   it("refuses a signed-in user who is not in the admin group with 403", async () => {
     const response = await fetch(`${stack.reportUrl}?format=tar`, {
       headers: { authorization: `Bearer ${stack.tokens.user}` },
