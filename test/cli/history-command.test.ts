@@ -135,7 +135,7 @@ describe(`Command: history and generate --previous (${target})`, () => {
     const run = await cli(env, "history", "--s3-bucket", "no-such-bucket");
     expect(run.code).toBe(6);
     expect(run.stderr).toMatch(
-      /Listing the stored reports under s3:\/\/no-such-bucket\/license-reports\/scheduled\/ failed: NoSuchBucket/,
+      /Listing the stored reports under s3:\/\/no-such-bucket\/license-reports\/(scheduled|adhoc)\/ failed: NoSuchBucket/,
     );
   });
 
