@@ -12,7 +12,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from "../../local/bin/local-stack.ts";
-import { testTargets } from "../helpers/kong-db.ts";
+import { describePostgres } from "../helpers/kong-db.ts";
 import { untar } from "../helpers/untar.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -256,55 +256,52 @@ describe("the JWT check in front of the function", () => {
   });
 });
 
-describe.each(testTargets().filter((target) => target === "postgres"))(
-  "two local stacks on one PostgreSQL server (%s)",
-  () => {
-    const serverUrl = () => process.env.KONG_TEST_DATABASE_URL as string;
-    const ownDatabase = () => stack.database.match(/database (\S+)/)?.[1] ?? "";
+describePostgres("two local stacks on one PostgreSQL server (postgres)", () => {
+  const serverUrl = () => process.env.KONG_TEST_DATABASE_URL as string;
+  const ownDatabase = () => stack.database.match(/database (\S+)/)?.[1] ?? "";
 
-    it("refuses a second instance that names the first one's database, and the first keeps working", async () => {
-      await expect(
-        startLocalStack({
-          port: 0,
-          logger: silentLogger,
-          databaseUrl: serverUrl(),
-          demoDatabase: ownDatabase(),
-        }),
-      ).rejects.toThrow(`Database ${ownDatabase()} already exists on this server`);
-      expect((await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })).status).toBe(200);
-    });
-
-    it("gives a second instance its own database, and stopping it leaves the first one's alone", async () => {
-      const second = await startLocalStack({
+  it("refuses a second instance that names the first one's database, and the first keeps working", async () => {
+    await expect(
+      startLocalStack({
         port: 0,
         logger: silentLogger,
         databaseUrl: serverUrl(),
-        demoDatabase: `${ownDatabase()}_b`,
-      });
-      expect(second.database).toContain(`database ${ownDatabase()}_b`);
-      expect(
-        (
-          await fetch(`${second.reportUrl}?format=json`, {
-            headers: { authorization: `Bearer ${second.tokens.admin}` },
-          })
-        ).status,
-      ).toBe(200);
-      await second.close();
-      expect((await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })).status).toBe(200);
-      const client = new pg.Client({ connectionString: serverUrl() });
-      await client.connect();
-      try {
-        const left = await client.query<{ datname: string }>(
-          "SELECT datname FROM pg_database WHERE datname IN ($1, $2) ORDER BY datname",
-          [ownDatabase(), `${ownDatabase()}_b`],
-        );
-        expect(left.rows.map((row) => row.datname)).toEqual([ownDatabase()]);
-      } finally {
-        await client.end();
-      }
+        demoDatabase: ownDatabase(),
+      }),
+    ).rejects.toThrow(`Database ${ownDatabase()} already exists on this server`);
+    expect((await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })).status).toBe(200);
+  });
+
+  it("gives a second instance its own database, and stopping it leaves the first one's alone", async () => {
+    const second = await startLocalStack({
+      port: 0,
+      logger: silentLogger,
+      databaseUrl: serverUrl(),
+      demoDatabase: `${ownDatabase()}_b`,
     });
-  },
-);
+    expect(second.database).toContain(`database ${ownDatabase()}_b`);
+    expect(
+      (
+        await fetch(`${second.reportUrl}?format=json`, {
+          headers: { authorization: `Bearer ${second.tokens.admin}` },
+        })
+      ).status,
+    ).toBe(200);
+    await second.close();
+    expect((await fetch(`${stack.reportUrl}?format=json`, { headers: asAdmin() })).status).toBe(200);
+    const client = new pg.Client({ connectionString: serverUrl() });
+    await client.connect();
+    try {
+      const left = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname IN ($1, $2) ORDER BY datname",
+        [ownDatabase(), `${ownDatabase()}_b`],
+      );
+      expect(left.rows.map((row) => row.datname)).toEqual([ownDatabase()]);
+    } finally {
+      await client.end();
+    }
+  });
+});
 
 describe("local S3", () => {
   it("checks presigned URL signatures like S3", async () => {
