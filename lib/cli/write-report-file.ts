@@ -16,6 +16,9 @@ export async function writeReportFile(
   stream: NodeJS.ReadableStream,
   { overwrite }: { overwrite: boolean },
 ): Promise<{ path: string; bytes: number }> {
+  // A device or pipe (`--out /dev/null`, a FIFO) is written into: renaming over it would replace
+  // the device with a plain file, and as root that breaks /dev/null for the whole machine.
+  if (overwrite && (await isSpecialFile(path))) return writeInto(path, stream);
   const temporary = join(
     dirname(path),
     `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.partial`,
@@ -34,6 +37,30 @@ export async function writeReportFile(
     return { path: final, bytes };
   } catch (error) {
     await rm(temporary, { force: true });
+    throw new ReportUploadError(`Could not write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function isSpecialFile(path: string): Promise<boolean> {
+  const found = await stat(path).catch(() => undefined);
+  return found !== undefined && !found.isFile() && !found.isDirectory();
+}
+
+async function writeInto(
+  path: string,
+  stream: NodeJS.ReadableStream,
+): Promise<{ path: string; bytes: number }> {
+  let bytes = 0;
+  const counted = async function* () {
+    for await (const chunk of stream) {
+      bytes += (chunk as Buffer).length;
+      yield chunk;
+    }
+  };
+  try {
+    await pipeline(counted, createWriteStream(path, { flags: "w" }));
+    return { path, bytes };
+  } catch (error) {
     throw new ReportUploadError(`Could not write ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

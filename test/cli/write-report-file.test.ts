@@ -1,4 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -55,5 +57,24 @@ describe("writeReportFile", () => {
     expect(written).toEqual({ path, bytes: 3 });
     expect(await readFile(path, "utf8")).toBe("new");
     expect(await readdir(folder)).toEqual(["mine.json"]);
+  });
+
+  it("writes into a named pipe given as --out instead of replacing it with a plain file", async () => {
+    // Stands in for /dev/null and other devices: a rename over them would replace the device.
+    const path = join(folder, "pipe");
+    execFileSync("mkfifo", [path]);
+    const received: Buffer[] = [];
+    const reader = createReadStream(path);
+    const drained = new Promise<void>((resolve, reject) => {
+      reader.on("data", (chunk) => received.push(chunk as Buffer));
+      reader.on("end", resolve);
+      reader.on("error", reject);
+    });
+    const written = await writeReportFile(path, streamOf("through the pipe"), { overwrite: true });
+    await drained;
+    expect(written).toEqual({ path, bytes: 16 });
+    expect(Buffer.concat(received).toString("utf8")).toBe("through the pipe");
+    expect((await stat(path)).isFIFO()).toBe(true);
+    expect(await readdir(folder)).toEqual(["pipe"]);
   });
 });
