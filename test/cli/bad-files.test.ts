@@ -3,25 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "#lib/cli/run-cli.ts";
 import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
+import { runCliCapturing } from "../helpers/run-cli.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
 
 // Every reader of a user's file turns a damaged file into exit 2 and one line naming the file:
 // an interrupted download, a hand-edited rules file, a license pasted half-way.
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (chunk) => {
-      stdout += Buffer.from(chunk).toString("utf8");
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-  });
-  return { code, stdout, stderr };
+function cli(...argv: string[]) {
+  return runCliCapturing({}, argv);
 }
 
 let folder: string;

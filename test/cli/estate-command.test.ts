@@ -6,7 +6,6 @@ import { join } from "node:path";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CliIo } from "#lib/cli/io.ts";
-import { runCli } from "#lib/cli/run-cli.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
@@ -17,27 +16,11 @@ import {
   SCHEMAS,
   type TestDatabase,
 } from "../helpers/kong-db.ts";
+import { type CliRun, runCliCapturing } from "../helpers/run-cli.ts";
 import { untar } from "../helpers/untar.ts";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(env: CliIo["env"], ...argv: string[]): Promise<Run> {
-  const out: Buffer[] = [];
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (chunk) => {
-      out.push(Buffer.from(chunk));
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-  });
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr };
+function cli(env: CliIo["env"], ...argv: string[]): Promise<CliRun> {
+  return runCliCapturing(env, argv);
 }
 
 async function closedPort(): Promise<number> {

@@ -2,9 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { CliIo } from "#lib/cli/io.ts";
-import { runCli } from "#lib/cli/run-cli.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
+import { runCliCapturing } from "../helpers/run-cli.ts";
 
 // README's Data API example, run as written: `npm run data-api -- …` as a process, then the CLI
 // command with README's environment and options (only the port is swapped for a free one).
@@ -36,19 +35,11 @@ async function readReadmeExample(): Promise<ReadmeExample> {
 /** The CLI in-process; the AWS SDK reads credentials and region from process.env, so they go there. */
 async function runCliIn(env: Record<string, string>, argv: string[]) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  const out: Buffer[] = [];
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (chunk) => {
-      out.push(Buffer.from(chunk));
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: env as CliIo["env"],
-  });
-  vi.unstubAllEnvs();
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr };
+  try {
+    return await runCliCapturing(env, argv);
+  } finally {
+    vi.unstubAllEnvs();
+  }
 }
 
 /** Replaces the value after `option` in a copy of `args`. */
