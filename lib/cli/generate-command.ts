@@ -48,7 +48,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     io.stdout(`${JSON.stringify(link, null, 2)}\n`);
     return 0;
   }
-  const sql = countQueries(source.port);
+  const sql = countQueries(io.stderrIsTTY === true ? reportPages(source.port, progress) : source.port);
   let collected: CollectedReport;
   try {
     collected = await collectReport(sql, collectOptions);
@@ -89,6 +89,23 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
   );
   return 0;
+}
+
+/**
+ * Says on the terminal when each details page is read: a report takes two statements (the catalog
+ * probe and the report), every later statement is one page of the details.
+ */
+function reportPages(port: SqlPort, progress: (text: string) => void): SqlPort {
+  let calls = 0;
+  return {
+    query(sql, params, options) {
+      calls += 1;
+      if (calls === 3) progress("Read the report; reading the details (per workspace, discrete services)…");
+      if (calls >= 3) progress(`  details page ${calls - 2}…`);
+      return port.query(sql, params, options);
+    },
+    close: () => port.close(),
+  };
 }
 
 /** `--s3-bucket`: the same streamed upload and presigned link as the Lambda handlers. */

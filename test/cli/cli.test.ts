@@ -146,6 +146,28 @@ describe("Command: generate (demo database)", () => {
     );
   });
 
+  it("shows progress on stderr when it is a terminal, and keeps stdout to the report", async () => {
+    const out: Buffer[] = [];
+    const lines: string[] = [];
+    const code = await runCli(["generate", "--demo", "--out", "-"], {
+      stdout: (chunk) => {
+        out.push(Buffer.from(chunk));
+      },
+      stderr: (text) => {
+        lines.push(text);
+      },
+      env: {},
+      stderrIsTTY: true,
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(Buffer.concat(out).toString("utf8"))).toHaveProperty("checksum");
+    expect(lines[0]).toBe(DEMO_NOTE);
+    expect(lines[1]).toBe("Connecting to the embedded demo database and reading the report…\n");
+    expect(lines[2]).toBe("Read the report; reading the details (per workspace, discrete services)…\n");
+    expect(lines[3]).toBe("  details page 1…\n");
+    expect(lines.at(-1)).toMatch(/^Read the report and its details in \d+ queries; writing it…\n$/);
+  });
+
   it("adds details to the JSON only when asked, and verify still accepts it", async () => {
     const run = await cli("generate", "--demo", "--include-details");
     expect(run.code).toBe(0);
