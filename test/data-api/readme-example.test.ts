@@ -51,7 +51,7 @@ function withOption(args: readonly string[], option: string, value: string): str
   return copy;
 }
 
-describe("README: the Data API example against npm run data-api --demo", { timeout: 60_000 }, () => {
+describe("README: the Data API example against npm run data-api --demo", { timeout: 120_000 }, () => {
   let example: ReadmeExample;
   let child: ChildProcessWithoutNullStreams;
   let url: string;
@@ -75,7 +75,7 @@ describe("README: the Data API example against npm run data-api --demo", { timeo
     while (!printed.includes("Ctrl-C")) await Promise.race([once(child.stdout, "data"), exited]);
     url = /endpoint on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] as string;
     cliArgs = withOption(example.cliArgs, "--data-api-endpoint", url);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (child !== undefined && child.exitCode === null) {
