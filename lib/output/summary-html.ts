@@ -423,7 +423,7 @@ ${leftOut}
 </section>`;
 }
 
-const SMALL = { width: 260, height: 150, left: 12, right: 12, top: 34, bottom: 30 } as const;
+const SMALL = { width: 260, height: 156, left: 14, right: 14, top: 46, bottom: 30 } as const;
 
 /** One small line chart of a trend series; points labelled with their value, x-axis with the reporting months. */
 function renderSmallMultiple(points: readonly TrendPoint[], field: keyof TrendPoint, label: string): string {
@@ -447,7 +447,7 @@ function renderSmallMultiple(points: readonly TrendPoint[], field: keyof TrendPo
     .map((v, i) => {
       if (v === null) return "";
       const when = points[i]?.as_of ?? points[i]?.generated_at ?? "";
-      return `<g class="point"><title>${escapeHtml(`${label}, ${when}: ${formatCount(v)}`)}</title><circle cx="${fix(x(i))}" cy="${fix(y(v))}" r="3.5"/><text class="value" x="${fix(x(i))}" y="${fix(y(v) - 8)}" text-anchor="middle">${formatShort(v)}</text></g>`;
+      return `<g class="point"><title>${escapeHtml(`${label}, ${when}: ${formatCount(v)}`)}</title><circle cx="${fix(x(i))}" cy="${fix(y(v))}" r="3.5"/><text class="value" x="${fix(x(i))}" y="${fix(y(v) - 8)}" text-anchor="${i === 0 && points.length > 1 ? "start" : i === points.length - 1 && points.length > 1 ? "end" : "middle"}">${formatShort(v)}</text></g>`;
     })
     .join("");
   const first = points[0]?.as_of ?? "";
