@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- [--sizes S,M,L] [--runs 5] [--database-url postgres://postgres@127.0.0.1:5432]
- *                   [--skip-data-api] [--regenerate] [--baseline-runs N] [--modes floor,report-pg,…]`
+ *                   [--skip-data-api] [--regenerate] [--baseline-runs N] [--modes floor,report-pg,…]
+ *                   [--skip-estate]`
  *
  * Generates (or reuses) the synthetic Kong databases, then per size measures, each in its own
  * child process: the floor, the report over pg, the report over the local Data API, the details
@@ -22,6 +23,7 @@ import { toPositional } from "../lib/sql/named-params.ts";
 import { createPgSqlPort } from "../lib/sql/pg-sql-port.ts";
 import { renderChart } from "./chart.ts";
 import type { ChildMode, ChildResult, ChildTask } from "./child.ts";
+import { benchEstate, describeEstateBench, type EstateBenchResult } from "./estate.ts";
 import { ensureBenchDatabase } from "./generate.ts";
 import { diffNumbers, type ReportNumbers } from "./numbers.ts";
 import { benchDatabaseName, parseSizes, SIZES, type SizeName, withDatabase } from "./sizes.ts";
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       "skip-data-api": { type: "boolean", default: false },
       modes: { type: "string" },
       regenerate: { type: "boolean", default: false },
+      "skip-estate": { type: "boolean", default: false },
     },
   });
   const sizes = parseSizes(values.sizes);
@@ -146,16 +149,28 @@ async function main(): Promise<void> {
     });
   }
 
+  // The estate line: ten copies of M, four at a time, against the slowest copy alone.
+  let estate: EstateBenchResult | undefined;
+  if (sizes.includes("M") && !values["skip-estate"]) {
+    log("\n## estate: 10 × M at concurrency 4 (bench/estate.ts)");
+    estate = await benchEstate(
+      { adminUrl, copies: 10, concurrency: 4, template: benchDatabaseName("M") },
+      log,
+    );
+    log(describeEstateBench(estate));
+  }
+
   environment.loadAfter = loadavg().map((n) => Number(n.toFixed(2)));
   await mkdir(outDir, { recursive: true });
   await writeFile(
     `${outDir}results.json`,
-    `${JSON.stringify({ command, startedAt: now.toISOString(), environment, runs, baselineRuns, results, wholeProcesses }, null, 2)}\n`,
+    `${JSON.stringify({ command, startedAt: now.toISOString(), environment, runs, baselineRuns, results, wholeProcesses, estate }, null, 2)}\n`,
   );
   await writeFile(`${outDir}chart.svg`, renderCharts(results, command));
   process.stdout.write(`\n${renderTable(results, command)}\n${renderSummary(results)}\n`);
   for (const { size, timings } of wholeProcesses)
     process.stdout.write(`\n${renderWholeProcess(size, timings)}\n`);
+  if (estate !== undefined) process.stdout.write(`\n${describeEstateBench(estate)}\n`);
   log(`\nwrote ${outDir}results.json and ${outDir}chart.svg`);
   if (Object.values(results).some((r) => Object.values(r.agreement).some((d) => d.length > 0))) {
     process.exitCode = 1;

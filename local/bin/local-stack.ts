@@ -89,6 +89,8 @@ export interface LocalStack {
   readonly database: string;
   /** Milliseconds from the call to the database being loaded, and to everything listening. */
   readonly startup: { readonly databaseMs: number; readonly totalMs: number };
+  /** The database name the Data API serves (KONG_DB_NAME). */
+  readonly databaseName: string;
   /** Signs another token for the local issuer (tests: expired tokens, scopes...). */
   signToken(
     subject: string,
@@ -201,6 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3Endpoint: s3.endpoint,
       dataApiUrl: dataApi.url,
       database: database.description,
+      databaseName: database.name,
       signToken: (subject, claims, ttlSeconds) => issuer.sign(subject, claims, ttlSeconds),
       close,
     };
@@ -377,8 +380,30 @@ function useS3rverCredentials(): () => void {
   };
 }
 
+/**
+ * An environments file for `kong-license-report estate` over this stack's local databases: the
+ * demo behind the local Data API endpoint, and the CLI's embedded demo database (a second,
+ * separate PGlite instance), so the estate can be tried with no Kong at hand.
+ */
+export function buildLocalEnvironments(stack: LocalStack): Record<string, unknown> {
+  return {
+    environments: [
+      {
+        environment: "local-data-api",
+        data_api: {
+          resource_arn: LOCAL_RESOURCES.clusterArn,
+          secret_arn: LOCAL_RESOURCES.secretArn,
+          database: stack.databaseName,
+          endpoint: stack.dataApiUrl,
+        },
+      },
+      { environment: "embedded-demo", demo: true },
+    ],
+  };
+}
+
 /** The copy-paste instructions printed at start (also written as `source`-able variables). */
-export function describeLocalStack(stack: LocalStack, envFile?: string): string {
+export function describeLocalStack(stack: LocalStack, envFile?: string, environmentsFile?: string): string {
   const url = stack.reportUrl;
   const source = envFile === undefined ? undefined : relative(process.cwd(), envFile) || envFile;
   return [
@@ -412,6 +437,12 @@ export function describeLocalStack(stack: LocalStack, envFile?: string): string 
     `  curl -sS -i -H "Authorization: Bearer $USER_TOKEN" "$REPORT_URL"`,
     "  # no token: 401 from the JWT check",
     `  curl -sS -i "$REPORT_URL"`,
+    ...(environmentsFile === undefined
+      ? []
+      : [
+          "  # an estate of two local databases (the Data API one and the embedded demo): docs/estate.md",
+          `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local npm run --silent cli -- estate --environments ${relative(process.cwd(), environmentsFile) || environmentsFile} --format tar`,
+        ]),
     "",
     "Ctrl-C stops everything.",
     "",
@@ -484,7 +515,9 @@ async function main(): Promise<number> {
   await mkdir(dirname(envFile), { recursive: true });
   const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\nexport REPORTS_URL='${stack.reportsUrl}'\n`;
   await writeFile(envFile, envText, { mode: 0o600 });
-  console.log(describeLocalStack(stack, envFile));
+  const environmentsFile = join(dirname(envFile), "envs.json");
+  await writeFile(environmentsFile, `${JSON.stringify(buildLocalEnvironments(stack), null, 2)}\n`);
+  console.log(describeLocalStack(stack, envFile, environmentsFile));
   // Measured from process start: what a user waits for (module loading included).
   const seconds = (ms: number) => (ms / 1000).toFixed(1);
   console.log(

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import {
+  buildLocalEnvironments,
   describeLocalStack,
   LOCAL_RESOURCES,
   type LocalStack,
@@ -335,3 +336,32 @@ function runCli(args: string[]): { status: number | null; output: string } {
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
+
+describe("the local stack's estate", () => {
+  it("collects the Data API database and the embedded demo as two environments, exit 0, digest valid", async () => {
+    const environments = join(work, "envs.json");
+    writeFileSync(environments, JSON.stringify(buildLocalEnvironments(stack)));
+    const out = join(work, "estate.tar");
+    const run = runCli(["estate", "--environments", environments, "--format", "tar", "--out", out]);
+    expect(run.output).toContain("2 of 2 environment(s) reported");
+    expect(run.status).toBe(0);
+    const files = await untar(readFileSync(out));
+    expect([...files.keys()]).toEqual([
+      "estate.json",
+      "environments/local-data-api/response.json",
+      "environments/embedded-demo/response.json",
+      "summary.html",
+      "estate.csv",
+    ]);
+    // Both hold the demo deployment: every discrete service is in both environments.
+    const estate = JSON.parse(files.get("estate.json")?.toString("utf8") ?? "") as {
+      discrete_services: Array<{ environments: string[] }>;
+    };
+    expect(estate.discrete_services.every((item) => item.environments.length === 2)).toBe(true);
+    const verified = runCli(["verify", out]);
+    expect(verified.status).toBe(0);
+    expect(verified.output).toMatch(
+      /^OK .*estate digest [0-9a-f]{64} matches its content\.\n {2}local-data-api: OK/,
+    );
+  }, 240_000);
+});
