@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import S3rver from "@20minutes/s3rver";
@@ -515,7 +515,7 @@ async function main(): Promise<number> {
   await mkdir(dirname(envFile), { recursive: true });
   const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\nexport REPORTS_URL='${stack.reportsUrl}'\n`;
   await writeFile(envFile, envText, { mode: 0o600 });
-  const environmentsFile = join(dirname(envFile), "envs.json");
+  const environmentsFile = join(dirname(envFile), `${basename(envFile).replace(/^env/, "envs")}.json`);
   await writeFile(environmentsFile, `${JSON.stringify(buildLocalEnvironments(stack), null, 2)}\n`);
   console.log(describeLocalStack(stack, envFile, environmentsFile));
   // Measured from process start: what a user waits for (module loading included).
