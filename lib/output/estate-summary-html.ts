@@ -1,7 +1,7 @@
 import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
 import { compareBuckets, formatCount } from "./format.ts";
-import { escapeHtml } from "./summary-html.ts";
+import { escapeHtml, fix, formatShort, niceTicks, renderMonthLabel, windowMonths } from "./summary-html.ts";
 
 type Reported = Extract<EstateEnvironment, { status: "ok" }>;
 
@@ -313,12 +313,7 @@ function renderIntegrity(estate: EstateDocument): string {
 
 /** The 12 months up to as_of, plus any later month a report holds (future-dated rows). */
 function chartMonths(asOf: string, reported: readonly Reported[]): string[] {
-  const [year, month] = asOf.split("-").map(Number) as [number, number];
-  const months = new Set<string>();
-  for (let back = 11; back >= 0; back -= 1) {
-    const index = year * 12 + (month - 1) - back;
-    months.add(`${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`);
-  }
+  const months = new Set(windowMonths(asOf));
   for (const entry of reported) {
     for (const bucket of entry.report.counters?.buckets ?? []) {
       if (/^\d{4}-\d{2}$/.test(bucket.bucket)) months.add(bucket.bucket);
@@ -327,49 +322,8 @@ function chartMonths(asOf: string, reported: readonly Reported[]): string[] {
   return [...months].sort(compareBuckets);
 }
 
-const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-function renderMonthLabel(bucket: string, x: number, y: number): string {
-  const match = /^(\d{4})-(\d{2})$/.exec(bucket);
-  const name = match === null ? undefined : MONTH_NAMES[Number(match[2]) - 1];
-  if (match === null || name === undefined) {
-    return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${escapeHtml(bucket)}</text>`;
-  }
-  return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${name}<tspan x="${fix(x)}" dy="15">${match[1]}</tspan></text>`;
-}
-
-function niceTicks(max: number): number[] {
-  if (max <= 0) return [0, 1];
-  const rough = max / 4;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
-  const ticks: number[] = [];
-  for (let t = 0; t < max + step; t += step) {
-    ticks.push(Math.round(t * 1000) / 1000);
-    if (t >= max) break;
-  }
-  return ticks;
-}
-
-function formatShort(n: number): string {
-  const units: Array<[number, string]> = [
-    [1e12, "T"],
-    [1e9, "B"],
-    [1e6, "M"],
-    [1e3, "k"],
-  ];
-  for (const [size, suffix] of units) {
-    if (Math.abs(n) >= size) return `${Number((n / size).toFixed(1))}${suffix}`;
-  }
-  return String(Number(n.toFixed(2)));
-}
-
 function colourAt(index: number): string {
   return COLOURS[index % COLOURS.length] as string;
-}
-
-function fix(n: number): string {
-  return String(Math.round(n * 10) / 10);
 }
 
 function sumValues(counts: Readonly<Record<string, number>>): number {

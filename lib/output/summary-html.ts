@@ -521,7 +521,7 @@ ${bars}
 }
 
 /** 0 plus up to 5 round steps covering `max` (1, 2, 2.5 or 5 × 10^k). */
-function niceTicks(max: number): number[] {
+export function niceTicks(max: number): number[] {
   if (max <= 0) return [0, 1];
   const rough = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
@@ -562,7 +562,7 @@ function splitBuckets(
 const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** "2024-04" → "Apr" over "2024", so twelve labels fit side by side. */
-function renderMonthLabel(bucket: string, x: number, y: number): string {
+export function renderMonthLabel(bucket: string, x: number, y: number): string {
   const match = /^(\d{4})-(\d{1,2})$/.exec(bucket);
   const name = match === null ? undefined : MONTH_NAMES[Number(match[2]) - 1];
   if (match === null || name === undefined) {
@@ -585,7 +585,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** Axis labels: 1500 → "1.5k", 2000000 → "2M". */
-function formatShort(n: number): string {
+export function formatShort(n: number): string {
   const units: Array<[number, string]> = [
     [1e12, "T"],
     [1e9, "B"],
@@ -669,7 +669,7 @@ function workspaceSize(ws: WorkspaceDetail): number {
   );
 }
 
-function fix(n: number): string {
+export function fix(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 

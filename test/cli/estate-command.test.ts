@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tar from "tar-stream";
@@ -9,6 +8,7 @@ import type { CliIo } from "#lib/cli/io.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 import {
   DATASETS,
   describeTargets,
@@ -21,14 +21,6 @@ import { untar } from "../helpers/untar.ts";
 
 function cli(env: CliIo["env"], ...argv: string[]): Promise<CliRun> {
   return runCliCapturing(env, argv);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 0;
 }
 
 /** Rewrites one entry of a tar, keeping the others as they are. */

@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
-import { createServer } from "node:net";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { buildEstate } from "#lib/estate/build-estate.ts";
 import { collectEstate, type OpenEnvironmentPort } from "#lib/estate/collect-estate.ts";
@@ -11,6 +10,7 @@ import { verifyReport } from "#lib/report/verify-report.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 import {
   DATASETS,
   describeTargets,
@@ -22,15 +22,6 @@ import {
 
 const KLCR_DEMO = fixtureFile("test/fixtures/datasets/details-klcr-demo.sql");
 const NOW = new Date("2026-01-20T10:00:00Z");
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
 
 describeTargets("an estate of real Kong databases (%s)", (target) => {
   let db: TestDatabase;
