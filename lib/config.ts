@@ -177,6 +177,14 @@ function readDatabaseConfig(env: Env): DatabaseConfig {
       `KONG_DATABASE_URL and ${dataApiSet.join(", ")} are both set. Use either the Data API (KONG_DB_RESOURCE_ARN, KONG_DB_SECRET_ARN, KONG_DB_NAME) or a direct connection (KONG_DATABASE_URL), not both.`,
     );
   }
+  if (url !== undefined && optional(env, "AWS_LAMBDA_FUNCTION_NAME") !== undefined) {
+    // The deployed functions have no VPC: a private RDS endpoint is unreachable from them, and the
+    // Data API gives IAM-scoped access without a network path. The direct URL is for the CLI.
+    throw new ConfigError(
+      "KONG_DATABASE_URL",
+      "KONG_DATABASE_URL is not supported in the Lambda functions: they read the Kong database through the RDS Data API only (KONG_DB_RESOURCE_ARN, KONG_DB_SECRET_ARN, KONG_DB_NAME; see docs/deploy.md). Use the CLI's --database-url for a direct connection.",
+    );
+  }
   if (url !== undefined) {
     let parsed: URL | undefined;
     try {

@@ -135,6 +135,20 @@ describe("Function: readReportConfig", () => {
   });
 });
 
+describe("Function: readReportConfig in a Lambda function", () => {
+  it("refuses the direct-URL path (no VPC): the functions read through the Data API only", () => {
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: "kong-license-report-prod-http",
+      KONG_DATABASE_URL: "postgres://kong:s3cret@10.0.0.5:5432/kong",
+      REPORT_BUCKET: "acme-reports",
+    };
+    expect(() => readReportConfig(env)).toThrow(
+      "KONG_DATABASE_URL is not supported in the Lambda functions: they read the Kong database through the RDS Data API only",
+    );
+    expect(() => readReportConfig(env)).not.toThrow(/s3cret/);
+  });
+});
+
 describe("Function: readAdminPolicy", () => {
   it("splits comma- or space-separated groups and scopes", () => {
     expect(

@@ -32,6 +32,8 @@ const DEPLOY_PARAMS = {
   kongDatabaseName: ["KongDatabaseName", "kong_prod"],
   adminGroup: ["AdminGroup", "platform-admins"],
   adminScopes: ["AdminScopes", "kong/report"],
+  adminGroupsClaim: ["AdminGroupsClaim", "realm_access.roles"],
+  httpReservedConcurrency: ["HttpReservedConcurrency", "3"],
   reportUrlTtlSeconds: ["ReportUrlTtlSeconds", "300"],
   reportPrefix: ["ReportPrefix", "kong/reports/"],
   reportRetentionDays: ["ReportRetentionDays", "730"],
@@ -274,7 +276,11 @@ describe("functions", () => {
         },
       });
       expect(config.s3Endpoint).toBeUndefined();
-      expect(readAdminPolicy(env)).toEqual({ groups: ["platform-admins"], scopes: ["kong/report"] });
+      expect(readAdminPolicy(env)).toEqual({
+        groups: ["platform-admins"],
+        scopes: ["kong/report"],
+        groupClaims: ["realm_access.roles"],
+      });
     }
   });
 
@@ -345,6 +351,24 @@ describe("HTTP API", () => {
     const jwt = get(withParams.Resources.HttpApiAuthorizerJwt?.Properties, "JwtConfiguration");
     expect(evaluate(get(jwt, "Issuer"), withParams, external)).toBe(DEPLOY_PARAMS.jwtIssuer[1]);
     expect(evaluate(get(jwt, "Audience"), withParams, external)).toEqual([DEPLOY_PARAMS.jwtAudience[1]]);
+  });
+
+  it("caps concurrent reports with reserved concurrency (0 = none) under the stage throttle", () => {
+    const reserved = get(props("HttpLambdaFunction"), "ReservedConcurrentExecutions");
+    expect(reserved).toEqual({
+      "Fn::If": ["ReservesHttpConcurrency", { Ref: "HttpReservedConcurrency" }, { Ref: "AWS::NoValue" }],
+    });
+    expect(template.Parameters.HttpReservedConcurrency?.Default).toBe("5");
+    expect(condition(template, "ReservesHttpConcurrency", parameterValues(template))).toBe(true);
+    expect(
+      condition(template, "ReservesHttpConcurrency", {
+        ...parameterValues(template),
+        HttpReservedConcurrency: "0",
+      }),
+    ).toBe(false);
+    // A burst beyond the stage's 5 (then 2/s) gets API Gateway's 429 before any function runs.
+    const throttle = get(props("HttpApiStage"), "DefaultRouteSettings") as { ThrottlingBurstLimit: number };
+    expect(throttle.ThrottlingBurstLimit).toBeLessThanOrEqual(5);
   });
 
   it("throttles the default route", () => {
