@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import tierLists from "#lib/report/plugin-tiers.json" with { type: "json" };
 import { classifyPlugins, selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 
 describe("Function: selectTierClassifier", () => {
@@ -10,12 +11,65 @@ describe("Function: selectTierClassifier", () => {
     expect(selectTierClassifier({ major: 3, minor: 9 }).tierOf("redirect")).toBe("free");
   });
 
-  it("uses the newest list for newer versions and the oldest for older ones", () => {
-    expect(selectTierClassifier({ major: 3, minor: 13 }).list).toBe("3.9");
-    expect(selectTierClassifier(undefined).list).toBe("3.9");
+  it("uses the newest list (3.15) for newer versions and the oldest for older ones", () => {
+    expect(selectTierClassifier({ major: 3, minor: 16 }).list).toBe("3.15");
+    expect(selectTierClassifier({ major: 4, minor: 0 }).list).toBe("3.15");
+    expect(selectTierClassifier(undefined).list).toBe("3.15");
     expect(selectTierClassifier({ major: 2, minor: 8 }).list).toBe("3.5");
     expect(selectTierClassifier({ major: 3, minor: 5 }).tierOf("ai-proxy")).toBe("custom");
     expect(selectTierClassifier({ major: 3, minor: 6 }).tierOf("ai-proxy")).toBe("free");
+  });
+
+  it.each(["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"])("has its own list for Kong %s", (minor) => {
+    const [major, minorNumber] = minor.split(".").map(Number) as [number, number];
+    expect(selectTierClassifier({ major, minor: minorNumber }).list).toBe(minor);
+  });
+
+  // The first minor of each Kong-authored plugin new since 3.10 (reference notes on Kong 3.10+, §3.2).
+  it.each([
+    ["ai-rag-injector", "3.10"],
+    ["ai-sanitizer", "3.10"],
+    ["confluent-consume", "3.10"],
+    ["kafka-consume", "3.10"],
+    ["request-callout", "3.10"],
+    ["ai-aws-guardrails", "3.11"],
+    ["ai-prompt-compressor", "3.11"],
+    ["datakit", "3.11"],
+    ["solace-upstream", "3.11"],
+    ["ace", "3.12"],
+    ["ai-gcp-model-armor", "3.12"],
+    ["ai-llm-as-judge", "3.12"],
+    ["ai-mcp-oauth2", "3.12"],
+    ["ai-mcp-proxy", "3.12"],
+    ["ai-semantic-response-guard", "3.12"],
+    ["solace-consume", "3.12"],
+    ["solace-log", "3.12"],
+    ["ai-lakera-guard", "3.13"],
+    ["ai-a2a-proxy", "3.14"],
+    ["ai-custom-guardrail", "3.14"],
+    ["metering-and-billing", "3.14"],
+  ])("classifies %s as enterprise from Kong %s on and as custom before", (name, first) => {
+    const firstMinor = Number(first.split(".")[1]);
+    expect(selectTierClassifier({ major: 3, minor: firstMinor }).tierOf(name)).toBe("enterprise");
+    expect(selectTierClassifier({ major: 3, minor: 15 }).tierOf(name)).toBe("enterprise");
+    expect(selectTierClassifier({ major: 3, minor: firstMinor - 1 }).tierOf(name)).toBe("custom");
+  });
+
+  it("keeps the 45 free plugins of 3.9 and grows the enterprise list as Kong published it", () => {
+    const versions = (tierLists as { versions: Record<string, { free: string[]; enterprise: string[] }> })
+      .versions;
+    const counts = Object.fromEntries(
+      Object.entries(versions).map(([minor, list]) => [minor, [list.free.length, list.enterprise.length]]),
+    );
+    expect(counts).toMatchObject({
+      "3.9": [45, 48],
+      "3.10": [45, 53],
+      "3.11": [45, 57],
+      "3.12": [45, 65],
+      "3.13": [45, 66],
+      "3.14": [45, 69],
+      "3.15": [45, 69],
+    });
   });
 
   it("classifies app-dynamics as custom, as Kong's lists leave it out", () => {
