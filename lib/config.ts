@@ -1,6 +1,7 @@
 import { ConfigError } from "./errors.ts";
 import { CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE } from "./history/cluster.ts";
 import type { LogLevel } from "./log.ts";
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "./report/checksum.ts";
 import { parseConfiguredLicense } from "./report/license.ts";
 import type { DeploymentType, SystemInfo } from "./report/types.ts";
 import { MAX_PRESIGN_SECONDS } from "./store/report-store.ts";
@@ -60,6 +61,8 @@ export interface ReportConfig {
   /** AWS_ENDPOINT_URL_S3: a local S3 server, addressed path-style. */
   readonly s3Endpoint?: string;
   readonly node: KongNodeConfig;
+  /** REPORT_CHECKSUM_ALGORITHM: Kong's SHA-1 by default. */
+  readonly checksumAlgorithm: ChecksumAlgorithm;
   readonly logLevel: LogLevel;
   /** CLUSTER_NAME: the label on the report's page, details and CSV; groups its stored reports. */
   readonly clusterName?: string;
@@ -126,6 +129,7 @@ export function readReportConfig(env: Env): ReportConfig {
     ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
     node: readKongNode(env),
+    checksumAlgorithm: readChoice(env, "REPORT_CHECKSUM_ALGORITHM", CHECKSUM_ALGORITHMS, "sha1"),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     ...(clusterName === undefined ? {} : { clusterName }),
   };
@@ -318,9 +322,11 @@ function readKongNode(env: Env): KongNodeConfig {
     optional(env, "KONG_NODE_CORES") === undefined
       ? undefined
       : readInteger(env, "KONG_NODE_CORES", { min: 1, max: 65_536, hint: "the Kong node's CPU core count" });
+  const hostname = optional(env, "KONG_NODE_HOSTNAME");
   const systemInfo: SystemInfo = {
     ...(uname === undefined ? {} : { uname }),
     ...(cores === undefined ? {} : { cores }),
+    ...(hostname === undefined ? {} : { hostname }),
   };
   const license = optional(env, "KONG_LICENSE");
   if (license !== undefined) {
@@ -336,7 +342,7 @@ function readKongNode(env: Env): KongNodeConfig {
   return {
     ...(kongVersion === undefined ? {} : { kongVersion }),
     ...(deploymentType === undefined ? {} : { deploymentType: deploymentType as DeploymentType }),
-    ...(uname === undefined && cores === undefined ? {} : { systemInfo }),
+    ...(Object.keys(systemInfo).length === 0 ? {} : { systemInfo }),
     ...(license === undefined ? {} : { license }),
   };
 }

@@ -161,6 +161,7 @@ export function generateConfiguredReport(
     includeDetails: options.includeDetails,
     collect: {
       timeZone: config.timeZone,
+      checksumAlgorithm: config.checksumAlgorithm,
       ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
       ...(config.clusterName === undefined ? {} : { clusterName: config.clusterName }),
       ...config.node,

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { diffReports, formatDiffText } from "../diff/diff-reports.ts";
 import { ReportError } from "../errors.ts";
-import { verifyReport } from "../report/verify-report.ts";
+import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
 import { parseOptions } from "./parse-options.ts";
 import { readReportDocument } from "./read-report-file.ts";
 
@@ -76,7 +76,7 @@ async function diffCommand(args: string[], io: DiffIo): Promise<number> {
         io.stderr(
           check.claimed === null
             ? `${check.document.source} has no checksum, so it cannot be verified. Use --no-verify to compare anyway.\n`
-            : `${check.document.source}: checksum ${check.claimed} does not match its content (${check.computed}); the report was changed after it was generated. Use --no-verify to compare anyway.\n`,
+            : `${check.document.source}: checksum ${check.claimed} does not match its content (${describeAlgorithm(check.algorithm)} ${check.computed}); the report was changed after it was generated. Use --no-verify to compare anyway.\n`,
         );
       }
       return 1;

@@ -172,6 +172,7 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
   return {
     timeZone: options.timeZone,
     ...(options.source.kind === "demo" ? { source: "demo-database" as const } : {}),
+    checksumAlgorithm: options.checksumAlgorithm,
     ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     ...(options.kongVersion === undefined ? {} : { kongVersion: options.kongVersion }),
     ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),

@@ -9,6 +9,7 @@ import {
 import { BadParameterError } from "../errors.ts";
 import { CLUSTER_NAME_RULE, isClusterName } from "../history/cluster.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../report/checksum.ts";
 import { assertAsOfInRange, assertTimeZone, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
 import { parseOptions, readChoice, rejectRepeatedOptions } from "./parse-options.ts";
@@ -31,6 +32,7 @@ export interface GenerateOptions {
   readonly kongVersion?: string;
   readonly deploymentType?: DeploymentType;
   readonly systemInfo?: SystemInfo;
+  readonly checksumAlgorithm: ChecksumAlgorithm;
   readonly licenseFile?: string;
   /** `--cluster-name` or CLUSTER_NAME: the cluster's label on the page, details and CSV. */
   readonly clusterName?: string;
@@ -74,8 +76,12 @@ Report content:
   --time-zone ZONE              IANA zone of the reporting month (default UTC, as Kong nodes)
   --kong-version VERSION        the Kong node's version (default: inferred from schema_meta)
   --deployment-type TYPE        traditional|hybrid|dbless (default: inferred)
-  --node-uname TEXT             the Kong node's "uname -ms" (system_info.uname)
-  --node-cores N                the Kong node's CPU count (system_info.cores)
+  --node-uname TEXT             the Kong node's "uname -ms" (system_info.uname; or KONG_NODE_UNAME)
+  --node-cores N                the Kong node's CPU count (system_info.cores; or KONG_NODE_CORES)
+  --node-hostname NAME          the Kong node's hostname, e.g. its container id
+                                (system_info.hostname; or KONG_NODE_HOSTNAME)
+  --checksum-algorithm ALG      sha1 (default, Kong's) or sha256 (Kong's newest docs; unconfirmed)
+                                (or REPORT_CHECKSUM_ALGORITHM)
   --license FILE                the license JSON the Kong node uses, if not in the licenses table
   --cluster-name NAME           label of this Kong cluster on the page, details.json and report.csv;
                                 groups its reports in S3 (default: CLUSTER_NAME, else unnamed)
@@ -127,6 +133,8 @@ export function readGenerateOptions(
         "deployment-type": { type: "string" },
         "node-uname": { type: "string" },
         "node-cores": { type: "string" },
+        "node-hostname": { type: "string" },
+        "checksum-algorithm": { type: "string" },
         license: { type: "string" },
         "cluster-name": { type: "string" },
         previous: { type: "string" },
@@ -203,9 +211,28 @@ export function readGenerateOptions(
             "traditional",
           ),
     ),
-    ...optional("systemInfo", readSystemInfo(values["node-uname"], values["node-cores"])),
+    ...optional(
+      "systemInfo",
+      readSystemInfo(
+        values["node-uname"] ?? fromEnv(env, "KONG_NODE_UNAME"),
+        values["node-cores"] ?? fromEnv(env, "KONG_NODE_CORES"),
+        values["node-hostname"] ?? fromEnv(env, "KONG_NODE_HOSTNAME"),
+      ),
+    ),
+    checksumAlgorithm: readChoice(
+      values["checksum-algorithm"] ?? fromEnv(env, "REPORT_CHECKSUM_ALGORITHM"),
+      values["checksum-algorithm"] === undefined ? "REPORT_CHECKSUM_ALGORITHM" : "--checksum-algorithm",
+      CHECKSUM_ALGORITHMS,
+      "sha1",
+    ),
     ...optional("s3", readS3(values["s3-bucket"], values["s3-prefix"], values["url-ttl"])),
   };
+}
+
+/** An environment fallback of an option; blank counts as unset, as in the Lambda configuration. */
+function fromEnv(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -336,10 +363,15 @@ function readSeconds(value: string | undefined, option: string): number | undefi
   return seconds * 1000;
 }
 
-function readSystemInfo(uname: string | undefined, cores: string | undefined): SystemInfo | undefined {
-  if (uname === undefined && cores === undefined) return undefined;
+function readSystemInfo(
+  uname: string | undefined,
+  cores: string | undefined,
+  hostname: string | undefined,
+): SystemInfo | undefined {
+  if (uname === undefined && cores === undefined && hostname === undefined) return undefined;
   const info: SystemInfo = {};
   if (uname !== undefined) info.uname = uname;
+  if (hostname !== undefined) info.hostname = hostname;
   if (cores !== undefined) {
     if (!/^[1-9]\d{0,4}$/.test(cores)) {
       throw new BadParameterError(

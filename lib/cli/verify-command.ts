@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { verifyReport } from "../report/verify-report.ts";
+import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { parseOptions } from "./parse-options.ts";
 import { readReportDocument } from "./read-report-file.ts";
@@ -8,9 +8,11 @@ import { readEstateFile, reportEstateVerification } from "./verify-estate-file.t
 export const VERIFY_HELP = `Usage: kong-license-report verify FILE
 
 Checks that a license report's "checksum" matches its content (Kong's algorithm:
-SHA-1 of the Lua inspect serialisation). FILE is a report JSON file or a report tar
-(its response.json is checked), or an estate (estate.json or an estate tar): its SHA-256
-digest and every environment's report checksum are checked.
+SHA-1 of the Lua inspect serialisation; a 64-hex checksum is checked as SHA-256 over
+the same serialisation, as Kong's newest docs describe it, and the output says which
+matched). FILE is a report JSON file or a report tar (its response.json is checked),
+or an estate (estate.json or an estate tar): its SHA-256 digest and every environment's
+report checksum are checked.
 
 Exit codes: 0 valid, 1 checksum does not match, 2 unreadable or not a report.
 `;
@@ -47,11 +49,16 @@ export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitC
   if (result.valid) {
     const note =
       document.details === undefined ? "" : " (the details beside it are not covered by the checksum)";
-    io.stdout(`OK ${file}: checksum ${result.computed} matches the report's content${note}.\n`);
+    io.stdout(
+      `OK ${file}: ${describeAlgorithm(result.algorithm)} checksum ${result.computed} matches the report's content${note}.\n`,
+    );
     return 0;
   }
+  const shape = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(result.claimed)
+    ? ""
+    : " (a checksum is 40 hex digits, SHA-1, or 64, SHA-256)";
   io.stdout(
-    `MISMATCH ${file}: it claims checksum ${result.claimed} but its content hashes to ${result.computed}; the report was changed after it was generated.\n`,
+    `MISMATCH ${file}: it claims checksum ${result.claimed}${shape} but its content hashes to ${result.computed} (${describeAlgorithm(result.algorithm)}); the report was changed after it was generated.\n`,
   );
   return 1;
 }

@@ -257,6 +257,22 @@ CREATE TABLE license_data (
 );
 CREATE UNIQUE INDEX license_data_key_idx ON license_data USING btree (node_id, license_creation_date, year, month);
 
+-- AI Gateway sales counter (Kong 3.10+): one row per model and hour (the unique key says so);
+-- rows carried over from 3.10's weekly counter have month = day = hour = 0. Columns, key and
+-- index as in the real 3.13 database.
+CREATE TABLE license_llm_data (
+  id uuid NOT NULL,
+  model_name text NOT NULL,
+  license_creation_date timestamp without time zone,
+  year smallint NOT NULL,
+  week_of_year smallint NOT NULL,
+  month smallint DEFAULT 0 NOT NULL,
+  day smallint DEFAULT 0 NOT NULL,
+  hour smallint DEFAULT 0 NOT NULL,
+  CONSTRAINT license_llm_data_model_name_year_month_day_hour_key UNIQUE (model_name, year, month, day, hour)
+);
+CREATE INDEX license_llm_data_idx ON license_llm_data USING btree (id, model_name, year, month, day, hour);
+
 CREATE TABLE workspace_entity_counters (
   workspace_id uuid NOT NULL,
   entity_type text NOT NULL,

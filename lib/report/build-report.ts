@@ -1,4 +1,4 @@
-import { computeChecksum } from "./checksum.ts";
+import { type ChecksumAlgorithm, computeChecksum } from "./checksum.ts";
 import {
   compareDottedVersions,
   compareMinor,
@@ -10,7 +10,7 @@ import { readLicensePayload, UNLICENSED } from "./license.ts";
 import { classifyPlugins, type TierClassifier } from "./plugin-tiers.ts";
 import type { SchemaFacts } from "./probe-schema.ts";
 import { formatDbVersion } from "./probe-schema.ts";
-import type { KongFacts } from "./read-kong-facts.ts";
+import { KAFKA_FAMILY, type KongFacts } from "./read-kong-facts.ts";
 import type {
   Bucket,
   CollectedReport,
@@ -21,6 +21,7 @@ import type {
   LicenseInfo,
   OmittedKey,
   ReportSource,
+  RouteKafkaBrokers,
   SchemaSummary,
   SystemInfo,
   UnsignedReport,
@@ -39,7 +40,11 @@ export interface BuildContext {
   readonly facts: KongFacts;
   readonly node: NodeFacts;
   readonly classifier: TierClassifier;
+  /** The minor the migrations in schema_meta reached. */
   readonly kongMinor: KongMinor | undefined;
+  /** The minor whose rules apply: the configured Kong version's, else the schema's. */
+  readonly rulesMinor: KongMinor | undefined;
+  readonly checksumAlgorithm: ChecksumAlgorithm;
   readonly now: Date;
   readonly asOf: string;
   readonly timeZone: string;
@@ -62,6 +67,7 @@ export function buildReport(context: BuildContext): CollectedReport {
   const schemaSummary = summarizeSchema(context);
   const systemInfo =
     node.systemInfo !== undefined && Object.keys(node.systemInfo).length > 0 ? node.systemInfo : undefined;
+  const routeKafkas = describeRouteKafkas(facts, classifier);
   const rbacUsers =
     facts.rbacUsers === undefined ? undefined : toCount(facts.rbacUsers, "rbac_users", warnings);
   // Key order follows Kong's documentation; the checksum does not depend on it (inspect sorts keys).
@@ -85,7 +91,8 @@ export function buildReport(context: BuildContext): CollectedReport {
         classifier,
       ),
       unique_route_lambdas: toCount(facts.uniqueRouteLambdas, "unique_route_lambdas", warnings),
-      unique_route_kafkas: toCount(facts.uniqueRouteKafkas, "unique_route_kafkas", warnings),
+      unique_route_kafkas:
+        routeKafkas.rule === "kafka-family" ? routeKafkas.kafka_family : routeKafkas.kafka_upstream,
     },
     collector: buildCollectorInfo(
       context,
@@ -102,13 +109,7 @@ export function buildReport(context: BuildContext): CollectedReport {
         "No Kong migration in schema_meta names a version and no data plane reported one; configure it (KONG_VERSION / --kong-version).",
     });
   }
-  if (systemInfo === undefined) {
-    omitted.push({
-      key: "system_info",
-      reason:
-        "The Kong node's uname and cores are not stored in the database; configure them (KONG_NODE_UNAME, KONG_NODE_CORES / --node-uname, --node-cores).",
-    });
-  }
+  omitted.push(...omitSystemInfo(systemInfo));
   if (counters === undefined) {
     omitted.push({
       key: "counters",
@@ -121,7 +122,7 @@ export function buildReport(context: BuildContext): CollectedReport {
   }
 
   addSchemaWarnings(context, schemaSummary.pending, warnings);
-  const checksum = computeChecksum(unsigned as unknown as Record<string, unknown>);
+  const checksum = computeChecksum(unsigned as unknown as Record<string, unknown>, context.checksumAlgorithm);
   return {
     report: { ...unsigned, checksum },
     details: {
@@ -130,7 +131,50 @@ export function buildReport(context: BuildContext): CollectedReport {
       schema: schemaSummary,
       omitted,
       warnings,
+      route_kafkas: routeKafkas,
     },
+  };
+}
+
+const SYSTEM_INFO_SOURCES: ReadonlyArray<readonly [keyof SystemInfo, string]> = [
+  ["uname", "KONG_NODE_UNAME / --node-uname"],
+  ["cores", "KONG_NODE_CORES / --node-cores"],
+  ["hostname", "KONG_NODE_HOSTNAME / --node-hostname"],
+];
+
+/** The node facts not configured, each with where to configure it; one entry when none is. */
+function omitSystemInfo(systemInfo: SystemInfo | undefined): OmittedKey[] {
+  if (systemInfo === undefined) {
+    return [
+      {
+        key: "system_info",
+        reason: `The Kong node's uname, cores and hostname are not stored in the database; configure them (${SYSTEM_INFO_SOURCES.map(([, source]) => source).join(", ")}).`,
+      },
+    ];
+  }
+  return SYSTEM_INFO_SOURCES.filter(([key]) => systemInfo[key] === undefined).map(([key, source]) => ({
+    key: `system_info.${key}`,
+    reason: `The Kong node's ${key} is not stored in the database; configure it (${source}).`,
+  }));
+}
+
+/** Kong 3.10 added Kafka consumption and Confluent to the count; before, kafka-upstream alone. */
+const KAFKA_FAMILY_SINCE: KongMinor = { major: 3, minor: 10 };
+
+/** Both readings of `unique_route_kafkas`, and which one the report uses (the rules' version decides). */
+function describeRouteKafkas(facts: KongFacts, classifier: TierClassifier): RouteKafkaBrokers {
+  const family = compareMinor(classifier.version, KAFKA_FAMILY_SINCE) >= 0;
+  const byPlugin = facts.routeKafkaBrokers.map(([plugin, brokers, addresses]) => ({
+    plugin,
+    brokers: Number(brokers),
+    addresses,
+  }));
+  return {
+    rule: family ? "kafka-family" : "kafka-upstream",
+    counted_plugins: family ? [...KAFKA_FAMILY] : ["kafka-upstream"],
+    kafka_upstream: byPlugin.find((entry) => entry.plugin === "kafka-upstream")?.brokers ?? 0,
+    kafka_family: Number(facts.uniqueRouteKafkaFamily),
+    by_plugin: byPlugin,
   };
 }
 
@@ -234,6 +278,7 @@ function buildCollectorInfo(
     plugin_tiers: context.classifier.list,
     as_of: context.asOf,
     time_zone: context.timeZone,
+    checksum_algorithm: context.checksumAlgorithm,
   };
   if (kongVersionFrom !== undefined) info.kong_version_from = kongVersionFrom;
   if (context.kongMinor !== undefined) info.schema_minor = formatMinor(context.kongMinor);
@@ -274,7 +319,7 @@ const OPTIONAL_PARTS: ReadonlyArray<readonly [string, string | undefined]> = [
 ];
 
 function addSchemaWarnings(context: BuildContext, pending: readonly string[], warnings: string[]): void {
-  const { facts, schema, classifier, kongMinor } = context;
+  const { facts, schema, classifier, kongMinor, rulesMinor } = context;
   if (pending.length > 0) {
     const target = detectKongMinor(
       facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.pending })),
@@ -294,10 +339,15 @@ function addSchemaWarnings(context: BuildContext, pending: readonly string[], wa
       "consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.",
     );
   }
-  if (kongMinor !== undefined && formatMinor(kongMinor) !== classifier.list) {
-    const minor = formatMinor(kongMinor);
+  if (rulesMinor !== undefined && kongMinor !== undefined && compareMinor(rulesMinor, kongMinor) !== 0) {
     warnings.push(
-      kongMinor.major < 3 || (kongMinor.major === 3 && kongMinor.minor < 5)
+      `The configured Kong version (${formatMinor(rulesMinor)}) differs from the version the database's migrations reached (${formatMinor(kongMinor)}): plugin tiers and the Kafka rule follow the configured version, as the Kong node reporting would.`,
+    );
+  }
+  if (rulesMinor !== undefined && formatMinor(rulesMinor) !== classifier.list) {
+    const minor = formatMinor(rulesMinor);
+    warnings.push(
+      rulesMinor.major < 3 || (rulesMinor.major === 3 && rulesMinor.minor < 5)
         ? `Kong ${minor} itself reports no plugin tiers (they arrived in 3.5); they are classified here with Kong's oldest published lists (${classifier.list}).`
         : `Kong ${minor} is newer than the newest published plugin lists (${classifier.list}): plugins added since count as custom, as Kong counts names missing from its lists.`,
     );

@@ -4,13 +4,26 @@ import { createHash } from "node:crypto";
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * Kong's report checksum: lowercase hex SHA-1 of the Lua `inspect` 3.1.3 serialisation of the
- * report without its top-level `checksum` key. JSON arrays are Lua sequences, objects are tables,
- * and JSON null is cjson's null userdata (printed `<userdata 1>`).
+ * The digests a report checksum may use: Kong computes SHA-1 (verified up to 3.9.0.0); its newest
+ * docs name SHA-256 over the same serialisation (unconfirmed), so both are accepted.
  */
-export function computeChecksum(report: Readonly<Record<string, unknown>>): string {
+export const CHECKSUM_ALGORITHMS = ["sha1", "sha256"] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+
+/** Hex length of each digest: how a claimed checksum tells which algorithm made it. */
+export const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumAlgorithm, number>> = { sha1: 40, sha256: 64 };
+
+/**
+ * Kong's report checksum: lowercase hex SHA-1 (or SHA-256) of the Lua `inspect` 3.1.3
+ * serialisation of the report without its top-level `checksum` key. JSON arrays are Lua sequences,
+ * objects are tables, and JSON null is cjson's null userdata (printed `<userdata 1>`).
+ */
+export function computeChecksum(
+  report: Readonly<Record<string, unknown>>,
+  algorithm: ChecksumAlgorithm = "sha1",
+): string {
   const { checksum: _ignored, ...content } = report;
-  return createHash("sha1")
+  return createHash(algorithm)
     .update(serializeInspect(content as JsonValue), "utf8")
     .digest("hex");
 }

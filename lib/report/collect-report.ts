@@ -4,7 +4,8 @@ import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { NotKongDatabaseError } from "../errors.ts";
 import type { SqlPort } from "../sql/port.ts";
 import { buildReport, type NodeFacts } from "./build-report.ts";
-import { detectKongMinor } from "./kong-version.ts";
+import type { ChecksumAlgorithm } from "./checksum.ts";
+import { detectKongMinor, parseVersionMinor } from "./kong-version.ts";
 import { parseConfiguredLicense } from "./license.ts";
 import { selectTierClassifier } from "./plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
@@ -31,6 +32,8 @@ export interface CollectOptions {
   readonly systemInfo?: SystemInfo;
   /** A Kong license document (JSON or base64) that overrides the `licenses` table. */
   readonly license?: string;
+  /** The checksum's digest: "sha1" (Kong's own, the default) or "sha256" (Kong's newest docs). */
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
   /** Add the per-workspace breakdown, discrete services and counter drift to the details. */
   readonly details?: DetailsOptions | false;
   /** The cluster label (`--cluster-name` / CLUSTER_NAME), written to the details. */
@@ -72,13 +75,17 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
   const kongMinor = detectKongMinor(
     facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
   );
-  const classifier = selectTierClassifier(kongMinor);
+  // The node's own version decides its rules; the schema tells it when nothing is configured.
+  const rulesMinor = parseVersionMinor(options.kongVersion) ?? kongMinor;
+  const classifier = selectTierClassifier(rulesMinor);
   const collected = buildReport({
     schema,
     facts,
     node,
     classifier,
     kongMinor,
+    rulesMinor,
+    checksumAlgorithm: options.checksumAlgorithm ?? "sha1",
     now,
     asOf: formatYearMonth(asOf),
     timeZone,

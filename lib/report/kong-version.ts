@@ -38,6 +38,13 @@ export function detectKongMinor(
   return best;
 }
 
+/** The major and minor of a dotted version such as "3.14.0.1"; undefined when absent or unreadable. */
+export function parseVersionMinor(version: string | undefined): KongMinor | undefined {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? "");
+  if (match === null) return undefined;
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+
 export function compareMinor(a: KongMinor, b: KongMinor): number {
   return a.major - b.major || a.minor - b.minor;
 }

@@ -19,6 +19,8 @@ const available = Object.keys(versions)
 export interface TierClassifier {
   /** The tier list used, e.g. "3.9" (the newest public list for newer Kong versions). */
   readonly list: string;
+  /** The same, as a version. */
+  readonly version: KongMinor;
   tierOf(name: string): TierName;
 }
 
@@ -41,6 +43,7 @@ export function selectTierClassifier(minor: KongMinor | undefined): TierClassifi
   const enterprise = new Set(list.enterprise);
   return {
     list: chosen.key,
+    version: chosen.version,
     tierOf: (name) => (free.has(name) ? "free" : enterprise.has(name) ? "enterprise" : "custom"),
   };
 }

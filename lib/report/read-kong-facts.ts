@@ -17,7 +17,10 @@ export interface KongFacts {
   consumers: string;
   plugins: Array<[name: string, count: string]>;
   uniqueRouteLambdas: string;
-  uniqueRouteKafkas: string;
+  /** Distinct brokers across all Kafka-family plugins on service-less routes (Kong 3.10+'s rule). */
+  uniqueRouteKafkaFamily: string;
+  /** Per Kafka-family plugin on service-less routes: distinct brokers and the first addresses. */
+  routeKafkaBrokers: Array<[plugin: string, brokers: string, addresses: string[]]>;
   /** Data planes whose ttl is null or in the future; undefined without the table. */
   liveDataPlanes: string | undefined;
   dataPlaneVersions: string[];
@@ -76,33 +79,48 @@ function bucketsSelect(schema: SchemaFacts, bounded: boolean): string {
               GROUP BY 1) b)`;
 }
 
+/** Plugins whose brokers Kong counts in `unique_route_kafkas`: kafka-upstream up to 3.9, all four from 3.10. */
+export const KAFKA_FAMILY = ["kafka-upstream", "kafka-consume", "confluent", "confluent-consume"] as const;
+
+/** Addresses listed per plugin in the details (the counts are always exact). */
+const LISTED_BROKERS = 100;
+
 /**
- * Both route-scoped totals from one pass over the aws-lambda and kafka-upstream rows, fetched by
- * plugins_name_idx alone. No Kong index holds `config`, so these heap pages are the main cost at
- * scale; the scope test is evaluated per row (inside the CASEs), not as index conditions, because
- * ANDing the half-million-entry bitmaps of plugins_service_id_idx / plugins_route_id_idx cost more
- * than the few rows it saves. `OFFSET 0` fences keep whole configs out of the join (only the
- * function name and broker list travel) and make the route test one hash join against the
- * service-less routes (routes_service_id_idx) instead of a primary-key probe per plugin. The CTE,
- * read by two output columns, is evaluated once.
+ * The route-scoped rows behind the serverless/Kafka totals, from one pass over the aws-lambda and
+ * Kafka-family rows, fetched by plugins_name_idx alone. No Kong index holds `config`, so these heap
+ * pages are the main cost at scale; the scope test is evaluated per row (inside the CASEs), not as
+ * index conditions, because ANDing the half-million-entry bitmaps of plugins_service_id_idx /
+ * plugins_route_id_idx cost more than the few rows it saves. `OFFSET 0` fences keep whole configs
+ * out of the join (only the function name and broker list travel) and make the route test one hash
+ * join against the service-less routes (routes_service_id_idx) instead of a primary-key probe per
+ * plugin. Read by several output columns, the CTE is evaluated once. Every Kafka-family plugin is
+ * read whatever the Kong version: which of them count is decided after the version is known, and
+ * the details show both readings.
  */
 function routePluginsCte(schema: SchemaFacts): string {
   const routeOnly = routeOnlyPluginTest(schema);
+  const family = KAFKA_FAMILY.map((name) => `'${name}'`).join(", ");
   return `route_plugins AS (
-  SELECT count(DISTINCT c.function_name)::text AS lambdas,
-         count(DISTINCT (b->>'host') || ':' || (b->>'port'))::text AS kafkas
-    FROM (SELECT p.route_id,
+  SELECT c.name, c.function_name, (b->>'host') || ':' || (b->>'port') AS broker
+    FROM (SELECT p.route_id, p.name,
                  CASE WHEN p.name = 'aws-lambda' AND ${routeOnly}
                            AND jsonb_typeof(p.config::jsonb->'function_name') = 'string'
                       THEN nullif(p.config::jsonb->>'function_name', '') END AS function_name,
-                 CASE WHEN p.name = 'kafka-upstream' AND ${routeOnly}
+                 CASE WHEN p.name IN (${family}) AND ${routeOnly}
                            AND jsonb_typeof(p.config::jsonb->'bootstrap_servers') = 'array'
                       THEN p.config::jsonb->'bootstrap_servers' END AS brokers
             FROM plugins p
-           WHERE p.name IN ('aws-lambda', 'kafka-upstream')
+           WHERE p.name IN ('aws-lambda', ${family})
           OFFSET 0) c
     JOIN (SELECT id FROM routes WHERE service_id IS NULL OFFSET 0) r ON r.id = c.route_id
     LEFT JOIN LATERAL jsonb_array_elements(c.brokers) b ON jsonb_typeof(b) = 'object')`;
+}
+
+function routeKafkaBrokersSelect(): string {
+  return `(SELECT coalesce(json_agg(json_build_array(name, n, addresses) ORDER BY name), '[]'::json)::text
+            FROM (SELECT name, count(DISTINCT broker)::text AS n,
+                         (array_agg(DISTINCT broker ORDER BY broker))[1:${LISTED_BROKERS}] AS addresses
+                    FROM route_plugins WHERE broker IS NOT NULL GROUP BY name) k)`;
 }
 
 /**
@@ -126,8 +144,9 @@ export function buildFactsStatement(schema: SchemaFacts, { bounded = false } = {
     consumers: schema.hasColumn("consumers", "type") ? count("consumers WHERE type = 0") : count("consumers"),
     plugins: `(SELECT coalesce(json_agg(json_build_array(name, n) ORDER BY name), '[]'::json)::text
                  FROM (SELECT name, count(*)::text AS n FROM plugins GROUP BY name) t)`,
-    unique_route_lambdas: "(SELECT lambdas FROM route_plugins)",
-    unique_route_kafkas: "(SELECT kafkas FROM route_plugins)",
+    unique_route_lambdas: "(SELECT count(DISTINCT function_name)::text FROM route_plugins)",
+    unique_route_kafka_family: "(SELECT count(DISTINCT broker)::text FROM route_plugins)",
+    route_kafka_brokers: routeKafkaBrokersSelect(),
     live_data_planes: hasDataPlanes
       ? count(`clustering_data_planes${hasTtl ? " WHERE ttl IS NULL OR ttl >= now()" : ""}`)
       : "NULL",
@@ -173,7 +192,8 @@ export async function readKongFacts(
     consumers: row.consumers ?? "0",
     plugins: json(row.plugins, []),
     uniqueRouteLambdas: row.unique_route_lambdas ?? "0",
-    uniqueRouteKafkas: row.unique_route_kafkas ?? "0",
+    uniqueRouteKafkaFamily: row.unique_route_kafka_family ?? "0",
+    routeKafkaBrokers: json(row.route_kafka_brokers, []),
     liveDataPlanes: row.live_data_planes ?? undefined,
     dataPlaneVersions: json(row.data_plane_versions, []),
   };

@@ -1,4 +1,5 @@
 import type { ReportDiff } from "../diff/diff-reports.ts";
+import type { ChecksumAlgorithm } from "./checksum.ts";
 
 /** Kong's License Report (3.9+ shape) plus this tool's `collector` provenance. */
 export interface LicenseReport {
@@ -21,9 +22,11 @@ export interface LicenseReport {
 
 export type UnsignedReport = Omit<LicenseReport, "checksum">;
 
+/** The Kong node's facts; Kong fills them from its own host (`hostname` is `gethostname(2)`). */
 export interface SystemInfo {
   uname?: string;
   cores?: number;
+  hostname?: string;
 }
 
 export type DeploymentType = "traditional" | "hybrid" | "dbless";
@@ -76,6 +79,8 @@ export interface CollectorInfo {
   plugin_tiers: string;
   as_of: string;
   time_zone: string;
+  /** The digest of `checksum`: "sha1" (Kong's, verified up to 3.9) unless configured otherwise. */
+  checksum_algorithm: ChecksumAlgorithm;
 }
 
 /** Why a report key was left out. */
@@ -112,6 +117,8 @@ export interface ReportDetails {
   workspaces?: WorkspaceDetail[];
   discrete_services?: DiscreteServices;
   entity_counters?: EntityCounterComparison;
+  /** The brokers behind `unique_route_kafkas`, per Kafka-family plugin, under both Kong rules. */
+  route_kafkas?: RouteKafkaBrokers;
   /** What changed since the previous stored report of this cluster (or `generate --previous`). */
   since_previous?: SincePrevious;
   /** The last stored reports of this cluster, oldest first, this one last. */
@@ -145,6 +152,20 @@ export interface ReportTrend {
   reports: TrendPoint[];
   /** Stored reports of this cluster left out because they did not verify or could not be read. */
   left_out: Array<{ key: string; reason: string }>;
+}
+
+/** Kafka-family brokers on service-less routes (the scope of `unique_route_kafkas`). */
+export interface RouteKafkaBrokers {
+  /** The rule the report used: Kong 3.10+ counts the whole family, earlier Kong kafka-upstream only. */
+  rule: "kafka-family" | "kafka-upstream";
+  /** The plugins whose brokers were counted under that rule. */
+  counted_plugins: string[];
+  /** Distinct host:port across kafka-upstream only (Kong up to 3.9). */
+  kafka_upstream: number;
+  /** Distinct host:port across kafka-upstream, kafka-consume, confluent and confluent-consume (3.10+). */
+  kafka_family: number;
+  /** Per plugin: distinct brokers and (the first 100 of) their addresses. */
+  by_plugin: Array<{ plugin: string; brokers: number; addresses: string[] }>;
 }
 
 export interface WorkspaceDetail {

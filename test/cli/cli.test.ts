@@ -8,6 +8,8 @@ import { readGenerateOptions } from "#lib/cli/generate-options.ts";
 import type { CliIo } from "#lib/cli/io.ts";
 import { runCli } from "#lib/cli/run-cli.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
+import type { LicenseReport } from "#lib/report/types.ts";
+import checksumVectors from "../fixtures/checksum-vectors.json" with { type: "json" };
 import { findFreePort } from "../helpers/free-port.ts";
 import {
   DATASETS,
@@ -333,6 +335,94 @@ describePostgres("Command: generate --database-url (postgres)", () => {
     const run = await cli("generate", "--database-url", url, "--schema", sql.schema);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/No Kong schema/);
+  });
+});
+
+describe("Command: generate and verify (node hostname, checksum algorithms)", () => {
+  it("verifies the real Kong 3.9.0.0 report (with its hostname) and says SHA-1 matched", async () => {
+    // Prepare: Kong's own report, as pasted in Kong/developer.konghq.com issue #264 (vector V12).
+    const real = checksumVectors.vectors.find((vector) => vector.name === "V12");
+    const file = join(folder, "real-3.9.0.0.json");
+    await writeFile(file, JSON.stringify(real?.report, null, 2));
+
+    // Act
+    const run = await cli("verify", file);
+
+    // Assess
+    expect(run).toEqual({
+      code: 0,
+      stdout: `OK ${file}: SHA-1 checksum 6477ca2cc4a70e84595197d2544f5bb11550caa1 matches the report's content.\n`,
+      stderr: "",
+    });
+  });
+
+  it("puts --node-hostname in system_info and signs with --checksum-algorithm sha256", async () => {
+    // Act
+    const run = await cli(
+      "generate",
+      "--demo",
+      "--node-hostname",
+      "931afa0d2ed6",
+      "--checksum-algorithm",
+      "sha256",
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as LicenseReport;
+    expect(report.system_info).toEqual({ hostname: "931afa0d2ed6" });
+    expect(report.collector.checksum_algorithm).toBe("sha256");
+    expect(report.checksum).toBe(computeChecksum(report as unknown as Record<string, unknown>, "sha256"));
+    const file = join(folder, "sha256.json");
+    await writeFile(file, run.stdout);
+    expect(await cli("verify", file)).toEqual({
+      code: 0,
+      stdout: `OK ${file}: SHA-256 checksum ${report.checksum} matches the report's content.\n`,
+      stderr: "",
+    });
+  });
+
+  it("takes the hostname and algorithm from KONG_NODE_HOSTNAME and REPORT_CHECKSUM_ALGORITHM", () => {
+    const env = { KONG_NODE_HOSTNAME: "kong-cp-0", REPORT_CHECKSUM_ALGORITHM: "sha256" };
+    expect(readGenerateOptions(["--demo"], env)).toMatchObject({
+      systemInfo: { hostname: "kong-cp-0" },
+      checksumAlgorithm: "sha256",
+    });
+    expect(
+      readGenerateOptions(["--demo", "--node-hostname", "cp-1", "--checksum-algorithm", "sha1"], env),
+    ).toMatchObject({
+      systemInfo: { hostname: "cp-1" },
+      checksumAlgorithm: "sha1",
+    });
+    expect(readGenerateOptions(["--demo"], {})).toMatchObject({ checksumAlgorithm: "sha1" });
+    expect(readGenerateOptions(["--demo"], {})).not.toHaveProperty("systemInfo");
+  });
+
+  it.each([
+    [
+      [],
+      { REPORT_CHECKSUM_ALGORITHM: "md5" },
+      /Invalid REPORT_CHECKSUM_ALGORITHM "md5": allowed values are sha1, sha256/,
+    ],
+    [
+      ["--checksum-algorithm", "sha512"],
+      {},
+      /Invalid --checksum-algorithm "sha512": allowed values are sha1, sha256/,
+    ],
+  ])("rejects %j %j with exit 2 naming the allowed algorithms", async (args, env, message) => {
+    const run = await cliWithEnv(env, "generate", "--demo", ...args);
+    expect(run).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(message) });
+  });
+
+  it("names the algorithm when a report does not verify", async () => {
+    const real = checksumVectors.vectors.find((vector) => vector.name === "V12");
+    const file = join(folder, "real-edited.json");
+    await writeFile(file, JSON.stringify({ ...real?.report, services_count: 3 }));
+    const run = await cli("verify", file);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^MISMATCH .*real-edited\.json: it claims checksum 6477ca2cc4a70e84595197d2544f5bb11550caa1 but its content hashes to [0-9a-f]{40} \(SHA-1\)/,
+    );
   });
 });
 

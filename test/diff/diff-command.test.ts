@@ -136,7 +136,7 @@ describe("kong-license-report diff", () => {
     expect(rejected.code).toBe(1);
     expect(rejected.stdout).toBe("");
     expect(rejected.stderr).toMatch(
-      /^edited\.json: checksum [0-9a-f]{40} does not match its content \([0-9a-f]{40}\); the report was changed after it was generated\. Use --no-verify to compare anyway\.\n$/,
+      /^edited\.json: checksum [0-9a-f]{40} does not match its content \(SHA-1 [0-9a-f]{40}\); the report was changed after it was generated\. Use --no-verify to compare anyway\.\n$/,
     );
     const forced = await runDiff(["--no-verify", "--json", "march.json", "edited.json"], files);
     expect(forced.code).toBe(0);

@@ -41,6 +41,7 @@ describe("Function: readReportConfig", () => {
       urlTtlSeconds: DEFAULT_URL_TTL_SECONDS,
       timeZone: "UTC",
       node: {},
+      checksumAlgorithm: "sha1",
       logLevel: "info",
     });
   });
@@ -59,6 +60,8 @@ describe("Function: readReportConfig", () => {
       KONG_DEPLOYMENT_TYPE: "hybrid",
       KONG_NODE_UNAME: "Linux cp-0 6.1.0",
       KONG_NODE_CORES: "8",
+      KONG_NODE_HOSTNAME: "kong-cp-0",
+      REPORT_CHECKSUM_ALGORITHM: "sha256",
       KONG_LICENSE: Buffer.from(LICENSE).toString("base64"),
       CLUSTER_NAME: "prod-eu-1",
     });
@@ -75,9 +78,10 @@ describe("Function: readReportConfig", () => {
       node: {
         kongVersion: "3.9.1.2",
         deploymentType: "hybrid",
-        systemInfo: { uname: "Linux cp-0 6.1.0", cores: 8 },
+        systemInfo: { uname: "Linux cp-0 6.1.0", cores: 8, hostname: "kong-cp-0" },
         license: Buffer.from(LICENSE).toString("base64"),
       },
+      checksumAlgorithm: "sha256",
     });
   });
 
@@ -98,6 +102,11 @@ describe("Function: readReportConfig", () => {
     [{ ...DATA_API, REPORT_PREFIX: "/abs/" }, "REPORT_PREFIX", /must not start with "\/"/],
     [{ ...DATA_API, REPORT_PREFIX: "a/../b" }, "REPORT_PREFIX", /"\.\."/],
     [{ ...DATA_API, REPORT_TIME_ZONE: "Mars/Olympus" }, "REPORT_TIME_ZONE", /IANA time zone/],
+    [
+      { ...DATA_API, REPORT_CHECKSUM_ALGORITHM: "md5" },
+      "REPORT_CHECKSUM_ALGORITHM",
+      /REPORT_CHECKSUM_ALGORITHM "md5" is not allowed\. Use one of sha1, sha256/,
+    ],
     [{ ...DATA_API, AWS_ENDPOINT_URL_S3: "localhost:4569" }, "AWS_ENDPOINT_URL_S3", /http: or https: URL/],
     [{ ...DATA_API, AWS_ENDPOINT_URL_RDS_DATA: "not a url" }, "AWS_ENDPOINT_URL_RDS_DATA", /not a URL/],
     [{ ...DATA_API, KONG_VERSION: "latest" }, "KONG_VERSION", /3\.9\.1\.2/],

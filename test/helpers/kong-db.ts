@@ -63,6 +63,8 @@ export const DATASETS = {
   hybrid: fixtureFile("test/fixtures/datasets/hybrid.sql"),
   tiersMixed: fixtureFile("test/fixtures/datasets/tiers-mixed.sql"),
   upgradePending: fixtureFile("test/fixtures/datasets/upgrade-pending.sql"),
+  /** On SCHEMAS.ee313: one migration past 3.13 (3.14), 3.10-3.14 plugins, Kafka family, AI counter rows. */
+  kong314: fixtureFile("test/fixtures/datasets/kong-3.14.sql"),
   /** On SCHEMAS.oss35. */
   oss35Basic: fixtureFile("test/fixtures/datasets/oss-3.5-basic.sql"),
   /** On SCHEMAS.oss20. */

@@ -13,8 +13,9 @@ const COLLECTOR = {
   license_from: "licenses",
   edition: "enterprise",
   schema_minor: "3.13",
-  plugin_tiers: "3.9",
+  plugin_tiers: "3.13",
   time_zone: "UTC",
+  checksum_algorithm: "sha1",
 } as const;
 
 /** Signs a report (Kong's checksum) so verify and diff accept it. */

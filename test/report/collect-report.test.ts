@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotKongDatabaseError } from "#lib/errors.ts";
-import { computeChecksum } from "#lib/report/checksum.ts";
+import { computeChecksum, type JsonValue, serializeInspect } from "#lib/report/checksum.ts";
 import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
 import type { LicenseReport } from "#lib/report/types.ts";
+import { verifyReport } from "#lib/report/verify-report.ts";
 import { countQueries, type SqlPort } from "#lib/sql/port.ts";
 import {
   DATASETS,
@@ -206,8 +208,9 @@ describeTargets("Function: collectReport (%s)", (target) => {
       kong_version_from: "schema_meta",
       edition: "enterprise",
       schema_minor: "3.13",
-      plugin_tiers: "3.9",
+      plugin_tiers: "3.13",
       source: "database",
+      checksum_algorithm: "sha1",
     });
   });
 
@@ -232,7 +235,179 @@ describeTargets("Function: collectReport (%s)", (target) => {
   it("omits system_info when not configured and names the reason", async () => {
     const { report, details } = await collectReport(await db.createFixture(SCHEMAS.ee313), fixed);
     expect(report).not.toHaveProperty("system_info");
-    expect(details.omitted.find((o) => o.key === "system_info")?.reason).toMatch(/KONG_NODE_UNAME/);
+    expect(details.omitted.find((o) => o.key === "system_info")?.reason).toMatch(
+      /uname, cores and hostname .*KONG_NODE_UNAME.*KONG_NODE_HOSTNAME \/ --node-hostname/,
+    );
+  });
+
+  it("puts a configured hostname in system_info, signs it, and names what is still missing", async () => {
+    // Act
+    const sql = await db.createFixture(SCHEMAS.ee313);
+    const { report, details } = await collectReport(sql, {
+      ...fixed,
+      systemInfo: { uname: "Linux aarch64", cores: 4, hostname: "931afa0d2ed6" },
+    });
+    const partial = await collectReport(sql, { ...fixed, systemInfo: { hostname: "kong-cp-0" } });
+
+    // Assess
+    expect(report.system_info).toEqual({ uname: "Linux aarch64", cores: 4, hostname: "931afa0d2ed6" });
+    expect(details.omitted.map((o) => o.key)).not.toContain("system_info");
+    expect(verifyReport(report as unknown as Record<string, unknown>)).toMatchObject({ valid: true });
+    const { hostname: _removed, ...withoutHostname } = report.system_info ?? {};
+    expect(computeChecksum({ ...report, system_info: withoutHostname })).not.toBe(report.checksum);
+    expect(partial.report.system_info).toEqual({ hostname: "kong-cp-0" });
+    expect(partial.details.omitted.map((o) => o.key)).toEqual(
+      expect.arrayContaining(["system_info.uname", "system_info.cores"]),
+    );
+    expect(partial.details.omitted.map((o) => o.key)).not.toContain("system_info.hostname");
+  });
+
+  it("signs with SHA-256 when asked and names the algorithm in the collector block", async () => {
+    const { report } = await collectReport(await db.createFixture(SCHEMAS.ee313), {
+      ...fixed,
+      checksumAlgorithm: "sha256",
+    });
+    expect(report.collector.checksum_algorithm).toBe("sha256");
+    expect(report.checksum).toMatch(/^[0-9a-f]{64}$/);
+    const { checksum: _claimed, ...content } = report;
+    const text = serializeInspect(content as unknown as JsonValue);
+    expect(report.checksum).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+    expect(verifyReport(report as unknown as Record<string, unknown>)).toMatchObject({
+      valid: true,
+      algorithm: "sha256",
+    });
+  });
+
+  describe("a 3.14-shaped database (3.13 schema, one migration past it, 3.10-3.14 plugins)", () => {
+    const june: CollectOptions = { now: new Date("2026-06-15T12:00:00Z") };
+    const newPlugins = {
+      ace: 1,
+      "ai-lakera-guard": 1,
+      "ai-mcp-proxy": 1,
+      "ai-rag-injector": 1,
+      confluent: 2,
+      "confluent-consume": 2,
+      datakit: 1,
+      "kafka-consume": 3,
+      "kafka-log": 1,
+      "kafka-upstream": 1,
+      "request-callout": 1,
+      "solace-upstream": 1,
+    };
+    const byPlugin = [
+      { plugin: "confluent", brokers: 1, addresses: ["pkc-1.eu-west-1.aws.confluent.cloud:9092"] },
+      {
+        plugin: "confluent-consume",
+        brokers: 2,
+        addresses: ["pkc-1.eu-west-1.aws.confluent.cloud:9092", "pkc-2.eu-west-1.aws.confluent.cloud:9092"],
+      },
+      { plugin: "kafka-consume", brokers: 3, addresses: ["kafka-2:9092", "kafka-3:9092", "kafka-4:9092"] },
+      { plugin: "kafka-upstream", brokers: 2, addresses: ["kafka-1:9092", "kafka-2:9092"] },
+    ];
+
+    it("detects 3.14, files every Kong plugin in its tier and counts the Kafka family's brokers", async () => {
+      // Act
+      const { report, details } = await collectReport(
+        await db.createFixture(SCHEMAS.ee313, DATASETS.kong314),
+        june,
+      );
+
+      // Assess
+      expect(report.kong_version).toBe("3.14.x");
+      expect(report.collector).toMatchObject({ schema_minor: "3.14", plugin_tiers: "3.14" });
+      expect(report.plugins_count).toEqual({
+        tiers: {
+          free: { "key-auth": 1 },
+          enterprise: { ...newPlugins, "ai-a2a-proxy": 1, "metering-and-billing": 1 },
+          custom: { "app-dynamics": 1, "tenant-router": 1 },
+        },
+        unique_route_lambdas: 0,
+        unique_route_kafkas: 6,
+      });
+      expect(details.route_kafkas).toEqual({
+        rule: "kafka-family",
+        counted_plugins: ["kafka-upstream", "kafka-consume", "confluent", "confluent-consume"],
+        kafka_upstream: 2,
+        kafka_family: 6,
+        by_plugin: byPlugin,
+      });
+      expect(details.warnings.join("\n")).not.toMatch(/newer than the newest published plugin lists/);
+    });
+
+    it("reads the same rows as 3.13: the 3.14 plugins are custom, the Kafka rule is unchanged", async () => {
+      // Prepare
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.kong314);
+      await db.execRaw(
+        `UPDATE schema_meta SET executed = array_remove(executed, '029_3130_to_3140') WHERE subsystem = 'core';
+         UPDATE schema_meta SET executed = array_remove(executed, '027_31300_to_31400') WHERE subsystem = 'enterprise';`,
+        { schema: sql.schema },
+      );
+
+      // Act
+      const { report } = await collectReport(sql, june);
+
+      // Assess
+      expect(report.kong_version).toBe("3.13.x");
+      expect(report.plugins_count).toEqual({
+        tiers: {
+          free: { "key-auth": 1 },
+          enterprise: newPlugins,
+          custom: {
+            "ai-a2a-proxy": 1,
+            "app-dynamics": 1,
+            "metering-and-billing": 1,
+            "tenant-router": 1,
+          },
+        },
+        unique_route_lambdas: 0,
+        unique_route_kafkas: 6,
+      });
+    });
+
+    it("counts kafka-upstream brokers alone for Kong 3.9 and shows both readings in the details", async () => {
+      // Prepare
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.kong314);
+      await db.execRaw(
+        `UPDATE schema_meta SET executed = ARRAY['000_base', '024_380_to_390'] WHERE subsystem = 'core';
+         UPDATE schema_meta SET executed = ARRAY['000_base', '022_3800_to_3900'] WHERE subsystem = 'enterprise';`,
+        { schema: sql.schema },
+      );
+
+      // Act
+      const { report, details } = await collectReport(sql, june);
+      const configured = await collectReport(sql, { ...june, kongVersion: "3.10.0.17" });
+
+      // Assess
+      expect(report.kong_version).toBe("3.9.x");
+      expect(report.plugins_count.unique_route_kafkas).toBe(2);
+      expect(details.route_kafkas).toEqual({
+        rule: "kafka-upstream",
+        counted_plugins: ["kafka-upstream"],
+        kafka_upstream: 2,
+        kafka_family: 6,
+        by_plugin: byPlugin,
+      });
+      // The node says 3.10: its rules apply, and the mismatch with the schema is named.
+      expect(configured.report.plugins_count.unique_route_kafkas).toBe(6);
+      expect(configured.report.collector.plugin_tiers).toBe("3.10");
+      expect(configured.details.warnings.join("\n")).toMatch(
+        /configured Kong version \(3\.10\) differs from the version the database's migrations reached \(3\.9\)/,
+      );
+    });
+
+    it("warns, naming both versions, when the database is newer than the newest list", async () => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.kong314);
+      await db.execRaw(
+        `UPDATE schema_meta SET executed = executed || '{031_3150_to_3160}'::text[] WHERE subsystem = 'core';`,
+        { schema: sql.schema },
+      );
+      const { report, details } = await collectReport(sql, june);
+      expect(report.kong_version).toBe("3.16.x");
+      expect(report.collector.plugin_tiers).toBe("3.15");
+      expect(details.warnings.join("\n")).toMatch(
+        /Kong 3\.16 is newer than the newest published plugin lists \(3\.15\)/,
+      );
+    });
   });
 
   it("applies every unique lambda/kafka rule: scope, service-less route, missing fields, disabled rows", async () => {

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { computeChecksum, formatLuaNumber, type JsonValue, serializeInspect } from "#lib/report/checksum.ts";
+import { verifyReport } from "#lib/report/verify-report.ts";
 import vectors from "../fixtures/checksum-vectors.json" with { type: "json" };
 
 interface Vector {
@@ -20,6 +22,25 @@ describe("Function: computeChecksum", () => {
     // Assess
     expect(text).toBe(vector.inspect_text);
     expect(computeChecksum(vector.report)).toBe(vector.sha1);
+  });
+
+  it.each(all.map((v) => [v.name, v] as const))(
+    "computes SHA-256 over the same serialisation for vector %s",
+    (_name, vector) => {
+      const expected = createHash("sha256").update(vector.inspect_text, "utf8").digest("hex");
+      expect(computeChecksum(vector.report, "sha256")).toBe(expected);
+    },
+  );
+
+  it("needs system_info.hostname to reproduce the real 3.9.0.0 report's checksum", () => {
+    // Kong's own checksum (V12), and the value without hostname from the reference notes (§4.3).
+    const real = all.find((v) => v.name === "V12") as Vector;
+    const systemInfo = real.report.system_info as Record<string, JsonValue>;
+    const { hostname: _hostname, ...withoutHostname } = systemInfo;
+    expect(computeChecksum(real.report)).toBe("6477ca2cc4a70e84595197d2544f5bb11550caa1");
+    expect(computeChecksum({ ...real.report, system_info: withoutHostname })).toBe(
+      "1932ffe945be43aec621e84d793c60b8e1c27e38",
+    );
   });
 
   it("changes when bucket order changes", () => {
@@ -43,5 +64,46 @@ describe("Function: computeChecksum", () => {
     [0.00001, "1e-05"],
   ])("formats %s as LuaJIT's tostring does: %s", (n, text) => {
     expect(formatLuaNumber(n)).toBe(text);
+  });
+});
+
+describe("Function: verifyReport", () => {
+  const real = all.find((v) => v.name === "V12") as Vector;
+
+  it("accepts the real 3.9.0.0 report and says SHA-1 matched", () => {
+    expect(verifyReport(real.report)).toEqual({
+      valid: true,
+      claimed: real.sha1,
+      algorithm: "sha1",
+      computed: real.sha1,
+    });
+  });
+
+  it("accepts a 64-hex SHA-256 over the same serialisation and says so", () => {
+    const sha256 = createHash("sha256").update(real.inspect_text, "utf8").digest("hex");
+    expect(verifyReport({ ...real.report, checksum: sha256.toUpperCase() })).toEqual({
+      valid: true,
+      claimed: sha256.toUpperCase(),
+      algorithm: "sha256",
+      computed: sha256,
+    });
+  });
+
+  it("rejects an edited report under either algorithm", () => {
+    const edited = { ...real.report, services_count: 1 };
+    expect(verifyReport(edited)).toMatchObject({ valid: false, algorithm: "sha1" });
+    const sha256 = createHash("sha256").update(real.inspect_text, "utf8").digest("hex");
+    expect(verifyReport({ ...edited, checksum: sha256 })).toMatchObject({
+      valid: false,
+      algorithm: "sha256",
+    });
+  });
+
+  it("compares a checksum of another length with SHA-1 and fails it", () => {
+    expect(verifyReport({ ...real.report, checksum: real.sha1.slice(0, 32) })).toMatchObject({
+      valid: false,
+      algorithm: "sha1",
+      computed: real.sha1,
+    });
   });
 });
