@@ -33,7 +33,7 @@ const TOOL = { name: packageJson.name, version: packageJson.version };
 const NO_SYSTEM_INFO = {
   key: "system_info",
   reason:
-    "The Kong node's uname and cores are not stored in the database; configure them (KONG_NODE_UNAME, KONG_NODE_CORES / --node-uname, --node-cores).",
+    "The Kong node's uname, cores and hostname are not stored in the database; configure them (KONG_NODE_UNAME / --node-uname, KONG_NODE_CORES / --node-cores, KONG_NODE_HOSTNAME / --node-hostname).",
 };
 const NO_COUNTERS = {
   key: "counters",
@@ -45,9 +45,15 @@ const NO_COUNTER_TABLE =
   "workspace_entity_counters does not exist in this schema: no counter drift comparison.";
 const NO_TYPE_COLUMN =
   "consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.";
-// SCHEMAS.ee313 is Kong 3.13; the newest published plugin lists are 3.9's.
-const NEWER_THAN_LISTS =
-  "Kong 3.13 is newer than the newest published plugin lists (3.9): plugins added since count as custom, as Kong counts names missing from its lists.";
+// unique_route_kafkas: Kong 3.10+ counts the brokers of the whole Kafka family, earlier Kong kafka-upstream only.
+const KAFKA_FAMILY = ["kafka-upstream", "kafka-consume", "confluent", "confluent-consume"];
+const noRouteKafkas = (rule: "kafka-family" | "kafka-upstream") => ({
+  rule,
+  counted_plugins: rule === "kafka-family" ? KAFKA_FAMILY : ["kafka-upstream"],
+  kafka_upstream: 0,
+  kafka_family: 0,
+  by_plugin: [],
+});
 
 /** schema_meta of SCHEMAS.ee313 (lib/demo/schema.sql): core 028_3120_to_3130, EE 026_31200_to_31300. */
 const EE313_SCHEMA = {
@@ -65,9 +71,10 @@ const ee313Collector = (from: { license_from: string; deployment_from?: string }
   deployment_from: from.deployment_from ?? "default", // no live data plane, nothing configured
   license_from: from.license_from,
   edition: "enterprise",
-  plugin_tiers: "3.9", // newest list for a newer minor
+  plugin_tiers: "3.13", // Kong's published list for 3.13
   as_of: "2025-03", // the month of NOW in UTC
   time_zone: "UTC",
+  checksum_algorithm: "sha1", // Kong's own, the default
   kong_version_from: "schema_meta",
   schema_minor: "3.13",
 });
@@ -111,9 +118,16 @@ const GOLDENS: readonly Golden[] = [
       collector: ee313Collector({ license_from: "unlicensed" }),
     },
     details: {
+      route_kafkas: {
+        rule: "kafka-family", // 3.13
+        counted_plugins: KAFKA_FAMILY,
+        kafka_upstream: 1,
+        kafka_family: 1,
+        by_plugin: [{ plugin: "kafka-upstream", brokers: 1, addresses: ["mock-host:9092"] }], // route2..4
+      },
       schema: EE313_SCHEMA,
       omitted: [NO_SYSTEM_INFO],
-      warnings: [NEWER_THAN_LISTS],
+      warnings: [],
       workspaces: [
         {
           id: DEFAULT_WORKSPACE_ID,
@@ -159,9 +173,10 @@ const GOLDENS: readonly Golden[] = [
       collector: ee313Collector({ license_from: "licenses" }),
     },
     details: {
+      route_kafkas: noRouteKafkas("kafka-family"),
       schema: EE313_SCHEMA,
       omitted: [NO_SYSTEM_INFO],
-      warnings: ["2 newer license row(s) are not valid license JSON and were skipped.", NEWER_THAN_LISTS],
+      warnings: ["2 newer license row(s) are not valid license JSON and were skipped."],
       workspaces: [
         {
           id: DEFAULT_WORKSPACE_ID,
@@ -212,9 +227,10 @@ const GOLDENS: readonly Golden[] = [
       collector: ee313Collector({ license_from: "unlicensed" }),
     },
     details: {
+      route_kafkas: noRouteKafkas("kafka-family"),
       schema: EE313_SCHEMA,
       omitted: [NO_SYSTEM_INFO],
-      warnings: [NEWER_THAN_LISTS],
+      warnings: [],
       workspaces: [
         {
           id: DEFAULT_WORKSPACE_ID,
@@ -264,11 +280,13 @@ const GOLDENS: readonly Golden[] = [
         plugin_tiers: "3.5", // before 3.5: the oldest published lists
         as_of: "2025-03",
         time_zone: "UTC",
+        checksum_algorithm: "sha1",
         kong_version_from: "schema_meta",
         schema_minor: "2.6",
       },
     },
     details: {
+      route_kafkas: noRouteKafkas("kafka-upstream") /* 2.6 */,
       schema: {
         edition: "enterprise",
         pending: [],
@@ -332,11 +350,13 @@ const GOLDENS: readonly Golden[] = [
         plugin_tiers: "3.5",
         as_of: "2025-03",
         time_zone: "UTC",
+        checksum_algorithm: "sha1",
         kong_version_from: "schema_meta",
         schema_minor: "3.5",
       },
     },
     details: {
+      route_kafkas: noRouteKafkas("kafka-upstream") /* 3.5 */,
       schema: {
         edition: "open-source",
         pending: [],
@@ -396,11 +416,13 @@ const GOLDENS: readonly Golden[] = [
         plugin_tiers: "3.5",
         as_of: "2025-03",
         time_zone: "UTC",
+        checksum_algorithm: "sha1",
         kong_version_from: "schema_meta",
         schema_minor: "2.0",
       },
     },
     details: {
+      route_kafkas: noRouteKafkas("kafka-upstream") /* 2.0 */,
       schema: {
         edition: "open-source",
         pending: [],
