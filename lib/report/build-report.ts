@@ -5,6 +5,7 @@ import {
   detectKongMinor,
   formatMinor,
   type KongMinor,
+  type MigrationReading,
 } from "./kong-version.ts";
 import { readLicensePayload, UNLICENSED } from "./license.ts";
 import { classifyPlugins, type TierClassifier } from "./plugin-tiers.ts";
@@ -12,6 +13,7 @@ import type { SchemaFacts } from "./probe-schema.ts";
 import { formatDbVersion } from "./probe-schema.ts";
 import { KAFKA_FAMILY, type KongFacts } from "./read-kong-facts.ts";
 import type {
+  AiGatewayUsage,
   Bucket,
   CollectedReport,
   CollectorInfo,
@@ -42,6 +44,8 @@ export interface BuildContext {
   readonly classifier: TierClassifier;
   /** The minor the migrations in schema_meta reached. */
   readonly kongMinor: KongMinor | undefined;
+  /** The migration names read, with those the parser could not read. */
+  readonly migrations: MigrationReading;
   /** The minor whose rules apply: the configured Kong version's, else the schema's. */
   readonly rulesMinor: KongMinor | undefined;
   readonly checksumAlgorithm: ChecksumAlgorithm;
@@ -132,7 +136,30 @@ export function buildReport(context: BuildContext): CollectedReport {
       omitted,
       warnings,
       route_kafkas: routeKafkas,
+      ...(facts.llmHours === undefined ? {} : { ai_gateway: summarizeAiGateway(facts.llmHours) }),
     },
+  };
+}
+
+/** Totals of the model-hours per month and per model, beside the rows they come from. */
+function summarizeAiGateway(rows: NonNullable<KongFacts["llmHours"]>): AiGatewayUsage {
+  const byMonth = new Map<string, number>();
+  const byModel = new Map<string, number>();
+  const cells = rows.map(([month, model, hours]) => {
+    const modelHours = Number(hours);
+    byMonth.set(month, (byMonth.get(month) ?? 0) + modelHours);
+    byModel.set(model, (byModel.get(model) ?? 0) + modelHours);
+    return { month, model, model_hours: modelHours };
+  });
+  return {
+    model_hours: cells.reduce((sum, cell) => sum + cell.model_hours, 0),
+    by_month: [...byMonth]
+      .map(([month, modelHours]) => ({ month, model_hours: modelHours }))
+      .sort((a, b) => compareMonthLabels(a.month, b.month)),
+    by_model: [...byModel]
+      .map(([model, modelHours]) => ({ model, model_hours: modelHours }))
+      .sort((a, b) => b.model_hours - a.model_hours || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),
+    by_month_and_model: cells,
   };
 }
 
@@ -246,10 +273,15 @@ function buildCounters(facts: KongFacts, warnings: string[]): Counters | undefin
 
 /** Chronological, `UNKNOWN` last: Kong's own order is hash order, so we pick a stable one. */
 function compareBuckets(a: Bucket, b: Bucket): number {
-  if (a.bucket === b.bucket) return 0;
-  if (a.bucket === "UNKNOWN") return 1;
-  if (b.bucket === "UNKNOWN") return -1;
-  return a.bucket < b.bucket ? -1 : 1;
+  return compareMonthLabels(a.bucket, b.bucket);
+}
+
+/** Zero-padded `YYYY-MM` labels sort as text; `UNKNOWN` goes last. */
+function compareMonthLabels(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === "UNKNOWN") return 1;
+  if (b === "UNKNOWN") return -1;
+  return a < b ? -1 : 1;
 }
 
 /** Exact decimal text → number; beyond 2^53 the JSON number cannot be exact, so say so. */
@@ -303,9 +335,14 @@ function summarizeSchema(context: BuildContext): SchemaSummary {
   const enterprise = last("enterprise");
   if (context.kongMinor !== undefined) summary.kong_minor = formatMinor(context.kongMinor);
   if (core !== undefined) summary.core_last_migration = core;
+  const unread = context.migrations.unread;
+  if (unread.length > 0) summary.unread_migrations = unread.slice(0, MAX_UNREAD_LISTED);
   if (enterprise !== undefined) summary.enterprise_last_migration = enterprise;
   return summary;
 }
+
+/** Unreadable migration names listed in the details (a real schema has none or a few). */
+const MAX_UNREAD_LISTED = 20;
 
 const OPTIONAL_PARTS: ReadonlyArray<readonly [string, string | undefined]> = [
   ["workspaces", undefined],
@@ -330,6 +367,13 @@ function addSchemaWarnings(context: BuildContext, pending: readonly string[], wa
         : `An upgrade to ${formatMinor(target)} is in progress`;
     warnings.push(
       `${upgrade}: ${pending.length} migration(s) await "kong migrations finish" (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}); the version reported is the one fully migrated, and counts may change once the upgrade completes.`,
+    );
+  }
+  const beyond = context.migrations.beyond;
+  if (beyond.length > 0) {
+    const known = kongMinor === undefined ? "" : ` past Kong ${formatMinor(kongMinor)}`;
+    warnings.push(
+      `schema_meta holds ${beyond.length} migration(s)${known} whose names this tool cannot read (${beyond.slice(0, 5).join(", ")}): Kong may be newer${kongMinor === undefined ? "" : ` than ${formatMinor(kongMinor)}`}, so the newest plugin lists (${classifier.list}) and rules apply; set KONG_VERSION / --kong-version to the node's version to be exact.`,
     );
   }
   if (!schema.hasTable("workspaces"))

@@ -5,7 +5,7 @@ import { NotKongDatabaseError } from "../errors.ts";
 import type { SqlPort } from "../sql/port.ts";
 import { buildReport, type NodeFacts } from "./build-report.ts";
 import type { ChecksumAlgorithm } from "./checksum.ts";
-import { detectKongMinor, parseVersionMinor } from "./kong-version.ts";
+import { parseVersionMinor, readMigrations } from "./kong-version.ts";
 import { parseConfiguredLicense } from "./license.ts";
 import { selectTierClassifier } from "./plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
@@ -72,11 +72,14 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
   const schema = await probeSchema(sql, queryOptions);
   assertKongSchema(schema);
   const facts = await readKongFacts(sql, schema, reportWindow(asOf, current), queryOptions);
-  const kongMinor = detectKongMinor(
+  const migrations = readMigrations(
     facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
   );
-  // The node's own version decides its rules; the schema tells it when nothing is configured.
-  const rulesMinor = parseVersionMinor(options.kongVersion) ?? kongMinor;
+  const kongMinor = migrations.minor;
+  // The node's own version decides its rules; the schema tells it when nothing is configured. Past
+  // migrations whose names cannot be read, the version is unknown: the newest lists apply.
+  const rulesMinor =
+    parseVersionMinor(options.kongVersion) ?? (migrations.beyond.length > 0 ? undefined : kongMinor);
   const classifier = selectTierClassifier(rulesMinor);
   const collected = buildReport({
     schema,
@@ -84,6 +87,7 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     node,
     classifier,
     kongMinor,
+    migrations,
     rulesMinor,
     checksumAlgorithm: options.checksumAlgorithm ?? "sha1",
     now,

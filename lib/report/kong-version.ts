@@ -27,15 +27,50 @@ export function parseMigrationTarget(name: string, subsystem: "core" | "enterpri
 export function detectKongMinor(
   executed: ReadonlyArray<{ subsystem: string; names: readonly string[] }>,
 ): KongMinor | undefined {
-  let best: KongMinor | undefined;
+  return readMigrations(executed).minor;
+}
+
+/** What the core and Enterprise migration names tell, and which of them could not be read. */
+export interface MigrationReading {
+  /** The highest minor any readable name reaches. */
+  readonly minor: KongMinor | undefined;
+  /** `subsystem:name` of names without a readable version (the `NNN_base…` names aside). */
+  readonly unread: string[];
+  /**
+   * The unread names whose ordinal is above every readable name of their subsystem: migrations of
+   * a Kong newer than `minor` whose names changed shape. They never lower the version.
+   */
+  readonly beyond: string[];
+}
+
+const BASE_NAME = /^\d+_base(?:_|$)/;
+
+export function readMigrations(
+  executed: ReadonlyArray<{ subsystem: string; names: readonly string[] }>,
+): MigrationReading {
+  let minor: KongMinor | undefined;
+  const unread: string[] = [];
+  const beyond: string[] = [];
   for (const { subsystem, names } of executed) {
     if (subsystem !== "core" && subsystem !== "enterprise") continue;
+    let highestOrdinal = -1;
+    const unreadHere: Array<{ name: string; ordinal: number }> = [];
     for (const name of names) {
       const version = parseMigrationTarget(name, subsystem);
-      if (version !== undefined && (best === undefined || compareMinor(version, best) > 0)) best = version;
+      const ordinal = Number.parseInt(name, 10);
+      if (version === undefined) {
+        if (!BASE_NAME.test(name)) unreadHere.push({ name, ordinal });
+        continue;
+      }
+      if (Number.isInteger(ordinal)) highestOrdinal = Math.max(highestOrdinal, ordinal);
+      if (minor === undefined || compareMinor(version, minor) > 0) minor = version;
+    }
+    for (const { name, ordinal } of unreadHere) {
+      unread.push(`${subsystem}:${name}`);
+      if (Number.isInteger(ordinal) && ordinal > highestOrdinal) beyond.push(`${subsystem}:${name}`);
     }
   }
-  return best;
+  return { minor, unread, beyond };
 }
 
 /** The major and minor of a dotted version such as "3.14.0.1"; undefined when absent or unreadable. */

@@ -20,6 +20,7 @@ export const KONG_TABLES = [
   "rbac_users",
   "licenses",
   "license_data",
+  "license_llm_data",
   "workspace_entity_counters",
   "clustering_data_planes",
 ] as const;

@@ -10,6 +10,8 @@ export interface KongFacts {
   encryptedLicenses: number;
   /** Per-label request sums within the window; undefined when `license_data` does not exist. */
   buckets: Array<[label: string, total: string]> | undefined;
+  /** AI Gateway model-hours per month label and model; undefined when `license_llm_data` does not exist. */
+  llmHours: Array<[label: string, model: string, hours: string]> | undefined;
   workspaces: string | undefined;
   rbacUsers: string | undefined;
   services: string;
@@ -79,6 +81,25 @@ function bucketsSelect(schema: SchemaFacts, bounded: boolean): string {
               GROUP BY 1) b)`;
 }
 
+/**
+ * AI Gateway model-hours (Kong 3.10+'s `license_llm_data`: one row per model and hour) per month
+ * and model, in the counters' window. Rows kept from 3.10's weekly counter have no month: they
+ * count as UNKNOWN when their year is in the window.
+ */
+function llmHoursSelect(schema: SchemaFacts, bounded: boolean): string {
+  if (!schema.hasTable("license_llm_data")) return "NULL";
+  return `(SELECT coalesce(json_agg(json_build_array(label, model_name, hours) ORDER BY label, model_name), '[]'::json)::text
+            FROM (SELECT CASE WHEN month = 0 THEN 'UNKNOWN'
+                              ELSE lpad(year::text, 4, '0') || '-' || lpad(month::text, 2, '0') END AS label,
+                         model_name, count(*)::text AS hours
+                    FROM license_llm_data
+                   WHERE (month = 0 AND year >= :min_year${bounded ? " AND year <= :max_year" : ""})
+                      OR (month <> 0 AND (year > :min_year OR (year = :min_year AND month >= :min_month))${
+                        bounded ? " AND (year < :max_year OR (year = :max_year AND month <= :max_month))" : ""
+                      })
+                   GROUP BY 1, 2) t)`;
+}
+
 /** Plugins whose brokers Kong counts in `unique_route_kafkas`: kafka-upstream up to 3.9, all four from 3.10. */
 export const KAFKA_FAMILY = ["kafka-upstream", "kafka-consume", "confluent", "confluent-consume"] as const;
 
@@ -137,6 +158,7 @@ export function buildFactsStatement(schema: SchemaFacts, { bounded = false } = {
     license_candidates: license.candidates,
     encrypted_licenses: license.encrypted,
     buckets: bucketsSelect(schema, bounded),
+    llm_hours: llmHoursSelect(schema, bounded),
     workspaces: schema.hasTable("workspaces") ? count("workspaces") : "NULL",
     rbac_users: schema.hasTable("rbac_users") ? count("rbac_users") : "NULL",
     services: count("services"),
@@ -185,6 +207,7 @@ export async function readKongFacts(
     licenseCandidates: json(row.license_candidates, []),
     encryptedLicenses: Number(row.encrypted_licenses ?? 0),
     buckets: row.buckets === null || row.buckets === undefined ? undefined : json(row.buckets, []),
+    llmHours: row.llm_hours === null || row.llm_hours === undefined ? undefined : json(row.llm_hours, []),
     workspaces: row.workspaces ?? undefined,
     rbacUsers: row.rbac_users ?? undefined,
     services: row.services ?? "0",

@@ -96,6 +96,8 @@ export interface SchemaSummary {
   kong_minor?: string;
   core_last_migration?: string;
   enterprise_last_migration?: string;
+  /** Core/Enterprise migration names (`subsystem:name`) without a version the tool can read. */
+  unread_migrations?: string[];
   /** Migrations whose "up" ran but whose "finish" did not: an upgrade in progress. */
   pending: string[];
   /** Optional Kong tables/columns this database lacks (e.g. "license_data", "consumers.type"). */
@@ -119,6 +121,8 @@ export interface ReportDetails {
   entity_counters?: EntityCounterComparison;
   /** The brokers behind `unique_route_kafkas`, per Kafka-family plugin, under both Kong rules. */
   route_kafkas?: RouteKafkaBrokers;
+  /** AI Gateway usage from `license_llm_data` (Kong 3.10+); Kong's report does not show it. */
+  ai_gateway?: AiGatewayUsage;
   /** What changed since the previous stored report of this cluster (or `generate --previous`). */
   since_previous?: SincePrevious;
   /** The last stored reports of this cluster, oldest first, this one last. */
@@ -152,6 +156,16 @@ export interface ReportTrend {
   reports: TrendPoint[];
   /** Stored reports of this cluster left out because they did not verify or could not be read. */
   left_out: Array<{ key: string; reason: string }>;
+}
+
+/** Model-hours (one `license_llm_data` row = one model in one hour) in the counters' window. */
+export interface AiGatewayUsage {
+  model_hours: number;
+  /** Chronological, `UNKNOWN` (rows from 3.10's weekly counter, without a month) last. */
+  by_month: Array<{ month: string; model_hours: number }>;
+  /** Most model-hours first. */
+  by_model: Array<{ model: string; model_hours: number }>;
+  by_month_and_model: Array<{ month: string; model: string; model_hours: number }>;
 }
 
 /** Kafka-family brokers on service-less routes (the scope of `unique_route_kafkas`). */

@@ -332,6 +332,29 @@ describeTargets("Function: collectReport (%s)", (target) => {
         by_plugin: byPlugin,
       });
       expect(details.warnings.join("\n")).not.toMatch(/newer than the newest published plugin lists/);
+      // Window 2025-07 .. 2026-06; one row = one model in one hour (the fixture header's values).
+      expect(details.ai_gateway).toEqual({
+        model_hours: 11,
+        by_month: [
+          { month: "2025-07", model_hours: 1 },
+          { month: "2026-05", model_hours: 5 },
+          { month: "2026-06", model_hours: 4 },
+          { month: "UNKNOWN", model_hours: 1 },
+        ],
+        by_model: [
+          { model: "openai/gpt-4o", model_hours: 8 },
+          { model: "anthropic/claude-sonnet-4", model_hours: 2 },
+          { model: "mistral/mistral-large", model_hours: 1 },
+        ],
+        by_month_and_model: [
+          { month: "2025-07", model: "mistral/mistral-large", model_hours: 1 },
+          { month: "2026-05", model: "anthropic/claude-sonnet-4", model_hours: 2 },
+          { month: "2026-05", model: "openai/gpt-4o", model_hours: 3 },
+          { month: "2026-06", model: "openai/gpt-4o", model_hours: 4 },
+          { month: "UNKNOWN", model: "openai/gpt-4o", model_hours: 1 },
+        ],
+      });
+      expect(JSON.stringify(report)).not.toMatch(/model_hours|gpt-4o|by_plugin|ai_gateway/);
     });
 
     it("reads the same rows as 3.13: the 3.14 plugins are custom, the Kafka rule is unchanged", async () => {
@@ -392,6 +415,21 @@ describeTargets("Function: collectReport (%s)", (target) => {
       expect(configured.report.collector.plugin_tiers).toBe("3.10");
       expect(configured.details.warnings.join("\n")).toMatch(
         /configured Kong version \(3\.10\) differs from the version the database's migrations reached \(3\.9\)/,
+      );
+    });
+
+    it("keeps the version a later, unreadable migration name cannot lower and says what it saw", async () => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.kong314);
+      await db.execRaw(
+        `UPDATE schema_meta SET executed = executed || '{030_cloned_plugins}'::text[] WHERE subsystem = 'core';`,
+        { schema: sql.schema },
+      );
+      const { report, details } = await collectReport(sql, june);
+      expect(report.kong_version).toBe("3.14.x");
+      expect(report.collector).toMatchObject({ schema_minor: "3.14", plugin_tiers: "3.15" });
+      expect(details.schema.unread_migrations).toEqual(["core:030_cloned_plugins"]);
+      expect(details.warnings).toContain(
+        "schema_meta holds 1 migration(s) past Kong 3.14 whose names this tool cannot read (core:030_cloned_plugins): Kong may be newer than 3.14, so the newest plugin lists (3.15) and rules apply; set KONG_VERSION / --kong-version to the node's version to be exact.",
       );
     });
 

@@ -47,6 +47,8 @@ const NO_TYPE_COLUMN =
   "consumers has no type column (open-source schema): every consumer is counted as a proxy consumer.";
 // unique_route_kafkas: Kong 3.10+ counts the brokers of the whole Kafka family, earlier Kong kafka-upstream only.
 const KAFKA_FAMILY = ["kafka-upstream", "kafka-consume", "confluent", "confluent-consume"];
+// license_llm_data exists from 3.10 (empty in these fixtures); Kong's report leaves it out.
+const NO_AI_GATEWAY_USE = { model_hours: 0, by_month: [], by_model: [], by_month_and_model: [] };
 const noRouteKafkas = (rule: "kafka-family" | "kafka-upstream") => ({
   rule,
   counted_plugins: rule === "kafka-family" ? KAFKA_FAMILY : ["kafka-upstream"],
@@ -125,6 +127,7 @@ const GOLDENS: readonly Golden[] = [
         kafka_family: 1,
         by_plugin: [{ plugin: "kafka-upstream", brokers: 1, addresses: ["mock-host:9092"] }], // route2..4
       },
+      ai_gateway: NO_AI_GATEWAY_USE,
       schema: EE313_SCHEMA,
       omitted: [NO_SYSTEM_INFO],
       warnings: [],
@@ -174,6 +177,7 @@ const GOLDENS: readonly Golden[] = [
     },
     details: {
       route_kafkas: noRouteKafkas("kafka-family"),
+      ai_gateway: NO_AI_GATEWAY_USE,
       schema: EE313_SCHEMA,
       omitted: [NO_SYSTEM_INFO],
       warnings: ["2 newer license row(s) are not valid license JSON and were skipped."],
@@ -228,6 +232,7 @@ const GOLDENS: readonly Golden[] = [
     },
     details: {
       route_kafkas: noRouteKafkas("kafka-family"),
+      ai_gateway: NO_AI_GATEWAY_USE,
       schema: EE313_SCHEMA,
       omitted: [NO_SYSTEM_INFO],
       warnings: [],
