@@ -11,7 +11,7 @@ export const DEMO_SQL_FILES = ["schema.sql", "seed.sql"] as const;
 // package that ships lib/demo/*.sql but not dist/demo/).
 const demoSqlDirectories = ["./", "./demo/", "../lib/demo/"] as const;
 
-/** Kong Enterprise 3.13 schema plus the demo deployment, as one SQL text (e.g. for a real PostgreSQL). */
+/** Kong Enterprise 3.13 schema plus the demo deployment (migrated to 3.15), as one SQL text (e.g. for a real PostgreSQL). */
 export async function readDemoSql(): Promise<string> {
   const texts = await Promise.all(DEMO_SQL_FILES.map(readDemoFile));
   return texts.join("\n");

@@ -1,4 +1,5 @@
--- Demo Kong Enterprise 3.13 deployment for kong-license-report (load on top of schema.sql).
+-- Demo Kong Enterprise 3.15 deployment for kong-license-report (load on top of schema.sql, the
+-- 3.13 schema; this file adds the 3.14 and 3.15 migrations).
 --
 -- A fictitious company with four busy workspaces (default, payments, partners, internal) and an
 -- empty one (sandbox), run as a hybrid control plane with three live data planes. All names,
@@ -6,21 +7,26 @@
 -- Ids are fixed; request counters and data-plane times are computed from now() so the report
 -- always shows a full 12-month window.
 --
--- What the report shows (3.13 rules, UTC):
+-- What the report shows (3.15 rules, UTC):
 --   workspaces_count 5, services_count 21, routes_count 40, consumers_count 15 (of 20: 3
 --   developers and 2 admins are not counted), rbac_users 6
---   plugins: 52 rows, 4 disabled; tiers (3.9 lists)
+--   plugins: 59 rows, 5 disabled; tiers (3.15 lists)
 --     free       acl 1, aws-lambda 10, correlation-id 1, cors 1, http-log 2, ip-restriction 2, jwt 1,
 --                key-auth 4, prometheus 1, proxy-cache 1, rate-limiting 2, redirect 1,
 --                request-termination 1, request-transformer 1, response-transformer 1
---     enterprise canary 1, jwt-signer 1, kafka-upstream 6, mtls-auth 1, oas-validation 1,
---                openid-connect 4, rate-limiting-advanced 3, request-transformer-advanced 1
+--     enterprise ai-a2a-proxy 1, ai-lakera-guard 1, ai-rag-injector 1, canary 1, confluent 1,
+--                datakit 1 (disabled), jwt-signer 1, kafka-consume 1, kafka-upstream 6,
+--                metering-and-billing 1, mtls-auth 1, oas-validation 1, openid-connect 4,
+--                rate-limiting-advanced 3, request-transformer-advanced 1
 --     custom     my-header-injector 3, tenant-router 1
 --   unique_route_lambdas 5   image-resize, pdf-render (used twice, in two workspaces),
 --                            arn:aws:lambda:eu-west-1:111122223333:function:payment-notify,
 --                            partner-sync (twice), hr-export (disabled)
---   unique_route_kafkas 5    kafka-1.internal:9092, kafka-2.internal:9092, kafka-3.internal:9092,
---                            kafka-1.internal:9093, 10.20.0.11:9092
+--   unique_route_kafkas 7    Kafka family (3.10+): kafka-upstream's kafka-1.internal:9092,
+--                            kafka-2.internal:9092, kafka-3.internal:9092, kafka-1.internal:9093,
+--                            10.20.0.11:9092 (5, the count up to 3.9), plus kafka-consume's
+--                            kafka-4.internal:9092 and confluent's pkc-7x2q1.eu-west-1.aws.confluent.cloud:9092
+--   AI Gateway (details only): 99 model-hours over the last 6 months (see license_llm_data below)
 --   license FAKE key "DEMO-0000-FAKE-LICENSE-NOT-VALID", expires 31 December of next year
 --   deployment_info hybrid, connected_dp_count 3 (a fourth, decommissioned DP has expired)
 --   counters: 12 monthly buckets (current month and the 11 before) from three data planes, an
@@ -391,6 +397,51 @@ WHERE m.n BETWEEN node.first_month AND node.last_month;
 INSERT INTO license_data (node_id, req_cnt, license_creation_date, year, month) VALUES
   ('ded90000-0000-4000-8000-000000000001', 1250000, '2019-03-03 00:00:00', 0, 0),
   ('ded90000-0000-4000-8000-000000000002', 830412, '2019-03-03 00:00:00', 0, 0);
+
+-- Kong 3.14 and 3.15: the demo runs the newest Kong. Their migration names are not public; they
+-- follow the pattern of the real 3.13 database (core 028_3120_to_3130, enterprise
+-- 026_31200_to_31300), so the report reads 3.15.x and uses Kong's 3.15 plugin lists.
+UPDATE schema_meta
+   SET executed = executed || '{029_3130_to_3140,030_3140_to_3150}'::text[], last_executed = '030_3140_to_3150'
+ WHERE key = 'schema_meta' AND subsystem = 'core';
+UPDATE schema_meta
+   SET executed = executed || '{027_31300_to_31400,028_31400_to_31500}'::text[], last_executed = '028_31400_to_31500'
+ WHERE key = 'schema_meta' AND subsystem = 'enterprise';
+
+-- Plugins that shipped in 3.10-3.14: Kafka consumption and Confluent on the service-less event
+-- routes (counted in unique_route_kafkas since 3.10), AI Gateway and governance plugins.
+INSERT INTO plugins (id, created_at, name, consumer_id, service_id, route_id, config, enabled, cache_key,
+                     protocols, tags, ws_id, instance_name, updated_at, ordering, consumer_group_id) VALUES
+  ('de910000-0000-4000-8000-000000000101', '2026-03-02 10:00:00+00', 'kafka-consume', NULL, NULL, 'de7a0000-0000-4000-8000-000000000013',
+   '{"mode": "server-sent-events", "topics": [{"name": "events"}], "bootstrap_servers": [{"host": "kafka-1.internal", "port": 9092}, {"host": "kafka-4.internal", "port": 9092}]}',
+   true, NULL, '{http,https}', '{events}', 'a0d6c1c2-7e3b-4f0e-9c5d-2b8e4f1a6d30', NULL, '2026-03-02 10:00:00+00', NULL, NULL),
+  ('de910000-0000-4000-8000-000000000102', '2026-03-03 10:00:00+00', 'confluent', NULL, NULL, 'de7a0000-0000-4000-8000-000000000024',
+   '{"topic": "payment-events", "bootstrap_servers": [{"host": "pkc-7x2q1.eu-west-1.aws.confluent.cloud", "port": 9092}]}',
+   true, NULL, '{http,https}', '{pci}', 'de0a0000-0000-4000-8000-000000000001', NULL, '2026-03-03 10:00:00+00', NULL, NULL),
+  ('de910000-0000-4000-8000-000000000103', '2026-03-04 10:00:00+00', 'ai-rag-injector', NULL, NULL, NULL, '{}',
+   true, NULL, '{http,https}', '{ai}', 'de0a0000-0000-4000-8000-000000000003', NULL, '2026-03-04 10:00:00+00', NULL, NULL),
+  ('de910000-0000-4000-8000-000000000104', '2026-03-05 10:00:00+00', 'ai-lakera-guard', NULL, NULL, NULL, '{}',
+   true, NULL, '{http,https}', '{ai}', 'de0a0000-0000-4000-8000-000000000003', NULL, '2026-03-05 10:00:00+00', NULL, NULL),
+  ('de910000-0000-4000-8000-000000000105', '2026-04-06 10:00:00+00', 'ai-a2a-proxy', NULL, NULL, NULL, '{}',
+   true, NULL, '{http,https}', '{ai}', 'de0a0000-0000-4000-8000-000000000003', NULL, '2026-04-06 10:00:00+00', NULL, NULL),
+  ('de910000-0000-4000-8000-000000000106', '2026-04-07 10:00:00+00', 'metering-and-billing', NULL, NULL, NULL, '{}',
+   true, NULL, '{http,https}', NULL, 'de0a0000-0000-4000-8000-000000000002', NULL, '2026-04-07 10:00:00+00', NULL, NULL),
+  ('de910000-0000-4000-8000-000000000107', '2026-04-08 10:00:00+00', 'datakit', NULL, NULL, NULL, '{}',
+   false, NULL, '{http,https}', NULL, 'de0a0000-0000-4000-8000-000000000002', NULL, '2026-04-08 10:00:00+00', NULL, NULL);
+
+-- AI Gateway sales counter: one row per model and hour, computed from now() like the request
+-- counters. Months 0-5 ago: openai/gpt-4o 12 - n hours, anthropic/claude-sonnet-4 6 hours each;
+-- months 3-5 ago: mistral/mistral-large 2 hours each. Total 57 + 36 + 6 = 99 model-hours.
+INSERT INTO license_llm_data (id, model_name, license_creation_date, year, week_of_year, month, day, hour)
+SELECT md5(model.name || ':' || m.n || ':' || h.n)::uuid, model.name, '2025-01-01 00:00:00',
+       extract(year FROM day.start)::smallint, extract(week FROM day.start)::smallint,
+       extract(month FROM day.start)::smallint, 1, h.n
+FROM (VALUES ('openai/gpt-4o', 12, 1, 0, 5), ('anthropic/claude-sonnet-4', 6, 0, 0, 5),
+             ('mistral/mistral-large', 2, 0, 3, 5)) AS model (name, hours, fewer_per_month, first_month, last_month)
+CROSS JOIN generate_series(0, 5) AS m (n)
+CROSS JOIN LATERAL (SELECT date_trunc('month', now() AT TIME ZONE 'UTC') - m.n * interval '1 month' AS start) AS day
+CROSS JOIN LATERAL generate_series(0, model.hours - model.fewer_per_month * m.n - 1) AS h (n)
+WHERE m.n BETWEEN model.first_month AND model.last_month;
 
 -- As Kong's DAO hooks keep them, with one drift: the partners routes counter says 11 while the
 -- workspace has 9 routes (e.g. rows deleted straight in the database).

@@ -76,7 +76,7 @@ describe("Command: generate (demo database)", () => {
       workspaces_count: 5,
       services_count: 21,
       routes_count: 40,
-      kong_version: "3.13.x",
+      kong_version: "3.15.x",
     });
     expect(report).not.toHaveProperty("details");
 

@@ -73,7 +73,7 @@ export const DATASETS = {
   notKong: fixtureFile("test/fixtures/datasets/not-kong.sql"),
 } as const satisfies Record<string, FixtureFile>;
 
-/** The demo deployment; load on top of `SCHEMAS.ee313`. */
+/** The demo deployment, migrated to Kong 3.15 by the file itself; load on top of `SCHEMAS.ee313`. */
 export const DEMO_SEED: FixtureFile = fixtureFile("lib/demo/seed.sql");
 
 /** Id of the `default` workspace in SCHEMAS.ee313, ee28 and oss35. */

@@ -622,6 +622,33 @@ describeTargets("Function: collectReport (%s)", (target) => {
     expect(sql.calls()).toBeLessThanOrEqual(8);
   });
 
+  it("shows the demo as a current Kong: 3.15, its plugins in their tiers, the Kafka family counted", async () => {
+    // The demo's counters are computed from now(): report the current month.
+    const sql = await db.createFixture(SCHEMAS.ee313, "lib/demo/seed.sql");
+    const { report, details } = await collectReport(sql, { details: false });
+    expect(report.kong_version).toBe("3.15.x");
+    expect(report.collector).toMatchObject({ schema_minor: "3.15", plugin_tiers: "3.15" });
+    expect(report.plugins_count.tiers.enterprise).toMatchObject({
+      "ai-a2a-proxy": 1,
+      "ai-lakera-guard": 1,
+      "ai-rag-injector": 1,
+      confluent: 1,
+      datakit: 1,
+      "kafka-consume": 1,
+      "metering-and-billing": 1,
+    });
+    expect(report.plugins_count.tiers.custom).toEqual({ "my-header-injector": 3, "tenant-router": 1 });
+    expect(report.plugins_count.unique_route_kafkas).toBe(7);
+    expect(details.route_kafkas).toMatchObject({ kafka_upstream: 5, kafka_family: 7 });
+    expect(details.ai_gateway?.model_hours).toBe(99);
+    expect(details.ai_gateway?.by_model).toEqual([
+      { model: "openai/gpt-4o", model_hours: 57 },
+      { model: "anthropic/claude-sonnet-4", model_hours: 36 },
+      { model: "mistral/mistral-large", model_hours: 6 },
+    ]);
+    expect(details.warnings.join("\n")).not.toMatch(/newer than the newest published plugin lists/);
+  });
+
   it("refuses a database without the Kong schema", async () => {
     const sql = await db.createFixture(DATASETS.notKong);
     await expect(collectReport(sql, fixed)).rejects.toThrow(NotKongDatabaseError);
