@@ -42,7 +42,23 @@ export function renderReportCsv(collected: CollectedReport): string {
     cluster,
   ];
   lines.push(total.map(formatCell).join(","));
+  lines.push(...aiGatewayLines(collected));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+/** Columns of the AI Gateway block, after a blank line below the workspace table. */
+export const CSV_AI_GATEWAY_COLUMNS = ["ai_gateway_month", "model", "model_hours"] as const;
+
+/** Model-hours per month and model (license_llm_data, Kong 3.10+), with a totals row; none without the table. */
+function aiGatewayLines({ details }: CollectedReport): string[] {
+  const ai = details.ai_gateway;
+  if (ai === undefined) return [];
+  return [
+    "",
+    CSV_AI_GATEWAY_COLUMNS.join(","),
+    ...ai.by_month_and_model.map((row) => [row.month, row.model, row.model_hours].map(formatCell).join(",")),
+    [CSV_TOTAL_ROW, "", ai.model_hours].map(formatCell).join(","),
+  ];
 }
 
 function workspaceRow(ws: WorkspaceDetail, cluster: string): string {

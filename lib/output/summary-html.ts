@@ -34,6 +34,8 @@ export function renderSummaryHtml(collected: CollectedReport): string {
     renderTrend(details.trend),
     renderRequests(report),
     renderTiers(report),
+    renderRouteKafkas(details),
+    renderAiGateway(details),
     renderWorkspaces(details),
     renderDiscrete(details),
     renderCounters(details.entity_counters),
@@ -212,6 +214,61 @@ ${workspaces.map(row).join("\n")}
 </tbody></table>
 </div>
 <p class="note">Consumers are proxy consumers (type 0), as Kong's report counts them.</p>
+</section>`;
+}
+
+/** The brokers behind unique_route_kafkas per plugin, under both of Kong's rules. */
+function renderRouteKafkas(details: ReportDetails): string {
+  const kafkas = details.route_kafkas;
+  if (kafkas === undefined || kafkas.by_plugin.length === 0) return "";
+  const rows = kafkas.by_plugin
+    .map(
+      (entry) =>
+        `<tr><th scope="row"><code>${escapeHtml(entry.plugin)}</code></th><td>${formatCount(entry.brokers)}</td><td>${entry.addresses.map((address) => `<code>${escapeHtml(address)}</code>`).join(", ")}</td><td>${kafkas.counted_plugins.includes(entry.plugin) ? "yes" : "no"}</td></tr>`,
+    )
+    .join("\n");
+  const rule =
+    kafkas.rule === "kafka-family"
+      ? "Kong 3.10 and later count the brokers of kafka-upstream, kafka-consume, confluent and confluent-consume"
+      : "Kong up to 3.9 counts the brokers of kafka-upstream only";
+  return `<section aria-labelledby="kafkas">
+<h2 id="kafkas">Kafka brokers on service-less routes</h2>
+<p>${escapeHtml(rule)}: <strong>${formatCount(kafkas.rule === "kafka-family" ? kafkas.kafka_family : kafkas.kafka_upstream)}</strong> distinct <code>host:port</code> in the report. Under the other rule: ${formatCount(kafkas.rule === "kafka-family" ? kafkas.kafka_upstream : kafkas.kafka_family)} (${kafkas.rule === "kafka-family" ? "kafka-upstream only, up to 3.9" : "the whole Kafka family, 3.10+"}).</p>
+<table><caption>Distinct brokers per plugin</caption>
+<thead><tr><th scope="col">Plugin</th><th scope="col">Brokers</th><th scope="col">Addresses</th><th scope="col">Counted</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
+/** Model-hours of Kong's AI Gateway counter (license_llm_data); not part of Kong's report. */
+function renderAiGateway(details: ReportDetails): string {
+  const ai = details.ai_gateway;
+  if (ai === undefined) return "";
+  const table = (caption: string, head: string, rows: Array<[string, number]>) =>
+    `<table><caption>${escapeHtml(caption)}</caption>
+<thead><tr><th scope="col">${escapeHtml(head)}</th><th scope="col">Model-hours</th></tr></thead>
+<tbody>
+${rows.map(([label, hours]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${formatCount(hours)}</td></tr>`).join("\n")}
+</tbody></table>`;
+  return `<section aria-labelledby="ai-gateway">
+<h2 id="ai-gateway">AI Gateway usage: ${formatCount(ai.model_hours)} model-hours</h2>
+<p>From Kong's AI Gateway counter (<code>license_llm_data</code>, Kong 3.10+): one model-hour is one model used in one hour, in the reporting window. Kong's report does not show these numbers; they are not covered by its checksum.</p>
+${
+  ai.model_hours === 0
+    ? "<p>No AI Gateway use recorded in the window.</p>"
+    : `${table(
+        "Per month",
+        "Month",
+        ai.by_month.map((entry) => [entry.month, entry.model_hours]),
+      )}
+${table(
+  "Per model",
+  "Model",
+  ai.by_model.map((entry) => [entry.model, entry.model_hours]),
+)}`
+}
 </section>`;
 }
 

@@ -45,6 +45,38 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("renderReportCsv", () => {
+  it("adds the AI Gateway model-hours per month and model below the workspaces, with a total", () => {
+    const march = sampleMarch();
+    const csv = renderReportCsv({
+      ...march,
+      details: {
+        ...march.details,
+        ai_gateway: {
+          model_hours: 6,
+          by_month: [{ month: "2025-03", model_hours: 6 }],
+          by_model: [
+            { model: "openai/gpt-4o", model_hours: 4 },
+            { model: "anthropic/claude-sonnet-4", model_hours: 2 },
+          ],
+          by_month_and_model: [
+            { month: "2025-03", model: "anthropic/claude-sonnet-4", model_hours: 2 },
+            { month: "2025-03", model: "openai/gpt-4o", model_hours: 4 },
+          ],
+        },
+      },
+    });
+    const rows = parseCsv(csv.slice(1));
+    const blank = rows.findIndex((row) => row.length === 1 && row[0] === "");
+    expect(rows.slice(blank)).toEqual([
+      [""],
+      ["ai_gateway_month", "model", "model_hours"],
+      ["2025-03", "anthropic/claude-sonnet-4", "2"],
+      ["2025-03", "openai/gpt-4o", "4"],
+      ["TOTAL", "", "6"],
+    ]);
+    expect(renderReportCsv(march)).not.toContain("ai_gateway_month");
+  });
+
   it("writes a header, one row per workspace and a totals row", () => {
     const csv = renderReportCsv(sampleMarch());
     expect(csv.startsWith("\uFEFF")).toBe(true);

@@ -183,6 +183,50 @@ describe("renderSummaryHtml", () => {
     expect(html).toMatch(/<title>Kong License Report — prod-eu-1 — [^<]+<\/title>/);
   });
 
+  it("shows the Kafka brokers per plugin under both rules and the AI Gateway model-hours", () => {
+    const march = sampleMarch();
+    const html = renderSummaryHtml({
+      ...march,
+      details: {
+        ...march.details,
+        route_kafkas: {
+          rule: "kafka-family",
+          counted_plugins: ["kafka-upstream", "kafka-consume", "confluent", "confluent-consume"],
+          kafka_upstream: 1,
+          kafka_family: 2,
+          by_plugin: [
+            { plugin: "kafka-consume", brokers: 1, addresses: ["kafka-2:9092"] },
+            { plugin: "kafka-upstream", brokers: 1, addresses: ["kafka-1:9092"] },
+          ],
+        },
+        ai_gateway: {
+          model_hours: 7,
+          by_month: [
+            { month: "2025-02", model_hours: 3 },
+            { month: "2025-03", model_hours: 4 },
+          ],
+          by_model: [{ model: "openai/gpt-4o", model_hours: 7 }],
+          by_month_and_model: [
+            { month: "2025-02", model: "openai/gpt-4o", model_hours: 3 },
+            { month: "2025-03", model: "openai/gpt-4o", model_hours: 4 },
+          ],
+        },
+      },
+    });
+    expect(html).toContain('<h2 id="kafkas">Kafka brokers on service-less routes</h2>');
+    expect(html).toMatch(
+      /<strong>2<\/strong> distinct <code>host:port<\/code> in the report\. Under the other rule: 1/,
+    );
+    expect(html).toContain(
+      '<tr><th scope="row"><code>kafka-consume</code></th><td>1</td><td><code>kafka-2:9092</code></td><td>yes</td></tr>',
+    );
+    expect(html).toContain('<h2 id="ai-gateway">AI Gateway usage: 7 model-hours</h2>');
+    expect(html).toContain('<tr><th scope="row">2025-03</th><td>4</td></tr>');
+    expect(html).toContain('<tr><th scope="row">openai/gpt-4o</th><td>7</td></tr>');
+    // Without the details, no sections.
+    expect(renderSummaryHtml(march)).not.toMatch(/id="kafkas"|id="ai-gateway"/);
+  });
+
   it("renders a report without counters or details", () => {
     const html = renderSummaryHtml(withoutExtras(sampleMarch()));
     expect(html).toContain("No request counters: this database has no <code>license_data</code> table.");
