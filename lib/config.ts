@@ -111,6 +111,15 @@ const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** Reads and validates everything a report run needs (database, bucket, link lifetime, Kong node facts). */
 export function readReportConfig(env: Env): ReportConfig {
+  const database = readDatabaseConfig(env);
+  return { database, ...readStorageConfig(env), node: readKongNode(env) };
+}
+
+/** Where reports go and how they are linked: ReportConfig without a database (the estate functions). */
+export type StorageConfig = Omit<ReportConfig, "database" | "node">;
+
+/** Reads and validates the bucket, prefix, link lifetime, time zone, encryption and log level. */
+export function readStorageConfig(env: Env): StorageConfig {
   const s3Endpoint = optionalUrl(env, "AWS_ENDPOINT_URL_S3", ["http:", "https:"]);
   const kmsKeyId = optional(env, "REPORT_KMS_KEY_ID");
   const clusterName = optional(env, "CLUSTER_NAME");
@@ -121,14 +130,12 @@ export function readReportConfig(env: Env): ReportConfig {
     );
   }
   return {
-    database: readDatabaseConfig(env),
     bucket: readBucket(env),
     prefix: readPrefix(env),
     urlTtlSeconds: readUrlTtl(env),
     timeZone: readTimeZone(env),
     ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
-    node: readKongNode(env),
     checksumAlgorithm: readChoice(env, "REPORT_CHECKSUM_ALGORITHM", CHECKSUM_ALGORITHMS, "sha1"),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     ...(clusterName === undefined ? {} : { clusterName }),
@@ -170,6 +177,75 @@ export function readAdminPolicy(env: Env): AdminPolicy {
     );
   }
   return { groups, scopes, groupClaims };
+}
+
+/** Where the estate's environments file lives on AWS: an S3 object or an SSM parameter. */
+export type EnvironmentsLocation =
+  | { readonly kind: "s3"; readonly bucket: string; readonly key: string }
+  | { readonly kind: "ssm"; readonly name: string };
+
+/** What the estate functions (state machine steps and GET /license/estate) read besides ReportConfig. */
+export interface EstateRunConfig {
+  readonly environments: EnvironmentsLocation;
+  /** Environments collected at once (the Map's MaxConcurrency, and in-process runs). */
+  readonly concurrency: number;
+  /** GET /license/estate runs in-process up to this many environments, else starts the state machine. */
+  readonly inlineMaxEnvironments: number;
+  /** The estate state machine; without it every estate runs in-process. */
+  readonly stateMachineArn?: string;
+}
+
+export const DEFAULT_ESTATE_CONCURRENCY = 4;
+/** Measured line of what fits API Gateway's 30 s (docs/deploy.md, "The estate on AWS"). */
+export const DEFAULT_ESTATE_INLINE_MAX = 8;
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+const SSM_PARAMETER_NAME = /^\/[A-Za-z0-9_./-]{1,2047}$/;
+
+/** Reads ESTATE_ENVIRONMENTS (s3://bucket/key or ssm:/name), ESTATE_CONCURRENCY, ESTATE_INLINE_MAX, ESTATE_STATE_MACHINE_ARN. */
+export function readEstateRunConfig(env: Env): EstateRunConfig {
+  const stateMachineArn = optional(env, "ESTATE_STATE_MACHINE_ARN");
+  if (stateMachineArn !== undefined && !STATE_MACHINE_ARN.test(stateMachineArn)) {
+    throw new ConfigError(
+      "ESTATE_STATE_MACHINE_ARN",
+      `ESTATE_STATE_MACHINE_ARN "${stateMachineArn}" is invalid. Expected a state machine ARN, e.g. arn:aws:states:eu-west-1:123456789012:stateMachine:kong-license-estate.`,
+    );
+  }
+  return {
+    environments: readEnvironmentsLocation(env),
+    concurrency: readInteger(env, "ESTATE_CONCURRENCY", {
+      min: 1,
+      max: 40,
+      fallback: DEFAULT_ESTATE_CONCURRENCY,
+      hint: "environments collected at once",
+    }),
+    inlineMaxEnvironments: readInteger(env, "ESTATE_INLINE_MAX", {
+      min: 0,
+      max: 500,
+      fallback: DEFAULT_ESTATE_INLINE_MAX,
+      hint: "the most environments GET /license/estate collects in-process; 0 = always the state machine",
+    }),
+    ...(stateMachineArn === undefined ? {} : { stateMachineArn }),
+  };
+}
+
+function readEnvironmentsLocation(env: Env): EnvironmentsLocation {
+  const expected =
+    "s3://<bucket>/<key> (an S3 object) or ssm:/<parameter-name> (an SSM parameter, String or SecureString), e.g. ssm:/kong/estate/environments";
+  const value = optional(env, "ESTATE_ENVIRONMENTS");
+  if (value === undefined) {
+    throw new ConfigError("ESTATE_ENVIRONMENTS", `ESTATE_ENVIRONMENTS is not set. Set it to ${expected}.`);
+  }
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(value);
+  if (s3 !== null && BUCKET_NAME.test(s3[1] ?? "")) {
+    return { kind: "s3", bucket: s3[1] ?? "", key: s3[2] ?? "" };
+  }
+  if (value.startsWith("ssm:") && SSM_PARAMETER_NAME.test(value.slice(4))) {
+    return { kind: "ssm", name: value.slice(4) };
+  }
+  throw new ConfigError(
+    "ESTATE_ENVIRONMENTS",
+    `ESTATE_ENVIRONMENTS "${value}" is invalid. Expected ${expected}.`,
+  );
 }
 
 function readDatabaseConfig(env: Env): DatabaseConfig {

@@ -129,3 +129,24 @@ export class InvalidReportFileError extends ReportError {
   readonly status = 400;
   readonly exitCode = 2;
 }
+
+/**
+ * One environment of an estate could not be collected. It keeps the name of the error that stopped
+ * it (DatabaseResumingError, DatabaseAccessError, …) so the state machine's Retry can tell them apart.
+ */
+export class EnvironmentFailedError extends ReportError {
+  override readonly name: string;
+  readonly status: number;
+  readonly exitCode = 7;
+  readonly environment: string;
+  constructor(
+    environment: string,
+    cause: { readonly name: string; readonly status: number },
+    message: string,
+  ) {
+    super(message);
+    this.environment = environment;
+    this.name = cause.name;
+    this.status = cause.status;
+  }
+}

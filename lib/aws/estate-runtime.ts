@@ -1,0 +1,66 @@
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import type { EstateRunConfig, StorageConfig } from "../config.ts";
+import { BadParameterError } from "../errors.ts";
+import type { OpenEnvironmentPort } from "../estate/collect-estate.ts";
+import { lazily } from "../lambda-context.ts";
+import type { ReportStore } from "../store/report-store.ts";
+import { openDatabasePort } from "./database-port.ts";
+import { type EnvironmentsText, readEnvironmentsText } from "./environments-source.ts";
+import { createS3Client, createS3ReportStore } from "./s3-report-store.ts";
+
+/** The ports of the estate functions, built once per Lambda container (clients on first use). */
+export interface EstateRuntime {
+  readonly store: ReportStore;
+  /** The environments file from its S3 object or SSM parameter. */
+  readEnvironments(options?: { readonly signal?: AbortSignal }): Promise<EnvironmentsText>;
+  /** A stored object's text (the collect step's per-environment reports). */
+  readObject(key: string, options?: { readonly signal?: AbortSignal }): Promise<string>;
+  /** Opens an environment's database: the Data API (cross-account through role_arn) or PostgreSQL. */
+  readonly openPort: OpenEnvironmentPort;
+  /** Starts the estate state machine; answers the execution's ARN and start time. */
+  startExecution(input: Record<string, unknown>): Promise<{ executionArn: string; startDate: Date }>;
+}
+
+export function createEstateRuntime(storage: StorageConfig, estate: EstateRunConfig): EstateRuntime {
+  const s3: () => S3Client = lazily(() =>
+    createS3Client(storage.s3Endpoint === undefined ? {} : { endpoint: storage.s3Endpoint }),
+  );
+  const ssm = lazily(() => new SSMClient({}));
+  const sfn = lazily(() => new SFNClient({}));
+  const store = createS3ReportStore({
+    client: s3(),
+    bucket: storage.bucket,
+    ...(storage.kmsKeyId === undefined ? {} : { kmsKeyId: storage.kmsKeyId }),
+  });
+  return {
+    store,
+    readEnvironments: (options = {}) => readEnvironmentsText(estate.environments, { s3, ssm }, options),
+    async readObject(key, options = {}) {
+      const object = await s3().send(
+        new GetObjectCommand({ Bucket: storage.bucket, Key: key }),
+        options.signal === undefined ? {} : { abortSignal: options.signal },
+      );
+      return (await object.Body?.transformToString("utf-8")) ?? "";
+    },
+    async openPort(source) {
+      if (source.kind === "demo") {
+        throw new BadParameterError(
+          "demo",
+          'The embedded demo database only runs in the CLI (kong-license-report estate); on AWS give each environment a "data_api" (or a reachable "database_url").',
+        );
+      }
+      return openDatabasePort(source);
+    },
+    async startExecution(input) {
+      if (estate.stateMachineArn === undefined) {
+        throw new Error("ESTATE_STATE_MACHINE_ARN is not set: this function cannot start the state machine.");
+      }
+      const started = await sfn().send(
+        new StartExecutionCommand({ stateMachineArn: estate.stateMachineArn, input: JSON.stringify(input) }),
+      );
+      return { executionArn: started.executionArn ?? "", startDate: started.startDate ?? new Date() };
+    },
+  };
+}
