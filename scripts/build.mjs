@@ -36,6 +36,8 @@ const common = {
  */
 const LAMBDA_BUDGET_KIB = 720;
 const CLI_BUDGET_KIB = 760;
+/** The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. */
+const ESTATE_LAMBDA_BUDGET_KIB = 820;
 
 const targets = [
   {
@@ -58,6 +60,27 @@ const targets = [
     banner: requireBanner,
     target: "node24",
     budgetKiB: LAMBDA_BUDGET_KIB,
+  },
+  {
+    entry: "handlers/estate-http.ts",
+    out: "estate-http.mjs",
+    banner: requireBanner,
+    target: "node24",
+    budgetKiB: ESTATE_LAMBDA_BUDGET_KIB,
+  },
+  {
+    entry: "handlers/estate-collect.ts",
+    out: "estate-collect.mjs",
+    banner: requireBanner,
+    target: "node24",
+    budgetKiB: ESTATE_LAMBDA_BUDGET_KIB,
+  },
+  {
+    entry: "handlers/estate-aggregate.ts",
+    out: "estate-aggregate.mjs",
+    banner: requireBanner,
+    target: "node24",
+    budgetKiB: ESTATE_LAMBDA_BUDGET_KIB,
   },
   {
     entry: "bin/cli.ts",

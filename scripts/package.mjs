@@ -17,6 +17,9 @@ export const EXPECTED_ARTIFACTS = {
   "http.zip": ["dist/http.mjs"],
   "scheduled.zip": ["dist/scheduled.mjs"],
   "reports.zip": ["dist/reports-http.mjs"],
+  "estateHttp.zip": ["dist/estate-http.mjs"],
+  "estateCollect.zip": ["dist/estate-collect.mjs"],
+  "estateAggregate.zip": ["dist/estate-aggregate.mjs"],
 };
 
 /**
@@ -27,6 +30,7 @@ export const LINT_VARIANTS = {
   "cognito (defaults)": {
     KongClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
     KongSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-db-AbCdEf",
+    EstateEnvironmentsObject: "kong-config/estate/environments.json",
   },
   "external issuer, KMS key, schedule on": {
     KongClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
@@ -35,6 +39,12 @@ export const LINT_VARIANTS = {
     JwtIssuer: "https://idp.example.com/realms/kong",
     JwtAudience: "kong-license-report",
     ScheduleState: "ENABLED",
+    EstateEnvironmentsParameter: "/kong/estate/environments",
+    EstateClusterArns:
+      "arn:aws:rds:us-east-1:123456789012:cluster:kong-eu,arn:aws:rds:us-east-1:123456789012:cluster:kong-us",
+    EstateSecretArns: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-eu-AbCdEf",
+    EstateRoleArns: "arn:aws:iam::210987654321:role/kong-license-report-reader",
+    EstateScheduleState: "ENABLED",
   },
 };
 
@@ -131,6 +141,11 @@ function checkArtifacts(out) {
 function checkParameters(template) {
   const value = (name) => String(template.Parameters[name]?.Default ?? "");
   const problems = [];
+  if (value("EstateEnvironmentsObject") !== "" && value("EstateEnvironmentsParameter") !== "") {
+    problems.push(
+      "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given; the environments file lives in one of them",
+    );
+  }
   if (value("JwtIssuer") !== "" && value("JwtAudience") === "") {
     problems.push(
       "--param jwtIssuer is given without --param jwtAudience (the aud or client_id of its tokens)",

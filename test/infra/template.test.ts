@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readAdminPolicy, readReportConfig } from "#lib/config.ts";
+import { readAdminPolicy, readEstateRunConfig, readReportConfig } from "#lib/config.ts";
 import { LOCAL_PUBLIC_ROUTES, LOCAL_ROUTES } from "../../local/bin/local-stack.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationResource, CloudFormationTemplate } from "../../scripts/package.mjs";
@@ -47,6 +47,19 @@ const DEPLOY_PARAMS = {
   kongNodeUname: ["KongNodeUname", "Linux 6.1.0 aarch64"],
   kongNodeCores: ["KongNodeCores", "4"],
   clusterName: ["ClusterName", "prod-eu-1"],
+  estateEnvironmentsParameter: ["EstateEnvironmentsParameter", "/kong/estate/environments"],
+  estateClusterArns: [
+    "EstateClusterArns",
+    "arn:aws:rds:eu-west-1:123456789012:cluster:kong-eu,arn:aws:rds:eu-west-1:123456789012:cluster:kong-us",
+  ],
+  estateSecretArns: [
+    "EstateSecretArns",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-eu-AbCdEf",
+  ],
+  estateRoleArns: ["EstateRoleArns", "arn:aws:iam::210987654321:role/kong-license-report-reader"],
+  estateConcurrency: ["EstateConcurrency", "6"],
+  estateInlineMax: ["EstateInlineMax", "5"],
+  estateScheduleState: ["EstateScheduleState", "ENABLED"],
 } as const;
 
 let out: string;
@@ -114,7 +127,35 @@ describe("npm run package", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // A whole osls package and lint of five functions: tens of seconds on a busy 2-core runner.
+  }, 120_000);
+
+  it("refuses an environments file given both as an S3 object and as an SSM parameter", () => {
+    const dir = mkdtempSync(join(tmpdir(), "klr-package-estate-"));
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          "scripts/package.mjs",
+          "--stage",
+          "ci",
+          "--out",
+          dir,
+          "--param",
+          "estateEnvironmentsObject=kong-config/environments.json",
+          "--param",
+          "estateEnvironmentsParameter=/kong/environments",
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(
+        "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("refuses a misspelled --param name before packaging, naming the allowed names", () => {
     const run = spawnSync(
@@ -284,9 +325,13 @@ describe("functions", () => {
     }
   });
 
-  it("have a log group with a retention period each, as has the HTTP API access log", () => {
+  it("have a log group with a retention period each, as have the HTTP API access log and the state machine", () => {
     const logGroups = resourcesOfType(template, "AWS::Logs::LogGroup");
     expect(logGroups.map(([id]) => id).sort()).toEqual([
+      "EstateAggregateLogGroup",
+      "EstateCollectLogGroup",
+      "EstateHttpLogGroup",
+      "EstateStateMachineLogGroup",
       "HttpApiLogGroup",
       "HttpLogGroup",
       "ReportsLogGroup",
@@ -331,6 +376,20 @@ describe("HTTP API", () => {
     expect(routes).toEqual([
       expect.objectContaining({ RouteKey: "GET /license/reports", ...jwt }),
       expect.objectContaining({ RouteKey: "HEAD /license/reports", ...jwt }),
+    ]);
+  });
+
+  it("routes GET /license/estate to the estate function through the JWT authorizer, nothing else", () => {
+    const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route")
+      .map(([, route]) => route.Properties as Record<string, unknown>)
+      .filter((route) => String(route.RouteKey).endsWith(" /license/estate"));
+    expect(routes).toEqual([
+      expect.objectContaining({
+        RouteKey: "GET /license/estate",
+        AuthorizationType: "JWT",
+        AuthorizerId: { Ref: "HttpApiAuthorizerJwt" },
+        Target: { "Fn::Join": ["/", ["integrations", { Ref: "HttpApiIntegrationEstateHttp" }]] },
+      }),
     ]);
   });
 
@@ -396,7 +455,7 @@ describe("Cognito", () => {
 describe("schedule", () => {
   it("runs the scheduled handler monthly with EventBridge's own event, disabled unless switched on", () => {
     const rules = resourcesOfType(template, "AWS::Events::Rule");
-    expect(rules).toHaveLength(1);
+    expect(rules.map(([id]) => id).sort()).toEqual(["EstateScheduleRule", "ScheduledEventsRuleSchedule1"]);
     const rule = props("ScheduledEventsRuleSchedule1");
     // cron(minutes hours day-of-month month day-of-week year): the 1st of every month.
     expect(rule.ScheduleExpression).toMatch(/^cron\(\d+ \d+ 1 \* \? \*\)$/);
@@ -468,12 +527,26 @@ describe("report bucket", () => {
 });
 
 describe("IAM", () => {
-  const statements = () => allowStatements(template);
+  const statements = () => allowStatements(template, REPORT_ROLE_IDS);
 
-  it("grants no wildcard action or resource", () => {
-    expect(statements().length).toBeGreaterThan(0);
-    for (const statement of statements()) {
+  it("grants no wildcard action or resource, except the log delivery AWS requires for the state machine", () => {
+    const all = allowStatements(withParams);
+    expect(all.length).toBeGreaterThan(0);
+    for (const statement of all) {
       for (const action of statement.actions) expect(action, JSON.stringify(statement)).not.toContain("*");
+      if (statement.sid === "DeliverStateMachineLogs") {
+        // CloudWatch Logs' log-delivery actions take no resource ARN (AWS documents Resource "*").
+        expect(statement.owner).toBe("EstateStateMachineRole");
+        expect(statement.resources).toEqual(["*"]);
+        expect(
+          statement.actions.every((action) =>
+            /^logs:(\w+LogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/.test(
+              action,
+            ),
+          ),
+        ).toBe(true);
+        continue;
+      }
       for (const resource of statement.resources) {
         expect(resource, JSON.stringify(statement)).not.toBe("*");
         // A wildcard may only follow this stack's own report prefix or log-group name.
@@ -481,14 +554,14 @@ describe("IAM", () => {
         const star = text.indexOf("*");
         if (star >= 0) {
           expect(text.slice(0, star)).toMatch(
-            /(\$\{ReportPrefix\}|log-group:\/aws\/lambda\/kong-license-report-ci)$/,
+            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate)?)$/,
           );
         }
       }
     }
   });
 
-  it("grants exactly the actions the functions use", () => {
+  it("grants the report functions exactly the actions they use", () => {
     const actions = new Set(statements().flatMap((statement) => statement.actions));
     expect([...actions].sort()).toEqual([
       "kms:Decrypt",
@@ -505,7 +578,7 @@ describe("IAM", () => {
     ]);
   });
 
-  it("scopes the Data API to the cluster, the secret to its ARN, and S3 to the report prefix", () => {
+  it("scopes the report functions' Data API to the cluster, the secret to its ARN, and S3 to the report prefix", () => {
     const resourcesFor = (prefix: string) =>
       statements()
         .filter((statement) => statement.actions.some((action) => action.startsWith(prefix)))
@@ -558,6 +631,156 @@ describe("IAM", () => {
         StringEquals: { "kms:ViaService": { "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com" } },
       },
     });
+  });
+});
+
+describe("estate state machine", () => {
+  const collectArn = { "Fn::GetAtt": ["EstateCollectLambdaFunction", "Arn"] };
+  const aggregateArn = { "Fn::GetAtt": ["EstateAggregateLambdaFunction", "Arn"] };
+
+  it("embeds the one ASL file as is and fills in exactly the two function ARNs", () => {
+    const machine = props("EstateStateMachine");
+    const asl = JSON.parse(readFileSync(join(ROOT, "infra/estate-state-machine.asl.json"), "utf8"));
+    expect(machine.Definition).toEqual(asl);
+    expect(machine.DefinitionSubstitutions).toEqual({
+      EstateCollectFunctionArn: collectArn,
+      EstateAggregateFunctionArn: aggregateArn,
+    });
+    expect(machine.StateMachineType).toBe("STANDARD");
+    expect(machine.RoleArn).toEqual({ "Fn::GetAtt": ["EstateStateMachineRole", "Arn"] });
+  });
+
+  it("may invoke the two estate functions and nothing else", () => {
+    const granted = allowStatements(withParams, ["EstateStateMachineRole"]).filter(
+      (statement) => statement.sid !== "DeliverStateMachineLogs",
+    );
+    expect(granted).toEqual([
+      expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [collectArn, aggregateArn] }),
+    ]);
+    expect(
+      get(props("EstateStateMachineRole"), "AssumeRolePolicyDocument", "Statement", 0, "Principal"),
+    ).toEqual({
+      Service: "states.amazonaws.com",
+    });
+  });
+
+  it("logs every execution to its own log group, without the inputs and outputs", () => {
+    const logging = props("EstateStateMachine").LoggingConfiguration;
+    expect(logging).toEqual({
+      Level: "ALL",
+      IncludeExecutionData: false,
+      Destinations: [
+        { CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["EstateStateMachineLogGroup", "Arn"] } } },
+      ],
+    });
+    expect(props("EstateStateMachineLogGroup")).toMatchObject({
+      LogGroupName: "/aws/vendedlogs/states/kong-license-report-ci-estate",
+      RetentionInDays: 30,
+    });
+  });
+
+  it("is started monthly by a rule that is off unless switched on, with a role that may only start it", () => {
+    const rule = props("EstateScheduleRule");
+    expect(rule.ScheduleExpression).toMatch(/^cron\(\d+ \d+ 1 \* \? \*\)$/);
+    expect(evaluate(rule.State, template, parameterValues(template))).toBe("DISABLED");
+    const switchedOn = get(withParams.Resources.EstateScheduleRule?.Properties, "State");
+    expect(evaluate(switchedOn, withParams, parameterValues(withParams))).toBe("ENABLED");
+    expect(get(rule, "Targets", 0)).toMatchObject({
+      Arn: { Ref: "EstateStateMachine" },
+      RoleArn: { "Fn::GetAtt": ["EstateScheduleRole", "Arn"] },
+      Input: '{"format":"tar"}',
+    });
+    expect(allowStatements(template, ["EstateScheduleRole"])).toEqual([
+      expect.objectContaining({
+        actions: ["states:StartExecution"],
+        resources: [{ Ref: "EstateStateMachine" }],
+      }),
+    ]);
+  });
+
+  it("gives each estate function its own role: only the collector and the HTTP function reach databases", () => {
+    const actionsOf = (role: string) =>
+      [
+        ...new Set(
+          allowStatements(withParams)
+            .filter((statement) => {
+              if (statement.owner === role) return true;
+              const roles = withParams.Resources[statement.owner]?.Properties?.Roles;
+              return JSON.stringify(roles ?? []).includes(`"${role}"`);
+            })
+            .flatMap((statement) => statement.actions),
+        ),
+      ].sort();
+    for (const [fn, role] of [
+      ["EstateHttpLambdaFunction", "EstateHttpRole"],
+      ["EstateCollectLambdaFunction", "EstateCollectRole"],
+      ["EstateAggregateLambdaFunction", "EstateAggregateRole"],
+    ]) {
+      expect(props(fn as string).Role).toEqual({ "Fn::GetAtt": [role, "Arn"] });
+    }
+    const logs = ["logs:CreateLogStream", "logs:PutLogEvents"];
+    const environments = ["s3:GetObject", "ssm:GetParameter"];
+    const databases = ["rds-data:ExecuteStatement", "secretsmanager:GetSecretValue", "sts:AssumeRole"];
+    expect(actionsOf("EstateCollectRole")).toEqual(
+      [...logs, ...environments, ...databases, "s3:AbortMultipartUpload", "s3:PutObject"].sort(),
+    );
+    expect(actionsOf("EstateAggregateRole")).toEqual(
+      [...logs, ...environments, "s3:AbortMultipartUpload", "s3:PutObject"].sort(),
+    );
+    expect(actionsOf("EstateHttpRole")).toEqual(
+      [
+        ...logs,
+        ...environments,
+        ...databases,
+        "s3:AbortMultipartUpload",
+        "s3:PutObject",
+        "states:StartExecution",
+      ].sort(),
+    );
+  });
+
+  it("assumes roles of other accounts only when listed, and only those", () => {
+    const policy = withParams.Resources.EstateAssumeRolesPolicy;
+    expect(policy?.Condition).toBe("HasEstateRoles");
+    expect(condition(template, "HasEstateRoles", parameterValues(template))).toBe(false);
+    expect(condition(withParams, "HasEstateRoles", parameterValues(withParams))).toBe(true);
+    expect(get(policy?.Properties, "PolicyDocument", "Statement", 0)).toMatchObject({
+      Action: "sts:AssumeRole",
+      Resource: { "Fn::Split": [",", { Ref: "EstateRoleArns" }] },
+    });
+    expect(String(withParams.Parameters.EstateRoleArns?.Default)).toBe(DEPLOY_PARAMS.estateRoleArns[1]);
+    const pattern = new RegExp(String(template.Parameters.EstateRoleArns?.AllowedPattern));
+    expect(pattern.test(DEPLOY_PARAMS.estateRoleArns[1])).toBe(true);
+    expect(pattern.test("*")).toBe(false);
+    expect(pattern.test("arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b")).toBe(false);
+  });
+
+  it("passes the functions an environments location their configuration accepts, and the state machine to the HTTP function", () => {
+    const values = parameterValues(withParams);
+    const variables = (id: string) =>
+      get(withParams.Resources[id]?.Properties, "Environment", "Variables") as Record<string, unknown>;
+    const http = variables("EstateHttpLambdaFunction");
+    const location = evaluate(http.ESTATE_ENVIRONMENTS, withParams, values);
+    expect(location).toBe(`ssm:${DEPLOY_PARAMS.estateEnvironmentsParameter[1]}`);
+    expect(http.ESTATE_STATE_MACHINE_ARN).toEqual({ Ref: "EstateStateMachine" });
+    // The step functions must not know the state machine (it references them: a cycle).
+    expect(variables("EstateCollectLambdaFunction").ESTATE_STATE_MACHINE_ARN).toBeUndefined();
+    expect(variables("EstateAggregateLambdaFunction").ESTATE_STATE_MACHINE_ARN).toBeUndefined();
+    const config = readEstateRunConfig({
+      ESTATE_ENVIRONMENTS: String(location),
+      ESTATE_CONCURRENCY: values.EstateConcurrency,
+      ESTATE_INLINE_MAX: values.EstateInlineMax,
+      ESTATE_STATE_MACHINE_ARN:
+        "arn:aws:states:eu-west-1:123456789012:stateMachine:kong-license-report-ci-estate",
+    });
+    expect(config.environments).toEqual({ kind: "ssm", name: DEPLOY_PARAMS.estateEnvironmentsParameter[1] });
+    expect(config.concurrency).toBe(Number(DEPLOY_PARAMS.estateConcurrency[1]));
+    expect(config.inlineMaxEnvironments).toBe(Number(DEPLOY_PARAMS.estateInlineMax[1]));
+    const object = evaluate(variables("EstateCollectLambdaFunction").ESTATE_ENVIRONMENTS, template, {
+      ...parameterValues(template),
+      EstateEnvironmentsObject: "kong-config/estate/environments.json",
+    });
+    expect(object).toBe("s3://kong-config/estate/environments.json");
   });
 });
 
@@ -710,29 +933,40 @@ function resolveEnvironment(variables: unknown, values: Record<string, string>):
 }
 
 interface AllowStatement {
+  /** The role, or the policy resource, the statement is in. */
+  owner: string;
+  sid: string | undefined;
   actions: string[];
   resources: unknown[];
 }
 
-/** Every Allow statement of every IAM role and policy in the template. */
-function allowStatements(from: CloudFormationTemplate): AllowStatement[] {
-  const documents: unknown[] = [];
-  for (const [, role] of resourcesOfType(from, "AWS::IAM::Role")) {
+/** The role of the report functions (http, scheduled) and the policy added to it. */
+const REPORT_ROLE_IDS = ["IamRoleLambdaExecution", "DecryptKongDatabaseSecretPolicy"];
+
+function allowStatements(from: CloudFormationTemplate, owners?: readonly string[]): AllowStatement[] {
+  const documents: [string, unknown][] = [];
+  for (const [id, role] of resourcesOfType(from, "AWS::IAM::Role")) {
     for (const policy of asArray(role.Properties?.Policies ?? []))
-      documents.push(get(policy, "PolicyDocument"));
+      documents.push([id, get(policy, "PolicyDocument")]);
   }
-  for (const [, policy] of resourcesOfType(from, "AWS::IAM::Policy")) {
-    documents.push(policy.Properties?.PolicyDocument);
+  for (const [id, policy] of resourcesOfType(from, "AWS::IAM::Policy")) {
+    documents.push([id, policy.Properties?.PolicyDocument]);
   }
   return documents
-    .flatMap((document) => asArray(get(document, "Statement")))
-    .filter((statement) => get(statement, "Effect") === "Allow")
-    .map((statement) => {
+    .filter(([owner]) => owners === undefined || owners.includes(owner))
+    .flatMap(([owner, document]) =>
+      asArray(get(document, "Statement")).map((statement) => ({ owner, statement })),
+    )
+    .filter(({ statement }) => get(statement, "Effect") === "Allow")
+    .map(({ owner, statement }) => {
       const action = get(statement, "Action");
       const resource = get(statement, "Resource");
       expect(get(statement, "NotAction")).toBeUndefined();
       expect(get(statement, "NotResource")).toBeUndefined();
+      const sid = get(statement, "Sid");
       return {
+        owner,
+        sid: typeof sid === "string" ? sid : undefined,
         actions: (Array.isArray(action) ? action : [action]).map(String),
         resources: Array.isArray(resource) ? resource : [resource],
       };
