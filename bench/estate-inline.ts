@@ -80,7 +80,8 @@ async function measureSize(size: string): Promise<void> {
         urlTtlSeconds: 60,
       },
     );
-    if (link.environments_reported !== count) throw new Error(`only ${link.environments_reported}/${count} reported`);
+    if (link.environments_reported !== count)
+      throw new Error(`only ${link.environments_reported}/${count} reported`);
     return { ms: performance.now() - started, bytes: link.bytes };
   };
   try {
