@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
 import type { EstateLink } from "#lib/estate/store-estate.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
@@ -52,12 +52,12 @@ describe.each(testTargets())("Handler: GET /license/estate on %s", (target) => {
   beforeAll(async () => {
     fixture = await startEstateFixture(target, ["demo", "t2"]);
     stepFunctions = await startLocalStepFunctions(STATE_MACHINE_ARN);
-    fixture.env.AWS_ENDPOINT_URL_SFN = stepFunctions.url;
-    process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.url;
-  });
+    // The SFN client reads its endpoint as in Lambda, from the environment (unstubbed by fixture.close).
+    vi.stubEnv("AWS_ENDPOINT_URL_SFN", stepFunctions.url);
+    // One PGlite (or PostgreSQL) database loading two Kong fixtures: slow on a busy 2-core runner.
+  }, 180_000);
 
   afterAll(async () => {
-    delete process.env.AWS_ENDPOINT_URL_SFN;
     await stepFunctions?.close();
     await fixture?.close();
   });

@@ -40,7 +40,8 @@ describe.each(testTargets())("Estate state machine, run locally on %s", (target)
       [FUNCTION_ARNS.EstateAggregateFunctionArn]: createEstateAggregateHandler({ env, logger })
         .handler as LambdaHandler,
     };
-  });
+    // One PGlite (or PostgreSQL) database loading three Kong fixtures: slow on a busy 2-core runner.
+  }, 180_000);
 
   afterAll(async () => {
     await fixture?.close();
