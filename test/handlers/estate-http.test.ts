@@ -8,6 +8,7 @@ import { verifyReport } from "#lib/report/verify-report.ts";
 import { createEstateAggregateHandler } from "../../handlers/estate-aggregate.ts";
 import { createEstateCollectHandler } from "../../handlers/estate-collect.ts";
 import { createEstateHttpHandler } from "../../handlers/estate-http.ts";
+import { executeLocally, FUNCTION_ARNS, type LambdaHandler } from "../../local/step-functions.ts";
 import { type EstateFixture, REPORT_BUCKET, startEstateFixture } from "../helpers/estate-fixture.ts";
 import { testTargets } from "../helpers/kong-db.ts";
 import {
@@ -17,7 +18,6 @@ import {
   type HttpEventInput,
 } from "../helpers/lambda-events.ts";
 import { type LocalStepFunctions, startLocalStepFunctions } from "../helpers/local-step-functions.ts";
-import { executeLocally, FUNCTION_ARNS, type LambdaHandler } from "../helpers/step-functions.ts";
 import { fetchTar } from "../helpers/untar.ts";
 
 // GET /license/estate end to end: HTTP API v2 events behind the JWT authorizer → the real middy handler

@@ -6,9 +6,9 @@ import { createLogger } from "#lib/log.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
 import { createEstateAggregateHandler } from "../../handlers/estate-aggregate.ts";
 import { createEstateCollectHandler } from "../../handlers/estate-collect.ts";
+import { executeLocally, FUNCTION_ARNS, type LambdaHandler } from "../../local/step-functions.ts";
 import { type EstateFixture, REPORT_BUCKET, startEstateFixture } from "../helpers/estate-fixture.ts";
 import { testTargets } from "../helpers/kong-db.ts";
-import { executeLocally, FUNCTION_ARNS, type LambdaHandler } from "../helpers/step-functions.ts";
 import { fetchTar } from "../helpers/untar.ts";
 
 // The ASL file executed by aws-local-stepfunctions (Map, Retry, Catch as Step Functions runs them), with

@@ -1,6 +1,6 @@
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
-import { FUNCTION_ARNS, readAslText, readDefinition } from "../helpers/step-functions.ts";
+import { FUNCTION_ARNS, readAslText, readDefinition } from "../../local/step-functions.ts";
 
 // The one ASL file (infra/estate-state-machine.asl.json), checked by asl-validator as written and as
 // deployed (placeholders filled), plus the properties the estate relies on.

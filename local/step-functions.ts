@@ -1,7 +1,11 @@
+// Step Functions on one machine: the estate's ASL file (infra/estate-state-machine.asl.json) run by
+// aws-local-stepfunctions (Map, Retry, Catch as the service runs them), each Lambda task resolved by a
+// real handler the way the `arn:aws:states:::lambda:invoke` integration calls it. Used by the tests
+// and by `npx tsx local/bin/estate-state-machine.ts`.
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { StateMachine } from "aws-local-stepfunctions";
-import type { LambdaContext } from "#lib/lambda-context.ts";
-import { buildLambdaContext } from "./lambda-events.ts";
+import type { LambdaContext } from "../lib/lambda-context.ts";
 
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); Node 20 lacks it.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
@@ -15,7 +19,7 @@ promiseStatics.withResolvers ??= () => {
   return { promise, resolve, reject };
 };
 
-export const ASL_FILE = new URL("../../infra/estate-state-machine.asl.json", import.meta.url);
+export const ASL_FILE = new URL("../infra/estate-state-machine.asl.json", import.meta.url);
 
 /** The function ARNs the template substitutes into the definition (DefinitionSubstitutions). */
 export const FUNCTION_ARNS = {
@@ -65,7 +69,7 @@ export function lambdaInvokeResolver(
     const fault = options.fault?.(Payload);
     if (fault !== undefined) throw Object.assign(new Error(`${fault}: Rate exceeded`), { name: fault });
     try {
-      const context = (options.context ?? (() => buildLambdaContext(300_000)))();
+      const context = (options.context ?? (() => lambdaContext(FunctionName, 300_000)))();
       const result = await handler(Payload as never, context as never);
       return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
     } catch (error) {
@@ -121,4 +125,15 @@ export async function executeLocally(
   const output = await execution.result;
   await collecting;
   return { output, events };
+}
+
+/** A Lambda context for one invocation of `functionArn` with `timeoutMs` to run. */
+export function lambdaContext(functionArn: string, timeoutMs: number): LambdaContext {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    awsRequestId: randomUUID(),
+    functionName: functionArn.split(":").at(-1) ?? functionArn,
+    functionVersion: "$LATEST",
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
 }
