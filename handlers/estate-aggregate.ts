@@ -1,4 +1,5 @@
 import middy from "@middy/core";
+import type { Context, Handler } from "aws-lambda";
 import { createEstateRuntime, type EstateRuntime } from "../lib/aws/estate-runtime.ts";
 import {
   type Env,
@@ -17,7 +18,7 @@ import {
   readEstateRequest,
 } from "../lib/estate/state-machine-steps.ts";
 import type { EstateLink } from "../lib/estate/store-estate.ts";
-import { type LambdaContext, lazily } from "../lib/lambda-context.ts";
+import { lazily } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel, redactUrl } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { scheduledErrors } from "../lib/middy/scheduled-errors.ts";
@@ -46,7 +47,7 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
   /** PlanEstate → the run and the environment names; BuildEstate → the estate's link document. */
   async function runEstateStep(
     event: EstateStepEvent,
-    context: LambdaContext,
+    context: Context,
     { signal }: { signal: AbortSignal },
   ): Promise<EstatePlan | EstateLink> {
     const { storage, estate, runtime } = setup();
@@ -97,4 +98,4 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
 const composed = createEstateAggregateHandler({ env: process.env });
 
 /** The Lambda entry point (serverless.yml: dist/estate-aggregate.handler). */
-export const handler = composed.handler;
+export const handler: Handler<EstateStepEvent, EstatePlan | EstateLink> = composed.handler;

@@ -1,4 +1,5 @@
 import middy from "@middy/core";
+import type { Context, Handler } from "aws-lambda";
 import { createEstateRuntime, type EstateRuntime } from "../lib/aws/estate-runtime.ts";
 import {
   type Env,
@@ -13,7 +14,7 @@ import {
   parseConfiguredEnvironments,
   type StoredEnvironment,
 } from "../lib/estate/state-machine-steps.ts";
-import { type LambdaContext, lazily } from "../lib/lambda-context.ts";
+import { lazily } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { scheduledErrors } from "../lib/middy/scheduled-errors.ts";
@@ -37,7 +38,7 @@ export function createEstateCollectHandler(dependencies: EstateCollectDependenci
   /** One Map item `{run, environment}` → its stored report's key and numbers (or a named error). */
   async function collectEnvironmentStep(
     item: CollectItem,
-    context: LambdaContext,
+    context: Context,
     { signal }: { signal: AbortSignal },
   ): Promise<StoredEnvironment> {
     const { storage, runtime } = setup();
@@ -68,4 +69,4 @@ export function createEstateCollectHandler(dependencies: EstateCollectDependenci
 const composed = createEstateCollectHandler({ env: process.env });
 
 /** The Lambda entry point (serverless.yml: dist/estate-collect.handler). */
-export const handler = composed.handler;
+export const handler: Handler<CollectItem, StoredEnvironment> = composed.handler;

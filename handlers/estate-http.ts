@@ -1,4 +1,5 @@
 import middy from "@middy/core";
+import type { APIGatewayProxyHandlerV2WithJWTAuthorizer, Context } from "aws-lambda";
 import { createEstateRuntime, type EstateRuntime } from "../lib/aws/estate-runtime.ts";
 import {
   type AdminPolicy,
@@ -15,7 +16,7 @@ import { respond } from "../lib/http/error-response.ts";
 import { describeStartedEstate } from "../lib/http/estate-answer.ts";
 import { ESTATE_METHODS, readEstateQuery, readEstateRoute } from "../lib/http/estate-request.ts";
 import type { HttpApiEvent, HttpResponse } from "../lib/http/http-api-event.ts";
-import { type LambdaContext, lazily } from "../lib/lambda-context.ts";
+import { lazily } from "../lib/lambda-context.ts";
 import { createLogger, type Logger, readLogLevel } from "../lib/log.ts";
 import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
 import { forRequest, httpResponses } from "../lib/middy/http-responses.ts";
@@ -55,7 +56,7 @@ export function createEstateHttpHandler(dependencies: EstateHttpDependencies) {
    */
   async function answerEstateRequest(
     event: HttpApiEvent,
-    context: LambdaContext,
+    context: Context,
     { signal }: { signal: AbortSignal },
   ): Promise<HttpResponse> {
     if (readEstateRoute(event) === "OPTIONS") {
@@ -109,4 +110,4 @@ export function createEstateHttpHandler(dependencies: EstateHttpDependencies) {
 const composed = createEstateHttpHandler({ env: process.env });
 
 /** The Lambda entry point (serverless.yml: dist/estate-http.handler). */
-export const handler = composed.handler;
+export const handler: APIGatewayProxyHandlerV2WithJWTAuthorizer = composed.handler;

@@ -4,8 +4,8 @@
 // and by `npx tsx local/bin/estate-state-machine.ts`.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { Context } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
-import type { LambdaContext } from "../lib/lambda-context.ts";
 
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); Node 20 lacks it.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
@@ -59,7 +59,7 @@ export function lambdaInvokeResolver(
   functions: Readonly<Record<string, LambdaHandler>>,
   options: {
     readonly fault?: (payload: unknown) => string | undefined;
-    readonly context?: () => LambdaContext;
+    readonly context?: () => Context;
   } = {},
 ) {
   return async (input: unknown): Promise<Record<string, unknown>> => {
@@ -128,12 +128,21 @@ export async function executeLocally(
 }
 
 /** A Lambda context for one invocation of `functionArn` with `timeoutMs` to run. */
-export function lambdaContext(functionArn: string, timeoutMs: number): LambdaContext {
+export function lambdaContext(functionArn: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
+  const functionName = functionArn.split(":").at(-1) ?? functionArn;
   return {
     awsRequestId: randomUUID(),
-    functionName: functionArn.split(":").at(-1) ?? functionArn,
+    functionName,
     functionVersion: "$LATEST",
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: "1024",
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local/[$LATEST]step-functions",
+    callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
