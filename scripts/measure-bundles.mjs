@@ -14,7 +14,14 @@ const dists = [
   process.argv[3] ?? defaultDist,
   ...(process.argv[4] === undefined ? [] : [process.argv[4]]),
 ].map((dir) => resolve(dir));
-const bundles = ["http.mjs", "scheduled.mjs", "cli.mjs"];
+const bundles = [
+  "http.mjs",
+  "scheduled.mjs",
+  "estate-http.mjs",
+  "estate-collect.mjs",
+  "estate-aggregate.mjs",
+  "cli.mjs",
+];
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
