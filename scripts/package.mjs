@@ -141,11 +141,6 @@ function checkArtifacts(out) {
 function checkParameters(template) {
   const value = (name) => String(template.Parameters[name]?.Default ?? "");
   const problems = [];
-  if (value("EstateEnvironmentsObject") !== "" && value("EstateEnvironmentsParameter") !== "") {
-    problems.push(
-      "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given; the environments file lives in one of them",
-    );
-  }
   if (value("JwtIssuer") !== "" && value("JwtAudience") === "") {
     problems.push(
       "--param jwtIssuer is given without --param jwtAudience (the aud or client_id of its tokens)",
@@ -325,6 +320,15 @@ function main() {
   ) {
     given.problems.push(
       "--param jwtIssuer is given without --param jwtAudience (the aud or client_id of its tokens)",
+    );
+  }
+  if (
+    [given.values.get("estateEnvironmentsObject"), given.values.get("estateEnvironmentsParameter")].every(
+      (value) => value !== undefined && value !== "",
+    )
+  ) {
+    given.problems.push(
+      "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given; the environments file lives in one of them",
     );
   }
   for (const problem of given.problems) console.error(`package: ${problem}`);

@@ -297,19 +297,7 @@ export async function aggregateEstate(
     }
     outcomes.push(readStoredEnvironment(await options.readObject(entry.key, signal), entry));
   }
-  const estate = buildEstate(outcomes, {
-    asOf: run.as_of,
-    timeZone: run.time_zone,
-    generatedAt: options.now ?? new Date(),
-    discreteRules: options.discreteRules,
-  });
-  return storeEstate(estate, {
-    store: options.store,
-    format: run.format,
-    prefix: run.prefix,
-    urlTtlSeconds: options.urlTtlSeconds,
-    ...signal,
-  });
+  return buildAndStoreEstate(run, outcomes, { ...options, ...signal });
 }
 
 /**
@@ -438,17 +426,36 @@ export async function runEstateInProcess(
     ...signal,
   });
   options.signal?.throwIfAborted();
+  return buildAndStoreEstate(run, outcomes, {
+    ...options,
+    discreteRules: options.config.discrete,
+    ...signal,
+  });
+}
+
+/** The estate of a run's outcomes (buildEstate re-verifies every report), stored in the run's folder and linked. */
+async function buildAndStoreEstate(
+  run: EstateRun,
+  outcomes: readonly EnvironmentOutcome[],
+  options: {
+    readonly discreteRules: readonly DiscreteRule[];
+    readonly store: ReportStore;
+    readonly urlTtlSeconds: number;
+    readonly now?: Date;
+    readonly signal?: AbortSignal;
+  },
+): Promise<EstateLink> {
   const estate = buildEstate(outcomes, {
     asOf: run.as_of,
     timeZone: run.time_zone,
-    generatedAt: new Date(),
-    discreteRules: options.config.discrete,
+    generatedAt: options.now ?? new Date(),
+    discreteRules: options.discreteRules,
   });
   return storeEstate(estate, {
     store: options.store,
     format: run.format,
     prefix: run.prefix,
     urlTtlSeconds: options.urlTtlSeconds,
-    ...signal,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }

@@ -1,22 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
+import type { LinkDocument } from "../generate-report.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { contentTypeOf, type ReportFormat } from "../output/file-name.ts";
 import { openReportStream } from "../output/report-files.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { EstateDocument } from "./types.ts";
 
-/** The answer of an estate run: where the estate is, how to check it, and who failed. */
-export interface EstateLink {
-  url: string;
-  expires_at: string;
-  bucket: string;
-  key: string;
-  format: ReportFormat;
-  bytes: number;
+/** The answer of an estate run: a report's link document with the estate's digest, and who failed. */
+export interface EstateLink extends Omit<LinkDocument, "checksum"> {
+  /** SHA-256 of estate.json (`verify` checks it). */
   digest: string;
   as_of: string;
-  generated_at: string;
   environments: number;
   environments_reported: number;
   /** The environments that could not be read, with why (no secret). */

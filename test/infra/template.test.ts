@@ -106,55 +106,23 @@ describe("npm run package", () => {
   });
 
   it("refuses an external issuer without its audience", () => {
-    const dir = mkdtempSync(join(tmpdir(), "klr-package-issuer-"));
-    try {
-      const run = spawnSync(
-        process.execPath,
-        [
-          "scripts/package.mjs",
-          "--stage",
-          "ci",
-          "--out",
-          dir,
-          "--param",
-          "jwtIssuer=https://idp.example.com",
-        ],
-        { cwd: ROOT, encoding: "utf8" },
-      );
-      expect(run.status).toBe(2);
-      expect(run.stderr).toContain("--param jwtIssuer is given without --param jwtAudience");
-      expect(run.stdout).not.toContain("osls package");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = packageWith(["jwtIssuer=https://idp.example.com"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--param jwtIssuer is given without --param jwtAudience");
+    expect(run.stdout).not.toContain("osls package");
     // A whole osls package and lint of five functions: tens of seconds on a busy 2-core runner.
   }, 120_000);
 
   it("refuses an environments file given both as an S3 object and as an SSM parameter", () => {
-    const dir = mkdtempSync(join(tmpdir(), "klr-package-estate-"));
-    try {
-      const run = spawnSync(
-        process.execPath,
-        [
-          "scripts/package.mjs",
-          "--stage",
-          "ci",
-          "--out",
-          dir,
-          "--param",
-          "estateEnvironmentsObject=kong-config/environments.json",
-          "--param",
-          "estateEnvironmentsParameter=/kong/environments",
-        ],
-        { cwd: ROOT, encoding: "utf8" },
-      );
-      expect(run.status).toBe(1);
-      expect(run.stderr).toContain(
-        "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given",
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = packageWith([
+      "estateEnvironmentsObject=kong-config/environments.json",
+      "estateEnvironmentsParameter=/kong/environments",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given",
+    );
+    expect(run.stdout).not.toContain("osls package");
   }, 120_000);
 
   it("refuses a misspelled --param name before packaging, naming the allowed names", () => {
@@ -839,6 +807,25 @@ describe("offline CloudFormation linter", () => {
 });
 
 // --- helpers -----------------------------------------------------------------------------------------
+
+/** `npm run package` with these `--param name=value`s into a scratch directory (removed after). */
+function packageWith(params: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), "klr-package-params-"));
+  try {
+    const args = [
+      "scripts/package.mjs",
+      "--stage",
+      "ci",
+      "--out",
+      dir,
+      ...params.flatMap((param) => ["--param", param]),
+    ];
+    const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function readTemplate(dir: string): CloudFormationTemplate {
   return JSON.parse(readFileSync(join(dir, "cloudformation-template-update-stack.json"), "utf8"));
