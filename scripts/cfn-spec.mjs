@@ -126,8 +126,11 @@ function describeType(type, nameOf, cfnType) {
       // One of several shapes (e.g. a policy as JSON or as a string): the old format has no union.
       const members = type.types.map((member) => describeType(member, nameOf, cfnType));
       const primitives = new Set(members.map((member) => member.PrimitiveType));
-      return primitives.size === 1 && !primitives.has(undefined)
-        ? { PrimitiveType: members[0].PrimitiveType }
+      if (primitives.size === 1 && !primitives.has(undefined))
+        return { PrimitiveType: members[0].PrimitiveType };
+      // Scalars only (e.g. DefinitionSubstitutions' string | integer | boolean): a scalar, not a JSON object.
+      return [...primitives].every((primitive) => primitive !== undefined && primitive !== "Json")
+        ? { PrimitiveType: "String" }
         : { PrimitiveType: "Json" };
     }
     default: {
