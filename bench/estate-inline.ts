@@ -48,6 +48,9 @@ const store: ReportStore = {
   async presign() {
     return { url: "https://bench.invalid/estate", expiresAt: new Date(Date.now() + 60_000) };
   },
+  // An in-process estate never lists or reads back.
+  list: () => Promise.reject(new Error("not used by the in-process estate")),
+  read: () => Promise.reject(new Error("not used by the in-process estate")),
 };
 
 async function measureSize(size: string): Promise<void> {
