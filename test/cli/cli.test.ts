@@ -130,7 +130,9 @@ describe("Command: generate (demo database)", () => {
     >;
     expect(Object.keys(details).slice(0, 3)).toEqual(["generated_at", "checksum", "cluster"]);
     expect(details.cluster).toBe("prod-eu-1");
-    const csvRows = (files.get("report.csv")?.toString("utf8") ?? "").trim().split("\r\n");
+    // The workspace table ends at the first blank line (the AI Gateway block follows it).
+    const csvTable = (files.get("report.csv")?.toString("utf8") ?? "").split("\r\n\r\n")[0] ?? "";
+    const csvRows = csvTable.trim().split("\r\n");
     // The demo's five workspaces and the totals row, each ending with the label.
     expect(csvRows.slice(1).map((row) => row.split(",").at(-1))).toEqual(Array(6).fill("prod-eu-1"));
     expect(files.get("summary.html")?.toString("utf8")).toContain("Cluster <strong>prod-eu-1</strong>");

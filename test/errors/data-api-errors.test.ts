@@ -214,8 +214,10 @@ describe("Data API error kinds through the local endpoint (pglite)", () => {
     );
 
     expect(error).toBeInstanceOf(DatabaseAccessError);
-    expect(error.message).toBe(
-      `The database "klr_tests_absent" does not exist on the Aurora cluster ${RESOURCE_ARN}. Check the database name.`,
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The database "klr_tests_absent" does not exist on the Aurora cluster ${RESOURCE_ARN}\\. Check the database name\\. The service said: .*klr_tests_absent`,
+      ),
     );
   });
 });
