@@ -40,6 +40,7 @@ BEGIN
     'rbac_users',
     'licenses',
     'license_data',
+    'license_llm_data',
     'workspace_entity_counters',
     'clustering_data_planes'
   ] LOOP

@@ -35,14 +35,14 @@ describe("openDemoDatabase", () => {
     await demo?.close();
   });
 
-  test("holds a Kong Enterprise 3.13 deployment in the public schema", async () => {
+  test("holds a Kong Enterprise 3.15 deployment in the public schema (the seed migrates the 3.13 schema on)", async () => {
     const rows = await demo.query(
       `SELECT (SELECT last_executed FROM schema_meta WHERE subsystem = 'core') AS core,
               (SELECT count(*) FROM workspaces)::text AS workspaces,
               (SELECT count(*) FROM services)::text AS services,
               current_schema() AS schema`,
     );
-    expect(rows).toEqual([{ core: "028_3120_to_3130", workspaces: "5", services: "21", schema: "public" }]);
+    expect(rows).toEqual([{ core: "030_3140_to_3150", workspaces: "5", services: "21", schema: "public" }]);
   });
 
   test("answers :name parameters like any other port", async () => {
