@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -98,7 +98,7 @@ describe("the local stack, used as the printed commands use it", () => {
     const files = await untar(Buffer.from(await download.arrayBuffer()));
     const responseJson = join(work, "response.json");
     writeFileSync(responseJson, files.get("response.json") ?? "");
-    const verified = runCli(["verify", responseJson]);
+    const verified = await runCli(["verify", responseJson]);
     expect(verified.status, verified.output).toBe(0);
 
     // Every file the documented `curl -o report.tar && tar -xf report.tar` leaves in the checkout is ignored.
@@ -115,7 +115,7 @@ describe("the local stack, used as the printed commands use it", () => {
     edited.services_count = Number(edited.services_count ?? 0) + 1;
     const editedJson = join(work, "edited.json");
     writeFileSync(editedJson, JSON.stringify(edited));
-    expect(runCli(["verify", editedJson]).status).toBe(1);
+    expect((await runCli(["verify", editedJson])).status).toBe(1);
   });
 
   it("serves the JSON format too, checksum intact", async () => {
@@ -329,12 +329,22 @@ describe("the printed instructions", () => {
   });
 });
 
-function runCli(args: string[]): { status: number | null; output: string } {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "bin/cli.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
+// Asynchronous on purpose: the local stack serves from this process, so a spawnSync would block
+// the event loop that answers the CLI's Data API calls (a deadlock).
+function runCli(args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bin/cli.ts", ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output: `${stdout}${stderr}` }));
   });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
 describe("the local stack's estate", () => {
@@ -342,7 +352,7 @@ describe("the local stack's estate", () => {
     const environments = join(work, "envs.json");
     writeFileSync(environments, JSON.stringify(buildLocalEnvironments(stack)));
     const out = join(work, "estate.tar");
-    const run = runCli(["estate", "--environments", environments, "--format", "tar", "--out", out]);
+    const run = await runCli(["estate", "--environments", environments, "--format", "tar", "--out", out]);
     expect(run.output).toContain("2 of 2 environment(s) reported");
     expect(run.status).toBe(0);
     const files = await untar(readFileSync(out));
@@ -358,7 +368,7 @@ describe("the local stack's estate", () => {
       discrete_services: Array<{ environments: string[] }>;
     };
     expect(estate.discrete_services.every((item) => item.environments.length === 2)).toBe(true);
-    const verified = runCli(["verify", out]);
+    const verified = await runCli(["verify", out]);
     expect(verified.status).toBe(0);
     expect(verified.output).toMatch(
       /^OK .*estate digest [0-9a-f]{64} matches its content\.\n {2}local-data-api: OK/,
