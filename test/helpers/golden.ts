@@ -82,6 +82,8 @@ export const emptyTiers = () => ({ free: {}, enterprise: {}, custom: {} });
 export interface Golden {
   readonly name: string;
   readonly sources: readonly FixtureSource[];
+  /** The injected clock when the fixture is dated for another month than NOW (default NOW). */
+  readonly now?: Date;
   readonly options?: Omit<CollectOptions, "now" | "details">;
   /** response.json without timestamp and checksum; `db_version` is filled in per target. */
   readonly response: Record<string, unknown>;
@@ -115,16 +117,17 @@ export function describeGoldens(title: string, goldens: readonly Golden[]): void
       "writes exactly the expected response.json and details.json: %s",
       async (_name, golden) => {
         // Prepare
+        const now = golden.now ?? NOW;
         const sql = await db.createFixture(...golden.sources);
         const content = {
-          timestamp: TIMESTAMP,
+          timestamp: golden.now === undefined ? TIMESTAMP : Math.floor(now.getTime() / 1000),
           ...golden.response,
           db_version: await expectedDbVersion(sql),
         };
         const checksum = computeChecksum(content);
 
         // Act
-        const collected = await collectReport(sql, { ...golden.options, now: NOW, details: {} });
+        const collected = await collectReport(sql, { ...golden.options, now, details: {} });
         const files = buildReportFiles(collected, { format: "tar" });
         const read = (name: string) =>
           JSON.parse(files.find((file) => file.name === name)?.content.toString("utf8") ?? "null");
@@ -132,7 +135,7 @@ export function describeGoldens(title: string, goldens: readonly Golden[]): void
         // Assess
         expect(read("response.json")).toStrictEqual({ ...content, checksum });
         expect(read("details.json")).toStrictEqual({
-          generated_at: NOW.toISOString(),
+          generated_at: now.toISOString(),
           checksum,
           ...golden.details,
         });
