@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import {
   describeGoldens,
   EE313_SCHEMA,
@@ -7,6 +8,7 @@ import {
   KAFKA_FAMILY,
   NO_AI_GATEWAY_USE,
   NO_SYSTEM_INFO,
+  NOW,
   noRouteKafkas,
   UNLICENSED,
 } from "../helpers/golden.ts";
@@ -16,6 +18,21 @@ import { DATASETS, DEFAULT_WORKSPACE_ID, SCHEMAS } from "../helpers/kong-db.ts";
 // compared. Plugin tiers come from the published lists of shared/spec/plugin-tiers.json for the
 // detected minor; the Kafka family rule (kafka-upstream, kafka-consume, confluent,
 // confluent-consume) applies from 3.10 (reference kong-3.10-plus.md §4.2).
+
+/**
+ * The demo seed (lib/demo/seed.sql) dates its licence, request counters and AI rows from the
+ * database's now(): pinned here to the golden's NOW (2025-03-15T12:00:00Z) so the document is
+ * fixed. The data-plane rows keep the real now(): their liveness (ttl in the future) is judged by
+ * the database's clock when the report is read, so the three live ones stay live.
+ */
+const DEMO_SEED_AT_NOW = await (async () => {
+  const seed = await readFile(new URL("../../lib/demo/seed.sql", import.meta.url), "utf8");
+  const start = seed.indexOf("INSERT INTO clustering_data_planes");
+  const end = seed.indexOf(";\n", start) + 2;
+  if (start < 0 || end < 2) throw new Error("lib/demo/seed.sql: the clustering_data_planes insert moved");
+  const pin = (text: string) => text.replaceAll("now()", `'${NOW.toISOString()}'::timestamptz`);
+  return pin(seed.slice(0, start)) + seed.slice(start, end) + pin(seed.slice(end));
+})();
 
 /** No workspace_entity_counters rows at all and nothing live: no drift. */
 const NO_COUNTER_ROWS = {
@@ -72,6 +89,112 @@ const KONG314_TIERS = {
     "solace-upstream": 1, // row 13 (3.11)
   },
   custom: { "app-dynamics": 1, "tenant-router": 1 }, // rows 20, 21
+};
+
+// The demo (lib/demo/seed.sql), 59 plugin rows, per workspace, with the 3.15 lists (rows by the last
+// digits of their id).
+const DEMO_WS_TIERS = {
+  default: {
+    free: {
+      "aws-lambda": 4, // 013-016
+      "correlation-id": 1, // 002
+      cors: 1, // 006
+      "http-log": 1, // 018, disabled
+      "key-auth": 2, // 003, 004
+      prometheus: 1, // 001
+      "proxy-cache": 1, // 007
+      "rate-limiting": 1, // 005
+      "request-termination": 1, // 012
+    },
+    enterprise: {
+      canary: 1, // 008
+      "kafka-consume": 1, // 101
+      "kafka-upstream": 1, // 017
+      "request-transformer-advanced": 1, // 009
+    },
+    custom: { "my-header-injector": 2 }, // 010, 011 (disabled)
+  },
+  internal: {
+    free: { "aws-lambda": 1, "ip-restriction": 1, jwt: 1 }, // 051 (disabled), 049, 050
+    enterprise: {
+      "ai-a2a-proxy": 1, // 105
+      "ai-lakera-guard": 1, // 104
+      "ai-rag-injector": 1, // 103
+      "kafka-upstream": 1, // 052
+      "openid-connect": 2, // 047, 048
+    },
+    custom: {},
+  },
+  partners: {
+    free: {
+      acl: 1, // 036
+      "aws-lambda": 2, // 043, 044
+      "http-log": 1, // 046
+      "key-auth": 2, // 034, 035
+      "rate-limiting": 1, // 038
+      redirect: 1, // 040
+      "response-transformer": 1, // 039
+    },
+    enterprise: {
+      datakit: 1, // 107, disabled
+      "kafka-upstream": 1, // 045
+      "metering-and-billing": 1, // 106
+      "rate-limiting-advanced": 1, // 037
+    },
+    custom: { "my-header-injector": 1, "tenant-router": 1 }, // 042, 041
+  },
+  payments: {
+    free: { "aws-lambda": 3, "ip-restriction": 1, "request-transformer": 1 }, // 027-029, 024, 025
+    enterprise: {
+      confluent: 1, // 102
+      "jwt-signer": 1, // 026, disabled
+      "kafka-upstream": 3, // 030-032
+      "mtls-auth": 1, // 023
+      "oas-validation": 1, // 033
+      "openid-connect": 2, // 019, 020
+      "rate-limiting-advanced": 2, // 021, 022
+    },
+    custom: {},
+  },
+};
+
+// Sums of the four workspaces above (19 + 9 + 15 + 16 = 59 rows).
+const DEMO_TIERS = {
+  free: {
+    acl: 1,
+    "aws-lambda": 10, // 4 + 1 + 2 + 3
+    "correlation-id": 1,
+    cors: 1,
+    "http-log": 2, // default, partners
+    "ip-restriction": 2, // internal, payments
+    jwt: 1,
+    "key-auth": 4, // default 2, partners 2
+    prometheus: 1,
+    "proxy-cache": 1,
+    "rate-limiting": 2, // default, partners
+    redirect: 1,
+    "request-termination": 1,
+    "request-transformer": 1,
+    "response-transformer": 1,
+  },
+  enterprise: {
+    "ai-a2a-proxy": 1,
+    "ai-lakera-guard": 1,
+    "ai-rag-injector": 1,
+    canary: 1,
+    confluent: 1,
+    datakit: 1,
+    "jwt-signer": 1,
+    "kafka-consume": 1,
+    "kafka-upstream": 6, // 1 + 1 + 1 + 3
+    "metering-and-billing": 1,
+    "mtls-auth": 1,
+    "oas-validation": 1,
+    "openid-connect": 4, // internal 2, payments 2
+    "rate-limiting-advanced": 3, // partners 1, payments 2
+    "request-transformer-advanced": 1,
+  },
+  custom: { "my-header-injector": 3, "tenant-router": 1 },
 };
 
 const GOLDENS: readonly Golden[] = [
@@ -315,6 +438,216 @@ const GOLDENS: readonly Golden[] = [
           live: { consumers: 1, plugins: 21, routes: 7, services: 1 }[entity_type],
         })),
         workspaces_drifted: 4,
+      },
+    },
+  },
+  {
+    name: "the embedded demo database (Kong 3.15), its seed pinned to NOW",
+    sources: [SCHEMAS.ee313, DEMO_SEED_AT_NOW],
+    options: { source: "demo-database" }, // as the CLI's --demo reads it
+    response: {
+      kong_version: "3.15.x", // the seed adds core 029/030_3140_to_3150, enterprise 027/028_31400_to_31500
+      // three data planes with ttl 14 days ahead; kong-dp-old-1's ttl passed 31 days ago
+      deployment_info: { type: "hybrid", connected_dp_count: 3 },
+      // the readable licence row; the other is keyring-encrypted ($ke$1$). Expiry: 1 January of
+      // NOW's year + 2 years - 1 day.
+      license: { license_key: "DEMO-0000-FAKE-LICENSE-NOT-VALID", license_expiration_date: "2026-12-31" },
+      counters: {
+        // month n before 2025-03 (n = 0..11): sum over data planes 1-3 of
+        // base + (14 - n) * step + (n * 7919 + seed * 104729) % 50000, with (base, step, seed) =
+        // (1200000, 45000, 1), (1100000, 52000, 2), (400000, 30000, 3), i.e.
+        // 2700000 + (14 - n) * 127000 + the three remainders. The decommissioned DP's rows are
+        // 12-14 months back (2024-01..2024-03): before the window 2024-04..2025-03.
+        total_requests: 48342862, // 46262450 in the 12 months + 2080412 UNKNOWN
+        buckets: [
+          { bucket: "2024-04", request_count: 3170701 }, // n 11: 1376838 + 1302567 + 491296
+          { bucket: "2024-05", request_count: 3323944 }, // n 10: 1413919 + 1346648 + 563377
+          { bucket: "2024-06", request_count: 3427187 }, // n 9: 1451000 + 1390729 + 585458
+          { bucket: "2024-07", request_count: 3530430 }, // n 8: 1488081 + 1434810 + 607539
+          { bucket: "2024-08", request_count: 3633673 }, // n 7: 1525162 + 1478891 + 629620
+          { bucket: "2024-09", request_count: 3736916 }, // n 6: 1562243 + 1522972 + 651701
+          { bucket: "2024-10", request_count: 3940159 }, // n 5: 1649324 + 1617053 + 673782
+          { bucket: "2024-11", request_count: 4093402 }, // n 4: 1686405 + 1661134 + 745863
+          { bucket: "2024-12", request_count: 4196645 }, // n 3: 1723486 + 1705215 + 767944
+          { bucket: "2025-01", request_count: 4299888 }, // n 2: 1760567 + 1749296 + 790025
+          { bucket: "2025-02", request_count: 4403131 }, // n 1: 1797648 + 1793377 + 812106
+          { bucket: "2025-03", request_count: 4506374 }, // n 0: 1834729 + 1837458 + 834187
+          { bucket: "UNKNOWN", request_count: 2080412 }, // the two pre-2.7 rows: 1250000 + 830412
+        ],
+      },
+      workspaces_count: 5, // default, payments, partners, internal, sandbox
+      rbac_users: 6,
+      services_count: 21,
+      routes_count: 40,
+      consumers_count: 15, // of 20: 2 admins (type 2) and 3 developers (type 1) left out
+      plugins_count: {
+        tiers: DEMO_TIERS,
+        // service-less routes, no service/consumer/group on the plugin: image-resize (014, 016),
+        // pdf-render (015, 029), arn:...:payment-notify (027), partner-sync (043, 044), hr-export
+        // (051, disabled). Not: thumbnailer (013, route with a service), payment-notify-premium
+        // (028, consumer group).
+        unique_route_lambdas: 5,
+        // kafka-upstream: kafka-1:9092, kafka-2:9092 (017), kafka-3:9092 (030, 031), kafka-1:9093
+        // (045), 10.20.0.11:9092 (052); kafka-consume adds kafka-4:9092 (101), confluent pkc-7x2q1
+        // (102). Not: kafka-9 (032, route with a service).
+        unique_route_kafkas: 7,
+      },
+      collector: {
+        ...ee313Collector({ license_from: "licenses", deployment_from: "clustering_data_planes" }),
+        source: "demo-database",
+        plugin_tiers: "3.15",
+        schema_minor: "3.15",
+      },
+    },
+    details: {
+      route_kafkas: {
+        rule: "kafka-family", // 3.15
+        counted_plugins: KAFKA_FAMILY,
+        kafka_upstream: 5, // what 3.9 would report
+        kafka_family: 7,
+        by_plugin: [
+          { plugin: "confluent", brokers: 1, addresses: ["pkc-7x2q1.eu-west-1.aws.confluent.cloud:9092"] },
+          {
+            plugin: "kafka-consume",
+            brokers: 2,
+            addresses: ["kafka-1.internal:9092", "kafka-4.internal:9092"],
+          },
+          {
+            plugin: "kafka-upstream",
+            brokers: 5,
+            addresses: [
+              "10.20.0.11:9092",
+              "kafka-1.internal:9092",
+              "kafka-1.internal:9093",
+              "kafka-2.internal:9092",
+              "kafka-3.internal:9092",
+            ],
+          },
+        ],
+      },
+      ai_gateway: {
+        // months n = 0..5 before 2025-03 (2025-03..2024-10), one row per hour: gpt-4o 12 - n hours,
+        // claude 6 hours, mistral 2 hours for n = 3..5 only; all inside the window 2024-04..2025-03
+        model_hours: 99, // 57 + 36 + 6
+        by_month: [
+          { month: "2024-10", model_hours: 15 }, // n 5: 7 + 6 + 2
+          { month: "2024-11", model_hours: 16 }, // n 4: 8 + 6 + 2
+          { month: "2024-12", model_hours: 17 }, // n 3: 9 + 6 + 2
+          { month: "2025-01", model_hours: 16 }, // n 2: 10 + 6
+          { month: "2025-02", model_hours: 17 }, // n 1: 11 + 6
+          { month: "2025-03", model_hours: 18 }, // n 0: 12 + 6
+        ],
+        by_model: [
+          { model: "openai/gpt-4o", model_hours: 57 }, // 12 + 11 + 10 + 9 + 8 + 7
+          { model: "anthropic/claude-sonnet-4", model_hours: 36 }, // 6 x 6
+          { model: "mistral/mistral-large", model_hours: 6 }, // 2 x 3
+        ],
+        by_month_and_model: [
+          { month: "2024-10", model: "anthropic/claude-sonnet-4", model_hours: 6 },
+          { month: "2024-10", model: "mistral/mistral-large", model_hours: 2 },
+          { month: "2024-10", model: "openai/gpt-4o", model_hours: 7 },
+          { month: "2024-11", model: "anthropic/claude-sonnet-4", model_hours: 6 },
+          { month: "2024-11", model: "mistral/mistral-large", model_hours: 2 },
+          { month: "2024-11", model: "openai/gpt-4o", model_hours: 8 },
+          { month: "2024-12", model: "anthropic/claude-sonnet-4", model_hours: 6 },
+          { month: "2024-12", model: "mistral/mistral-large", model_hours: 2 },
+          { month: "2024-12", model: "openai/gpt-4o", model_hours: 9 },
+          { month: "2025-01", model: "anthropic/claude-sonnet-4", model_hours: 6 },
+          { month: "2025-01", model: "openai/gpt-4o", model_hours: 10 },
+          { month: "2025-02", model: "anthropic/claude-sonnet-4", model_hours: 6 },
+          { month: "2025-02", model: "openai/gpt-4o", model_hours: 11 },
+          { month: "2025-03", model: "anthropic/claude-sonnet-4", model_hours: 6 },
+          { month: "2025-03", model: "openai/gpt-4o", model_hours: 12 },
+        ],
+      },
+      schema: {
+        edition: "enterprise",
+        pending: [],
+        missing: [],
+        kong_minor: "3.15",
+        core_last_migration: "030_3140_to_3150",
+        enterprise_last_migration: "028_31400_to_31500",
+      },
+      omitted: [NO_SYSTEM_INFO],
+      warnings: [
+        "1 keyring-encrypted license row(s) were skipped: only a Kong node holding the keyring can read them.",
+        // the seed adds 2 to partners' routes counter: 11 + 31 elsewhere = 42
+        "workspace_entity_counters says 42 routes, the table holds 40 (drift +2).",
+        "1 (workspace, entity type) counter row(s) differ from the live counts.",
+        'Kong 3.8 and older report the counter table\'s numbers; "kong migrations reinitialize-workspace-entity-counters" rebuilds it.',
+      ],
+      // by name; discrete services: distinct protocol://host:port + path (jq's "null") per workspace
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 6, // catalog-api, catalog-api-canary, search-api, httpbin, httpbin-echo, legacy-soap
+          routes: 14, // routes 01-14
+          consumers: 4, // web-shop, mobile-app, search-indexer, qa-bot (alice, bob are admins)
+          plugins: DEMO_WS_TIERS.default,
+          // http://catalog.internal:8080/v1 (x2), http://search.internal:9200null,
+          // https://httpbin.org:443/anything (x2), http://soap.legacy.internal:80/ws
+          discrete_services: 4,
+        },
+        {
+          id: "de0a0000-0000-4000-8000-000000000003",
+          name: "internal",
+          services: 4, // hr-portal, metrics-api, admin-tools, catalog-internal
+          routes: 6, // routes 35-40
+          consumers: 2, // grafana, ci-pipeline
+          plugins: DEMO_WS_TIERS.internal,
+          discrete_services: 4, // all different (catalog.internal:8080/v1 repeats default's)
+        },
+        {
+          id: "de0a0000-0000-4000-8000-000000000002",
+          name: "partners",
+          services: 5, // services 13-17
+          routes: 9, // routes 26-34
+          consumers: 5, // acme-corp .. stark-industries; the three dev-* are developers (type 1)
+          plugins: DEMO_WS_TIERS.partners,
+          discrete_services: 4, // https://partners.example.com:443/ twice
+        },
+        {
+          id: "de0a0000-0000-4000-8000-000000000001",
+          name: "payments",
+          services: 6, // services 07-12
+          routes: 11, // routes 15-25
+          consumers: 4, // checkout, merchant-portal, settlement-job, risk-engine
+          plugins: DEMO_WS_TIERS.payments,
+          discrete_services: 5, // https://payments.internal:8443/api twice
+        },
+        {
+          id: "de0a0000-0000-4000-8000-000000000004",
+          name: "sandbox",
+          services: 0,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 0,
+        },
+      ],
+      discrete_services: { count: 16, rules: [] }, // 4 + 4 + 4 + 5 less catalog.internal:8080/v1 shared
+      entity_counters: {
+        rows: [
+          // the seed fills the counter table from the live rows, then adds 2 to partners' routes
+          { entity_type: "services", counter_table: 21, live: 21, drift: 0 },
+          { entity_type: "routes", counter_table: 42, live: 40, drift: 2 },
+          { entity_type: "consumers", counter_table: 15, live: 15, drift: 0 },
+          { entity_type: "plugins", counter_table: 59, live: 59, drift: 0 },
+          { entity_type: "rbac_users", counter_table: 6, live: 6, drift: 0 },
+        ],
+        drifted: ["routes"],
+        not_compared: [{ entity_type: "certificates", counter_table: 1 }], // payments' certificate
+        workspaces: [
+          {
+            workspace_id: "de0a0000-0000-4000-8000-000000000002",
+            workspace: "partners",
+            entity_type: "routes",
+            counter_table: 11,
+            live: 9,
+          },
+        ],
+        workspaces_drifted: 1,
       },
     },
   },
