@@ -7,12 +7,17 @@ import {
   type Golden,
   KAFKA_FAMILY,
   NO_AI_GATEWAY_USE,
+  NO_COUNTER_TABLE,
+  NO_COUNTERS,
+  NO_RBAC,
   NO_SYSTEM_INFO,
+  NO_TYPE_COLUMN,
   NOW,
   noRouteKafkas,
+  TOOL,
   UNLICENSED,
 } from "../helpers/golden.ts";
-import { DATASETS, DEFAULT_WORKSPACE_ID, SCHEMAS } from "../helpers/kong-db.ts";
+import { DATASETS, DEFAULT_WORKSPACE_ID, fixtureFile, SCHEMAS } from "../helpers/kong-db.ts";
 
 // Golden documents (issue 15), continued: see test/helpers/golden.ts for how they are written and
 // compared. Plugin tiers come from the published lists of shared/spec/plugin-tiers.json for the
@@ -653,4 +658,346 @@ const GOLDENS: readonly Golden[] = [
   },
 ];
 
+// The details-* data sets (test/fixtures/datasets), each on the schema its header names.
+const DETAILS_WORKSPACES_TIERS = {
+  free: { cors: 1, "key-auth": 1, "rate-limiting": 2 }, // payments d8; default d3; default d1, d2 (disabled)
+  enterprise: { "openid-connect": 1, "rate-limiting-advanced": 2 }, // default d4; payments d6, d7
+  custom: { "my-custom": 1, 'x-"quoted"<tag>': 1 }, // default d5; <img ...> d9
+};
+const IMG_WS = "<img src=x onerror=alert(1)>";
+
+/** Collector of a schema before 3.5 or open source, with nothing configured (cf. ee313Collector). */
+const olderCollector = (edition: string, schemaMinor: string) => ({
+  ...TOOL,
+  source: "database",
+  deployment_from: "default",
+  license_from: "unlicensed",
+  edition,
+  plugin_tiers: "3.5", // the oldest published lists (3.5 itself, or before 3.5)
+  as_of: "2025-03",
+  time_zone: "UTC",
+  checksum_algorithm: "sha1",
+  kong_version_from: "schema_meta",
+  schema_minor: schemaMinor,
+});
+
+const DETAILS_GOLDENS: readonly Golden[] = [
+  {
+    name: "details-workspaces on 3.13: four workspaces, drifted counters, odd names",
+    sources: [SCHEMAS.ee313, fixtureFile("test/fixtures/datasets/details-workspaces.sql")],
+    response: {
+      kong_version: "3.13.x",
+      deployment_info: { type: "traditional" },
+      license: UNLICENSED,
+      counters: { total_requests: 0, buckets: [] },
+      workspaces_count: 4, // default, payments, search, <img ...>
+      rbac_users: 1, // kong_admin
+      services_count: 8, // a1..a8
+      routes_count: 5, // r1..r3, p1, p2
+      consumers_count: 3, // alice, bob, carol; dev-portal-user (1), kong-admin (2), app-1 (3) are not proxy consumers
+      plugins_count: {
+        tiers: DETAILS_WORKSPACES_TIERS,
+        unique_route_lambdas: 0, // no aws-lambda
+        unique_route_kafkas: 0, // no Kafka-family plugin
+      },
+      collector: ee313Collector({ license_from: "unlicensed" }),
+    },
+    details: {
+      route_kafkas: noRouteKafkas("kafka-family"),
+      ai_gateway: NO_AI_GATEWAY_USE,
+      schema: EE313_SCHEMA,
+      omitted: [NO_SYSTEM_INFO],
+      warnings: [
+        "workspace_entity_counters says 7 services, the table holds 8 (drift -1).", // 4 + 3 + 0
+        "workspace_entity_counters says 7 routes, the table holds 5 (drift +2).", // 5 + 2
+        "workspace_entity_counters says 4 consumers, the table holds 3 (drift +1).", // 3 + 1
+        "workspace_entity_counters says 8 plugins, the table holds 9 (drift -1).", // 5 + 3
+        "4 (workspace, entity type) counter row(s) differ from the live counts.",
+        'Kong 3.8 and older report the counter table\'s numbers; "kong migrations reinitialize-workspace-entity-counters" rebuilds it.',
+      ],
+      // by name in byte order: "<" sorts before the letters
+      workspaces: [
+        {
+          id: "33333333-3333-4333-8333-333333333333",
+          name: IMG_WS,
+          services: 1, // evil
+          routes: 0,
+          consumers: 0,
+          plugins: { free: {}, enterprise: {}, custom: { 'x-"quoted"<tag>': 1 } },
+          discrete_services: 1, // https://evil.example.com:443/"q"<x>
+        },
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 4, // httpbin, httpbin-copy, grpcbin, api-dev
+          routes: 3,
+          consumers: 2, // alice, bob
+          plugins: {
+            free: { "key-auth": 1, "rate-limiting": 2 },
+            enterprise: { "openid-connect": 1 },
+            custom: { "my-custom": 1 },
+          },
+          // http://httpbin.org:80/anything (x2), grpc://grpcbin:9000null, http://api.dev.example.com:80/v1
+          discrete_services: 3,
+        },
+        {
+          id: "11111111-1111-4111-8111-111111111111",
+          name: "payments",
+          services: 3, // api-stage, api-qa, grpcbin
+          routes: 2,
+          consumers: 1, // carol; app-1 is type 3
+          plugins: { free: { cors: 1 }, enterprise: { "rate-limiting-advanced": 2 }, custom: {} },
+          discrete_services: 3,
+        },
+        {
+          id: "22222222-2222-4222-8222-222222222222",
+          name: "search",
+          services: 0,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 0,
+        },
+      ],
+      // httpbin.org/anything, grpcbin (default and payments), api.dev, api.stage, api.qa, evil; no rules
+      discrete_services: { count: 6, rules: [] },
+      entity_counters: {
+        rows: [
+          { entity_type: "services", counter_table: 7, live: 8, drift: -1 },
+          { entity_type: "routes", counter_table: 7, live: 5, drift: 2 },
+          { entity_type: "consumers", counter_table: 4, live: 3, drift: 1 },
+          { entity_type: "plugins", counter_table: 8, live: 9, drift: -1 },
+          { entity_type: "rbac_users", counter_table: 1, live: 1, drift: 0 },
+        ],
+        drifted: ["services", "routes", "consumers", "plugins"],
+        not_compared: [{ entity_type: "apis", counter_table: 1 }], // a stale type Kong no longer has
+        workspaces: [
+          // <img ...>: a plugin with no counter row, a services row saying 0
+          {
+            workspace_id: "33333333-3333-4333-8333-333333333333",
+            workspace: IMG_WS,
+            entity_type: "plugins",
+            counter_table: null,
+            live: 1,
+          },
+          {
+            workspace_id: "33333333-3333-4333-8333-333333333333",
+            workspace: IMG_WS,
+            entity_type: "services",
+            counter_table: 0,
+            live: 1,
+          },
+          // default: consumers 3 vs 2 proxy consumers, routes 5 vs 3
+          {
+            workspace_id: DEFAULT_WORKSPACE_ID,
+            workspace: "default",
+            entity_type: "consumers",
+            counter_table: 3,
+            live: 2,
+          },
+          {
+            workspace_id: DEFAULT_WORKSPACE_ID,
+            workspace: "default",
+            entity_type: "routes",
+            counter_table: 5,
+            live: 3,
+          },
+        ],
+        workspaces_drifted: 4,
+      },
+    },
+  },
+  {
+    name: "details-ee28 on Enterprise 2.8: a developer counted by an old reinitialisation",
+    sources: [SCHEMAS.ee28, fixtureFile("test/fixtures/datasets/details-ee28.sql")],
+    response: {
+      kong_version: "2.8.x", // core 016_270_to_280, enterprise 013_2700_to_2800
+      deployment_info: { type: "traditional" },
+      license: UNLICENSED,
+      counters: { total_requests: 0, buckets: [] }, // license_data exists, empty
+      workspaces_count: 2, // default, team
+      rbac_users: 0,
+      services_count: 2, // one per workspace
+      routes_count: 1,
+      consumers_count: 1, // proxy-user; developer is type 1 (live counts, PRODUCT.md)
+      plugins_count: {
+        tiers: { free: { acl: 1 }, enterprise: {}, custom: {} },
+        unique_route_lambdas: 0,
+        unique_route_kafkas: 0,
+      },
+      collector: olderCollector("enterprise", "2.8"),
+    },
+    details: {
+      route_kafkas: noRouteKafkas("kafka-upstream"), // 2.8
+      schema: {
+        edition: "enterprise",
+        pending: [],
+        missing: ["plugins.consumer_group_id"], // added in EE 3.4
+        kong_minor: "2.8",
+        core_last_migration: "016_270_to_280",
+        enterprise_last_migration: "013_2700_to_2800",
+      },
+      omitted: [NO_SYSTEM_INFO],
+      warnings: [
+        "Kong 2.8 itself reports no plugin tiers (they arrived in 3.5); they are classified here with Kong's oldest published lists (3.5).",
+        "workspace_entity_counters says 2 consumers, the table holds 1 (drift +1).",
+        "1 (workspace, entity type) counter row(s) differ from the live counts.",
+        'Kong 3.8 and older report the counter table\'s numbers; "kong migrations reinitialize-workspace-entity-counters" rebuilds it.',
+      ],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 1,
+          routes: 1,
+          consumers: 1,
+          plugins: { free: { acl: 1 }, enterprise: {}, custom: {} },
+          discrete_services: 1, // http://svc:80/
+        },
+        {
+          id: "66666666-6666-4666-8666-666666666666",
+          name: "team",
+          services: 1,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 1, // http://svc:80/
+        },
+      ],
+      discrete_services: { count: 1, rules: [] }, // both services give http://svc:80/
+      entity_counters: {
+        rows: [
+          { entity_type: "services", counter_table: 2, live: 2, drift: 0 }, // 1 + 1
+          { entity_type: "routes", counter_table: 1, live: 1, drift: 0 },
+          { entity_type: "consumers", counter_table: 2, live: 1, drift: 1 },
+          { entity_type: "plugins", counter_table: 1, live: 1, drift: 0 },
+          { entity_type: "rbac_users", counter_table: null, live: 0, drift: null },
+        ],
+        drifted: ["consumers"],
+        workspaces: [
+          {
+            workspace_id: DEFAULT_WORKSPACE_ID,
+            workspace: "default",
+            entity_type: "consumers",
+            counter_table: 2,
+            live: 1,
+          },
+        ],
+        workspaces_drifted: 1,
+      },
+    },
+  },
+  {
+    name: "details-oss35 on open-source 3.5",
+    sources: [SCHEMAS.oss35, fixtureFile("test/fixtures/datasets/details-oss35.sql")],
+    response: {
+      kong_version: "3.5.x", // core 021_340_to_350
+      deployment_info: { type: "traditional" },
+      license: UNLICENSED, // no licenses table
+      // counters and rbac_users omitted: no license_data, no rbac_users table
+      workspaces_count: 1,
+      services_count: 2, // users, orders
+      routes_count: 1,
+      consumers_count: 3, // a, b, c: no type column, all count
+      plugins_count: {
+        tiers: { free: { cors: 1 }, enterprise: {}, custom: {} },
+        unique_route_lambdas: 0,
+        unique_route_kafkas: 0,
+      },
+      collector: olderCollector("open-source", "3.5"),
+    },
+    details: {
+      route_kafkas: noRouteKafkas("kafka-upstream"), // 3.5
+      schema: {
+        edition: "open-source",
+        pending: [],
+        missing: [
+          "rbac_users",
+          "licenses",
+          "license_data",
+          "workspace_entity_counters",
+          "consumers.type",
+          "plugins.consumer_group_id",
+        ],
+        kong_minor: "3.5",
+        core_last_migration: "021_340_to_350",
+      },
+      omitted: [NO_SYSTEM_INFO, NO_COUNTERS, NO_RBAC],
+      warnings: [NO_TYPE_COLUMN, NO_COUNTER_TABLE],
+      workspaces: [
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 2,
+          routes: 1,
+          consumers: 3,
+          plugins: { free: { cors: 1 }, enterprise: {}, custom: {} },
+          discrete_services: 2, // http://users:5000null, http://orders:5001/v2
+        },
+      ],
+      discrete_services: { count: 2, rules: [] },
+    },
+  },
+  {
+    name: "details-oss20 on open-source 2.0 (one implicit workspace)",
+    sources: [SCHEMAS.oss20, fixtureFile("test/fixtures/datasets/details-oss20.sql")],
+    response: {
+      kong_version: "2.0.x", // core 008_150_to_200
+      deployment_info: { type: "traditional" }, // no clustering_data_planes table
+      license: UNLICENSED,
+      workspaces_count: 1, // no workspaces table
+      services_count: 3, // backend-a, backend-b, auth
+      routes_count: 2,
+      consumers_count: 2, // one, two
+      plugins_count: {
+        tiers: { free: { "key-auth": 2 }, enterprise: {}, custom: { "my-auth": 1 } }, // key-auth: one disabled
+        unique_route_lambdas: 0,
+        unique_route_kafkas: 0,
+      },
+      collector: olderCollector("open-source", "2.0"),
+    },
+    details: {
+      route_kafkas: noRouteKafkas("kafka-upstream"), // 2.0
+      schema: {
+        edition: "open-source",
+        pending: [],
+        missing: [
+          "workspaces",
+          "rbac_users",
+          "licenses",
+          "license_data",
+          "workspace_entity_counters",
+          "clustering_data_planes",
+          "consumers.type",
+          "plugins.consumer_group_id",
+        ],
+        kong_minor: "2.0",
+        core_last_migration: "008_150_to_200",
+      },
+      omitted: [NO_SYSTEM_INFO, NO_COUNTERS, NO_RBAC],
+      warnings: [
+        "No workspaces table (Kong before 2.1): workspaces_count is 1.",
+        NO_TYPE_COLUMN,
+        "Kong 2.0 itself reports no plugin tiers (they arrived in 3.5); they are classified here with Kong's oldest published lists (3.5).",
+        "This schema has no per-workspace columns (Kong before 2.1): all entities are shown in one implicit workspace.",
+        NO_COUNTER_TABLE,
+      ],
+      workspaces: [
+        {
+          id: "",
+          name: "default",
+          services: 3,
+          routes: 2,
+          consumers: 2,
+          plugins: { free: { "key-auth": 2 }, enterprise: {}, custom: { "my-auth": 1 } },
+          discrete_services: 2, // http://backend:8080null (x2), https://auth.internal:443/
+          implicit: true,
+        },
+      ],
+      discrete_services: { count: 2, rules: [] },
+    },
+  },
+];
+
 describeGoldens("Golden documents, more fixtures", GOLDENS);
+describeGoldens("Golden documents, details data sets", DETAILS_GOLDENS);
