@@ -12,7 +12,7 @@ import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { parseOptions, readChoice } from "./parse-options.ts";
+import { parseOptions, printHelpOrRejectPositionals, readChoice } from "./parse-options.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** Exit code when the estate was written but at least one environment could not be read. */
@@ -46,7 +46,7 @@ Exit codes: 0 every environment reported, 7 the estate was written but some envi
 
 /** `estate`: every environment of the file, collected concurrently, written as one estate. */
 export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(() =>
+  const parsed = parseOptions(() =>
     parseArgs({
       args,
       strict: true,
@@ -63,16 +63,8 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
       },
     }),
   );
-  if (values.help === true) {
-    io.stdout(ESTATE_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) {
-    throw new BadParameterError(
-      positionals[0] as string,
-      `Unexpected argument "${positionals[0]}": estate takes options only. See --help.`,
-    );
-  }
+  const { values } = parsed;
+  if (printHelpOrRejectPositionals("estate", parsed, ESTATE_HELP, io)) return 0;
   const file = values.environments;
   if (file === undefined) {
     throw new BadParameterError(

@@ -12,7 +12,7 @@ import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../report/checksum.ts";
 import { assertAsOfInRange, assertTimeZone, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
-import { parseOptions, readChoice, rejectRepeatedOptions } from "./parse-options.ts";
+import { parseOptions, readChoice, rejectPositionals, rejectRepeatedOptions } from "./parse-options.ts";
 
 /** Where the database is: the embedded demo, or a database as the Lambda configures it. */
 export type SourceOptions = { readonly kind: "demo" } | DatabaseConfig;
@@ -141,14 +141,9 @@ export function readGenerateOptions(
       },
     }),
   );
-  const { values, positionals } = parsed;
+  const { values } = parsed;
   rejectRepeatedOptions(parsed);
-  if (positionals.length > 0) {
-    throw new BadParameterError(
-      positionals[0] as string,
-      `Unexpected argument "${positionals[0]}": generate takes options only. See --help.`,
-    );
-  }
+  rejectPositionals("generate", parsed.positionals);
   const format = readChoice(values.format, "--format", REPORT_FORMATS, "json");
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["as-of"] !== undefined) {

@@ -13,7 +13,7 @@ import {
 } from "../history/list-reports.ts";
 import { formatCount } from "../output/format.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { parseOptions } from "./parse-options.ts";
+import { parseOptions, printHelpOrRejectPositionals } from "./parse-options.ts";
 
 export const HISTORY_HELP = `Usage: kong-license-report history --s3-bucket NAME [options]
 
@@ -37,7 +37,7 @@ Exit codes: 0 ok, 2 bad option, 6 the bucket could not be listed.
 
 /** `history`: one page of stored reports, as a table or JSON. */
 export async function runHistoryCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(() =>
+  const parsed = parseOptions(() =>
     parseArgs({
       args,
       strict: true,
@@ -53,16 +53,8 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
       },
     }),
   );
-  if (values.help === true) {
-    io.stdout(HISTORY_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) {
-    throw new BadParameterError(
-      positionals[0] as string,
-      `Unexpected argument "${positionals[0]}": history takes options only. See --help.`,
-    );
-  }
+  const { values } = parsed;
+  if (printHelpOrRejectPositionals("history", parsed, HISTORY_HELP, io)) return 0;
   const bucket = values["s3-bucket"];
   if (bucket === undefined) {
     throw new BadParameterError(

@@ -1,4 +1,5 @@
 import { BadParameterError } from "../errors.ts";
+import type { CliIo } from "./io.ts";
 
 /** Runs node:util parseArgs and turns its errors into a one-line BadParameterError naming the option. */
 export function parseOptions<T>(parse: () => T): T {
@@ -51,5 +52,36 @@ export function readChoice<T extends string>(
   throw new BadParameterError(
     option,
     `Invalid ${option} "${value}": allowed values are ${allowed.join(", ")}.`,
+  );
+}
+
+/**
+ * The preamble of a command that takes options only: `--help` prints its help (true: the caller
+ * exits 0), otherwise a stray argument is refused. Help wins so `estate --help x` still helps.
+ */
+export function printHelpOrRejectPositionals(
+  command: string,
+  parsed: {
+    readonly values: { readonly help?: boolean | undefined };
+    readonly positionals: readonly string[];
+  },
+  help: string,
+  io: Pick<CliIo, "stdout">,
+): boolean {
+  if (parsed.values.help === true) {
+    io.stdout(help);
+    return true;
+  }
+  rejectPositionals(command, parsed.positionals);
+  return false;
+}
+
+/** Refuses a positional argument: parseArgs allows them only so the error can name the stray word. */
+export function rejectPositionals(command: string, positionals: readonly string[]): void {
+  const first = positionals[0];
+  if (first === undefined) return;
+  throw new BadParameterError(
+    first,
+    `Unexpected argument "${first}": ${command} takes options only. See --help.`,
   );
 }
