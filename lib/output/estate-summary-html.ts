@@ -1,7 +1,7 @@
 import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
 import { compareBuckets, formatCount } from "./format.ts";
-import { escapeHtml, fix, formatShort, niceTicks, renderMonthLabel, windowMonths } from "./summary-html.ts";
+import { escapeHtml, fix, formatShort, renderMonthBars, windowMonths } from "./summary-html.ts";
 
 type Reported = Extract<EstateEnvironment, { status: "ok" }>;
 
@@ -129,22 +129,15 @@ function renderChart(
   const stackTotals = months.map((month) =>
     withCounters.reduce((sum, entry) => sum + counts(entry, month), 0),
   );
-  const plotWidth = CHART.width - CHART.left - CHART.right;
-  const plotHeight = CHART.height - CHART.top - CHART.bottom;
-  const ticks = niceTicks(Math.max(0, ...stackTotals));
-  const top = ticks[ticks.length - 1] ?? 1;
-  const y = (value: number): number => CHART.top + plotHeight - (top === 0 ? 0 : (value / top) * plotHeight);
-  const slot = plotWidth / months.length;
-  const barWidth = Math.max(2, Math.min(44, slot * 0.7));
-  const grid = ticks
-    .map(
-      (tick) =>
-        `<g class="tick"><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fix(y(tick))}" y2="${fix(y(tick))}"/><text x="${CHART.left - 8}" y="${fix(y(tick) + 4)}" text-anchor="end">${formatShort(tick)}</text></g>`,
-    )
-    .join("\n");
-  const bars = months
-    .map((month, index) => {
-      const cx = CHART.left + slot * index + slot / 2;
+  const svg = renderMonthBars({
+    box: CHART,
+    months,
+    max: Math.max(0, ...stackTotals),
+    maxBarWidth: 44,
+    title: "Requests per month, stacked by environment, oldest first",
+    description: months.map((month, index) => `${month} ${formatCount(stackTotals[index] ?? 0)}`).join(", "),
+    renderBar: (index, { cx, barWidth, y }) => {
+      const month = months[index] as string;
       let base = 0;
       const segments = withCounters
         .map((entry) => {
@@ -162,9 +155,9 @@ function renderChart(
         total > 0
           ? `<text class="value" x="${fix(cx)}" y="${fix(y(total) - 6)}" text-anchor="middle">${formatShort(total)}</text>`
           : "";
-      return `<g class="bar">${segments}${value}${renderMonthLabel(month, cx, CHART.top + plotHeight + 18)}</g>`;
-    })
-    .join("\n");
+      return `${segments}${value}`;
+    },
+  });
   const legend = withCounters
     .map(
       (entry) =>
@@ -172,19 +165,10 @@ function renderChart(
     )
     .join("");
   const unknown = withCounters.reduce((sum, entry) => sum + counts(entry, "UNKNOWN"), 0);
-  const description = months
-    .map((month, index) => `${month} ${formatCount(stackTotals[index] ?? 0)}`)
-    .join(", ");
   return `<section aria-labelledby="requests">
 <h2 id="requests">Monthly requests by environment</h2>
 <figure>
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${CHART.height}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
-<title id="chart-title">Requests per month, stacked by environment, oldest first</title>
-<desc id="chart-desc">${escapeHtml(description)}</desc>
-${grid}
-<line class="axis" x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${CHART.top + plotHeight}" y2="${CHART.top + plotHeight}"/>
-${bars}
-</svg>
+${svg}
 <figcaption><ul class="legend">${legend}</ul>Requests counted by Kong per calendar month (<code>license_data</code>), the 12 months up to ${escapeHtml(estate.as_of)}.</figcaption>
 </figure>
 ${unknown > 0 ? `<p class="note">Requests without a month (bucket <code>UNKNOWN</code>, rows written before Kong 2.7): <strong>${formatCount(unknown)}</strong>. Not drawn.</p>` : ""}

@@ -537,44 +537,90 @@ const CHART = { width: 760, height: 280, left: 72, right: 16, top: 28, bottom: 5
 
 /** An SVG bar chart of months in chronological order, with a title, axis and per-bar tooltips. */
 function renderBarChart(months: readonly Bucket[]): string {
-  const plotWidth = CHART.width - CHART.left - CHART.right;
-  const plotHeight = CHART.height - CHART.top - CHART.bottom;
-  const max = Math.max(...months.map((b) => b.request_count), 0);
-  const ticks = niceTicks(max);
-  const top = ticks[ticks.length - 1] ?? 1;
-  const slot = plotWidth / months.length;
-  const barWidth = Math.max(2, Math.min(48, slot * 0.7));
-  const y = (value: number): number => CHART.top + plotHeight - (top === 0 ? 0 : (value / top) * plotHeight);
-  const grid = ticks
-    .map(
-      (t) =>
-        `<g class="tick"><line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${fix(y(t))}" y2="${fix(y(t))}"/><text x="${CHART.left - 8}" y="${fix(y(t) + 4)}" text-anchor="end">${formatShort(t)}</text></g>`,
-    )
-    .join("\n");
-  const bars = months
-    .map((b, i) => {
-      const cx = CHART.left + slot * i + slot / 2;
+  const svg = renderMonthBars({
+    box: CHART,
+    months: months.map((b) => b.bucket),
+    max: Math.max(...months.map((b) => b.request_count), 0),
+    maxBarWidth: 48,
+    title: "Requests per month, oldest first",
+    description: months.map((b) => `${b.bucket} ${formatCount(b.request_count)}`).join(", "),
+    renderBar: (index, { cx, barWidth, baseline, y }) => {
+      const b = months[index] as Bucket;
       const yTop = y(b.request_count);
-      const height = CHART.top + plotHeight - yTop;
       const label = escapeHtml(`${b.bucket}: ${formatCount(b.request_count)} requests`);
       const valueLabel =
         months.length <= 12
           ? `<text class="value" x="${fix(cx)}" y="${fix(yTop - 6)}" text-anchor="middle">${formatShort(b.request_count)}</text>`
           : "";
-      return `<g class="bar"><title>${label}</title><rect x="${fix(cx - barWidth / 2)}" y="${fix(yTop)}" width="${fix(barWidth)}" height="${fix(Math.max(height, 0))}"/>${valueLabel}${renderMonthLabel(b.bucket, cx, CHART.top + plotHeight + 18)}</g>`;
-    })
-    .join("\n");
-  const description = months.map((b) => `${b.bucket} ${formatCount(b.request_count)}`).join(", ");
+      return `<title>${label}</title><rect x="${fix(cx - barWidth / 2)}" y="${fix(yTop)}" width="${fix(barWidth)}" height="${fix(Math.max(baseline - yTop, 0))}"/>${valueLabel}`;
+    },
+  });
   return `<figure>
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${CHART.height}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
-<title id="chart-title">Requests per month, oldest first</title>
-<desc id="chart-desc">${escapeHtml(description)}</desc>
-${grid}
-<line class="axis" x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${CHART.top + plotHeight}" y2="${CHART.top + plotHeight}"/>
-${bars}
-</svg>
+${svg}
 <figcaption>Requests counted by Kong per calendar month (<code>license_data</code>), oldest first.</figcaption>
 </figure>`;
+}
+
+/** An SVG's size and the margins around its plot. */
+export interface ChartBox {
+  readonly width: number;
+  readonly height: number;
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+/** Where one month's bar stands: its centre, width, the axis's y and the value-to-y scale. */
+export interface BarSlot {
+  readonly cx: number;
+  readonly barWidth: number;
+  readonly baseline: number;
+  readonly y: (value: number) => number;
+}
+
+/**
+ * The SVG frame both summaries' monthly charts share: round-number grid, axis, one slot per month
+ * with its label, and whatever `renderBar` draws in it (a bar, or a stack of them).
+ */
+export function renderMonthBars(chart: {
+  readonly box: ChartBox;
+  readonly months: readonly string[];
+  /** The tallest bar (or stack): the grid's top tick covers it. */
+  readonly max: number;
+  readonly maxBarWidth: number;
+  readonly title: string;
+  readonly description: string;
+  readonly renderBar: (index: number, slot: BarSlot) => string;
+}): string {
+  const { box, months } = chart;
+  const plotWidth = box.width - box.left - box.right;
+  const plotHeight = box.height - box.top - box.bottom;
+  const baseline = box.top + plotHeight;
+  const ticks = niceTicks(chart.max);
+  const top = ticks[ticks.length - 1] ?? 1;
+  const slot = plotWidth / months.length;
+  const barWidth = Math.max(2, Math.min(chart.maxBarWidth, slot * 0.7));
+  const y = (value: number): number => baseline - (top === 0 ? 0 : (value / top) * plotHeight);
+  const grid = ticks
+    .map(
+      (t) =>
+        `<g class="tick"><line x1="${box.left}" x2="${box.width - box.right}" y1="${fix(y(t))}" y2="${fix(y(t))}"/><text x="${box.left - 8}" y="${fix(y(t) + 4)}" text-anchor="end">${formatShort(t)}</text></g>`,
+    )
+    .join("\n");
+  const bars = months
+    .map((month, index) => {
+      const cx = box.left + slot * index + slot / 2;
+      return `<g class="bar">${chart.renderBar(index, { cx, barWidth, baseline, y })}${renderMonthLabel(month, cx, baseline + 18)}</g>`;
+    })
+    .join("\n");
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${box.width} ${box.height}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
+<title id="chart-title">${escapeHtml(chart.title)}</title>
+<desc id="chart-desc">${escapeHtml(chart.description)}</desc>
+${grid}
+<line class="axis" x1="${box.left}" x2="${box.width - box.right}" y1="${baseline}" y2="${baseline}"/>
+${bars}
+</svg>`;
 }
 
 /** 0 plus up to 5 round steps covering `max` (1, 2, 2.5 or 5 × 10^k). */
