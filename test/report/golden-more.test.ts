@@ -681,6 +681,37 @@ const olderCollector = (edition: string, schemaMinor: string) => ({
   schema_minor: schemaMinor,
 });
 
+// details-klcr-demo.sql, 24 plugin rows (3.13 lists): default f01-f21, Engineering f22-f24.
+const KLCR_DEFAULT_TIERS = {
+  free: {
+    acl: 2, // f06, f11
+    "http-log": 2, // f02, f12
+    "key-auth": 2, // f07, f13
+    oauth2: 1, // f05
+    opentelemetry: 2, // f03, f14
+    prometheus: 1, // f01
+    "proxy-cache": 1, // f08
+    "rate-limiting": 2, // f15, f18
+    "request-transformer": 1, // f16
+  },
+  enterprise: {
+    "application-registration": 1, // f04
+    canary: 1, // f09
+    degraphql: 1, // f21
+    jq: 1, // f10
+    "openid-connect": 2, // f19, f20
+    "response-transformer-advanced": 1, // f17
+  },
+  custom: {},
+};
+const KLCR_TIERS = {
+  // the cluster's own licence report: free {oauth2 1, http-log 2, key-auth 3, prometheus 1,
+  // proxy-cache 2, request-transformer 1, rate-limiting 3, acl 2, opentelemetry 2}
+  free: { ...KLCR_DEFAULT_TIERS.free, "key-auth": 3, "proxy-cache": 2, "rate-limiting": 3 }, // + Engineering's
+  enterprise: KLCR_DEFAULT_TIERS.enterprise,
+  custom: {},
+};
+
 const DETAILS_GOLDENS: readonly Golden[] = [
   {
     name: "details-workspaces on 3.13: four workspaces, drifted counters, odd names",
@@ -995,6 +1026,111 @@ const DETAILS_GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 2, rules: [] },
+    },
+  },
+  {
+    name: "details-klcr-demo on 3.13: the KLCR demo cluster (five workspaces, 18 discrete services)",
+    sources: [SCHEMAS.ee313, fixtureFile("test/fixtures/datasets/details-klcr-demo.sql")],
+    response: {
+      kong_version: "3.13.x",
+      deployment_info: { type: "traditional" },
+      license: UNLICENSED,
+      counters: { total_requests: 0, buckets: [] },
+      workspaces_count: 5, // default, Engineering, WS1, WS2, WS3
+      rbac_users: 0,
+      services_count: 20, // default 19 + Engineering 1
+      routes_count: 35, // default 30 + Engineering 5
+      consumers_count: 5, // acl11, acl12, acl21, acl22, engineer
+      plugins_count: {
+        tiers: KLCR_TIERS,
+        unique_route_lambdas: 0, // no aws-lambda
+        unique_route_kafkas: 0, // no Kafka-family plugin
+      },
+      collector: ee313Collector({ license_from: "unlicensed" }),
+    },
+    details: {
+      route_kafkas: noRouteKafkas("kafka-family"),
+      ai_gateway: NO_AI_GATEWAY_USE,
+      schema: EE313_SCHEMA,
+      omitted: [NO_SYSTEM_INFO],
+      // the data set writes no workspace_entity_counters rows while the tables hold rows
+      warnings: [
+        'workspace_entity_counters has no "services" rows but the table holds 20: Kong 3.8 and older would omit this count.',
+        'workspace_entity_counters has no "routes" rows but the table holds 35: Kong 3.8 and older would omit this count.',
+        'workspace_entity_counters has no "consumers" rows but the table holds 5: Kong 3.8 and older would omit this count.',
+        'workspace_entity_counters has no "plugins" rows but the table holds 24: Kong 3.8 and older would omit this count.',
+        "8 (workspace, entity type) counter row(s) differ from the live counts.", // 4 types x (Engineering, default)
+        'Kong 3.8 and older report the counter table\'s numbers; "kong migrations reinitialize-workspace-entity-counters" rebuilds it.',
+      ],
+      // by name in byte order: uppercase before lowercase
+      workspaces: [
+        {
+          id: "44444444-4444-4444-8444-444444444444",
+          name: "Engineering",
+          services: 1, // engineering-api
+          routes: 5, // eng-0..eng-4
+          consumers: 1, // engineer
+          plugins: {
+            free: { "key-auth": 1, "proxy-cache": 1, "rate-limiting": 1 },
+            enterprise: {},
+            custom: {},
+          }, // f22-f24
+          discrete_services: 1, // http://engineering-api.engineering.svc:8080/
+        },
+        ...["1", "2", "3"].map((n) => ({
+          id: `44444444-4444-4444-8444-44444444444${n}`,
+          name: `WS${n}`,
+          services: 0,
+          routes: 0,
+          consumers: 0,
+          plugins: emptyTiers(),
+          discrete_services: 0,
+        })),
+        {
+          id: DEFAULT_WORKSPACE_ID,
+          name: "default",
+          services: 19, // a01..a19
+          routes: 30, // b01..b30
+          consumers: 4, // acl11, acl12, acl21, acl22
+          plugins: KLCR_DEFAULT_TIERS,
+          // 19 services less 2: httpbin, httpbin-okta, httpbin-online share
+          // http://httpbin.se-kong-mesh.svc:80/anything; apollo-service and grpcbin have no path
+          // (http://apollo-service.se-kong-mesh.svc:4000null, grpc://grpcbin.se-kong-mesh.svc:9000null)
+          discrete_services: 17,
+        },
+      ],
+      discrete_services: { count: 18, rules: [] }, // 17 + engineering-api (kick.json: 18)
+      entity_counters: {
+        rows: [
+          { entity_type: "services", counter_table: null, live: 20, drift: null },
+          { entity_type: "routes", counter_table: null, live: 35, drift: null },
+          { entity_type: "consumers", counter_table: null, live: 5, drift: null },
+          { entity_type: "plugins", counter_table: null, live: 24, drift: null },
+          { entity_type: "rbac_users", counter_table: null, live: 0, drift: null },
+        ],
+        drifted: ["services", "routes", "consumers", "plugins"], // no counter row, rows live
+        workspaces: [
+          ...(
+            [
+              [
+                "44444444-4444-4444-8444-444444444444",
+                "Engineering",
+                { consumers: 1, plugins: 3, routes: 5, services: 1 },
+              ],
+              [DEFAULT_WORKSPACE_ID, "default", { consumers: 4, plugins: 21, routes: 30, services: 19 }],
+            ] as const
+          ).flatMap(([id, name, live]) =>
+            (["consumers", "plugins", "routes", "services"] as const).map((entity_type) => ({
+              workspace_id: id,
+              workspace: name,
+              entity_type,
+              counter_table: null,
+              live: live[entity_type],
+            })),
+          ),
+        ],
+        workspaces_drifted: 8,
+      },
     },
   },
 ];
