@@ -75,7 +75,6 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
       const link = await aggregateEstate(event, {
         reportPrefix: storage.prefix,
         discreteRules: environments.discrete,
-        readObject: runtime.readObject,
         store: runtime.store,
         urlTtlSeconds: storage.urlTtlSeconds,
         signal,

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { EstateRunConfig, StorageConfig } from "../config.ts";
@@ -15,8 +15,6 @@ export interface EstateRuntime {
   readonly store: ReportStore;
   /** The environments file from its S3 object or SSM parameter. */
   readEnvironments(options?: { readonly signal?: AbortSignal }): Promise<EnvironmentsText>;
-  /** A stored object's text (the collect step's per-environment reports). */
-  readObject(key: string, options?: { readonly signal?: AbortSignal }): Promise<string>;
   /** Opens an environment's database: the Data API (cross-account through role_arn) or PostgreSQL. */
   readonly openPort: OpenEnvironmentPort;
   /** Starts the estate state machine; answers the execution's ARN and start time. */
@@ -37,13 +35,6 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
   return {
     store,
     readEnvironments: (options = {}) => readEnvironmentsText(estate.environments, { s3, ssm }, options),
-    async readObject(key, options = {}) {
-      const object = await s3().send(
-        new GetObjectCommand({ Bucket: storage.bucket, Key: key }),
-        options.signal === undefined ? {} : { abortSignal: options.signal },
-      );
-      return (await object.Body?.transformToString("utf-8")) ?? "";
-    },
     async openPort(source) {
       if (source.kind === "demo") {
         throw new BadParameterError(

@@ -250,13 +250,18 @@ export async function collectStoredEnvironment(
   };
 }
 
+/**
+ * Bounds the aggregate Lambda's memory per stored environment (its report and details); a report of
+ * 1,000 workspaces is about 1 MB, and cluster history reads reports with the same cap.
+ */
+const MAX_STORED_ENVIRONMENT_BYTES = 64 * 1024 * 1024;
+
 export interface AggregateStepOptions {
   /** The deployment's report prefix: a run's folder must be under it. */
   readonly reportPrefix: string;
   /** The discrete rules the environments' keys were rewritten with (from the environments file). */
   readonly discreteRules: readonly DiscreteRule[];
-  /** Reads a stored object's text. */
-  readonly readObject: (key: string, options: { readonly signal?: AbortSignal }) => Promise<string>;
+  /** Where the collect step stored each environment's report, read back from here. */
   readonly store: ReportStore;
   readonly urlTtlSeconds: number;
   readonly now?: Date;
@@ -295,7 +300,8 @@ export async function aggregateEstate(
         `The outcome of "${entry.environment}" points outside this run's folder (${run.prefix}); refusing to read it.`,
       );
     }
-    outcomes.push(readStoredEnvironment(await options.readObject(entry.key, signal), entry));
+    const bytes = await options.store.read(entry.key, { maxBytes: MAX_STORED_ENVIRONMENT_BYTES, ...signal });
+    outcomes.push(readStoredEnvironment(Buffer.from(bytes).toString("utf8"), entry));
   }
   return buildAndStoreEstate(run, outcomes, { ...options, ...signal });
 }
