@@ -1,7 +1,7 @@
-import { BadParameterError, MethodNotAllowedError, RouteNotFoundError } from "../errors.ts";
+import { BadParameterError } from "../errors.ts";
 import type { EstateRequest } from "../estate/state-machine-steps.ts";
 import { parseFormat, parseInclude, parseMonth } from "../triggers/report-options.ts";
-import { type HttpApiEvent, readPath, readQuery } from "./http-api-event.ts";
+import { checkRoute, type HttpApiEvent, readQuery } from "./http-api-event.ts";
 
 export const ESTATE_PATH = "/license/estate";
 export const ESTATE_METHODS = ["GET", "OPTIONS"] as const;
@@ -11,20 +11,12 @@ const ALLOWED = "format=json|tar, as_of=YYYY-MM, include=details";
 
 /** Checks the route and method of GET /license/estate: 404 for another path, 405 (with Allow) otherwise. */
 export function readEstateRoute(event: HttpApiEvent): (typeof ESTATE_METHODS)[number] {
-  const method = (event.requestContext?.http?.method ?? "").toUpperCase();
-  const path = readPath(event);
-  if (path !== ESTATE_PATH) {
-    throw new RouteNotFoundError(
-      `No route ${path || "(empty path)"}. The estate is at GET ${ESTATE_PATH}?${ALLOWED}.`,
-    );
-  }
-  if (!(ESTATE_METHODS as readonly string[]).includes(method)) {
-    throw new MethodNotAllowedError(
-      `Method ${method || "(none)"} is not allowed on ${ESTATE_PATH}. Use GET.`,
-      ESTATE_METHODS,
-    );
-  }
-  return method as (typeof ESTATE_METHODS)[number];
+  return checkRoute(event, {
+    path: ESTATE_PATH,
+    methods: ESTATE_METHODS,
+    where: `The estate is at GET ${ESTATE_PATH}?${ALLOWED}.`,
+    use: "Use GET.",
+  });
 }
 
 /** Reads `format` (default json), `as_of` and `include=details`; unknown or repeated parameters are a 400. */

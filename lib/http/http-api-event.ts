@@ -42,20 +42,39 @@ const QUERY_PARAMETERS = ["format", "redirect", "details", "include", "as_of"] a
 
 /** Checks the route and method: 404 for another path, 405 (with Allow) for another method. */
 export function readRoute(event: HttpApiEvent): ReportMethod {
+  return checkRoute(event, {
+    path: REPORT_PATH,
+    methods: ALLOWED_METHODS,
+    where: `The report is at GET ${REPORT_PATH}?format=json|tar.`,
+    use: "Use GET (or HEAD to check access and parameters).",
+  });
+}
+
+/**
+ * The route check each HTTP function starts with: 404 for another path (`where` says where the
+ * resource is), 405 with Allow for another method (`use` says which to use). Answers the method.
+ */
+export function checkRoute<M extends string>(
+  event: HttpApiEvent,
+  route: {
+    readonly path: string;
+    readonly methods: readonly M[];
+    readonly where: string;
+    readonly use: string;
+  },
+): M {
   const method = (event.requestContext?.http?.method ?? "").toUpperCase();
   const path = readPath(event);
-  if (path !== REPORT_PATH) {
-    throw new RouteNotFoundError(
-      `No route ${path === "" ? "(empty path)" : path}. The report is at GET ${REPORT_PATH}?format=json|tar.`,
-    );
+  if (path !== route.path) {
+    throw new RouteNotFoundError(`No route ${path === "" ? "(empty path)" : path}. ${route.where}`);
   }
-  if (!(ALLOWED_METHODS as readonly string[]).includes(method)) {
+  if (!(route.methods as readonly string[]).includes(method)) {
     throw new MethodNotAllowedError(
-      `Method ${method || "(none)"} is not allowed on ${REPORT_PATH}. Use GET (or HEAD to check access and parameters).`,
-      ALLOWED_METHODS,
+      `Method ${method || "(none)"} is not allowed on ${route.path}. ${route.use}`,
+      route.methods,
     );
   }
-  return method as ReportMethod;
+  return method as M;
 }
 
 /** Reads and validates the query string: unknown, repeated or invalid parameters are a 400. */

@@ -1,10 +1,10 @@
-import { BadParameterError, MethodNotAllowedError, RouteNotFoundError } from "../errors.ts";
+import { BadParameterError } from "../errors.ts";
 import { checkPageToken, MAX_LIST_LIMIT, parseListLimit } from "../history/list-reports.ts";
 import {
   ALLOWED_METHODS,
+  checkRoute,
   type HttpApiEvent,
   type ReportMethod,
-  readPath,
   readQuery,
 } from "./http-api-event.ts";
 
@@ -19,20 +19,12 @@ const QUERY_PARAMETERS = ["limit", "next"] as const;
 
 /** GET (HEAD, OPTIONS) /license/reports: 404 for another path, 405 with Allow for another method. */
 export function readReportsRoute(event: HttpApiEvent): ReportMethod {
-  const method = (event.requestContext?.http?.method ?? "").toUpperCase();
-  const path = readPath(event);
-  if (path !== REPORTS_PATH) {
-    throw new RouteNotFoundError(
-      `No route ${path === "" ? "(empty path)" : path}. Stored reports are listed at GET ${REPORTS_PATH}?limit=N&next=TOKEN.`,
-    );
-  }
-  if (!(ALLOWED_METHODS as readonly string[]).includes(method)) {
-    throw new MethodNotAllowedError(
-      `Method ${method || "(none)"} is not allowed on ${REPORTS_PATH}. Use GET (or HEAD to check access and parameters).`,
-      ALLOWED_METHODS,
-    );
-  }
-  return method as ReportMethod;
+  return checkRoute(event, {
+    path: REPORTS_PATH,
+    methods: ALLOWED_METHODS,
+    where: `Stored reports are listed at GET ${REPORTS_PATH}?limit=N&next=TOKEN.`,
+    use: "Use GET (or HEAD to check access and parameters).",
+  });
 }
 
 /** `limit` (1 … 100, default 20) and `next` (a token from the previous page); anything else is a 400. */
