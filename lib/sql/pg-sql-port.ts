@@ -179,6 +179,14 @@ export function translatePgError(
 ): Error {
   const { code, message = String(error) } = (error ?? {}) as PgErrorShape;
   const cause = { cause: error };
+  // Before the dropped-connection test: pg words its own connect timeout "Connection terminated due
+  // to connection timeout", which is a server never reached, not a session ended mid-report.
+  if (code === undefined && /connection timeout|timeout exceeded when trying to connect/i.test(message)) {
+    return new DatabaseAccessError(
+      `Timed out connecting to PostgreSQL at ${where}: nothing answered. Check the host and port in --database-url and that a firewall or security group lets this machine in.`,
+      cause,
+    );
+  }
   if ((code !== undefined && droppedConnection.has(code)) || /Connection terminated/i.test(message)) {
     return new DatabaseAccessError(
       `The connection to PostgreSQL at ${where} was closed while the report was read (${code ?? firstLine(message)}): the server restarted, failed over or ended the session. Run the report again.`,
@@ -232,9 +240,6 @@ export function translatePgError(
         cause,
       );
     default:
-      if (/timeout/i.test(message) && /connect/i.test(message)) {
-        return new DatabaseAccessError(`Timed out connecting to PostgreSQL at ${where}.`, cause);
-      }
       return new QueryError(
         `A query on ${where} failed${code ? ` (SQLSTATE ${code})` : ""}: ${firstLine(message)}`,
         cause,

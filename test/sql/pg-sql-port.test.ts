@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseAccessError, NotKongDatabaseError, QueryError, TimeoutError } from "#lib/errors.ts";
@@ -8,6 +9,7 @@ import {
   translatePgError,
   withLibpqSslModes,
 } from "#lib/sql/pg-sql-port.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 import { describePostgres } from "../helpers/kong-db.ts";
 
 describe("Function: translatePgError", () => {
@@ -69,6 +71,141 @@ describe("Function: translatePgError", () => {
     expect(describeTarget("postgres://kong:s3cret@db.internal:6432/kong")).toBe(
       "db.internal:6432/kong as kong",
     );
+  });
+
+  it("fills libpq's defaults into the description and never echoes an unparsable URL", () => {
+    // libpq: port 5432, the user's own name as database and user when the URL gives none.
+    expect(describeTarget("postgres://db.internal")).toBe(
+      "db.internal:5432/(default database) as (default user)",
+    );
+    expect(describeTarget("postgres://kong%40corp:pw@db/kong")).toBe("db:5432/kong as kong@corp");
+    // An unparsable URL may hold a password in any position: it is not repeated.
+    expect(describeTarget("postgres://kong:pa ss@[db/kong")).toBe("the database");
+    expect(describeTarget(undefined)).toBe("the database");
+    expect(withLibpqSslModes("not a url?sslmode=require")).toBe("not a url?sslmode=require");
+    expect(withLibpqSslModes(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    // pg's own wording when connectionTimeoutMillis passes
+    [
+      { message: "timeout exceeded when trying to connect" },
+      DatabaseAccessError,
+      /^Timed out connecting to PostgreSQL at db:5432\/kong as kong: nothing answered\. Check the host and port/,
+    ],
+    // a cancel that is not the statement timeout: pg_cancel_backend or a user's Ctrl-C on the server
+    [
+      { code: "57014", message: "canceling statement due to user request" },
+      TimeoutError,
+      /^A statement on db:5432\/kong as kong was cancelled \(canceling statement due to user request\)\. Run the report again\.$/,
+    ],
+    // no SQLSTATE at all: no "(SQLSTATE …)" invented
+    [new Error("something odd"), QueryError, /^A query on db:5432\/kong as kong failed: something odd$/],
+    [null, QueryError, /^A query on db:5432\/kong as kong failed: null$/],
+  ])("maps %j without inventing a cause", (raw, type, message) => {
+    const error = translatePgError(raw, "db:5432/kong as kong");
+    expect(error).toBeInstanceOf(type);
+    expect(error.message).toMatch(message);
+  });
+
+  it("names the lock timeout it used, and the lock holders only when they are known", () => {
+    const limits = { statementTimeoutMs: 60_000, lockTimeoutMs: 2500 };
+    const lock = { code: "55P03", message: "canceling statement due to lock timeout" };
+    expect(translatePgError(lock, "db:5432/kong as kong", limits).message).toMatch(
+      /^Gave up after 2\.5 s waiting for a table lock on db:5432\/kong as kong\. Another session/,
+    );
+    expect(
+      translatePgError(lock, "db:5432/kong as kong", limits, "table plugins is locked by session 7").message,
+    ).toMatch(
+      /^Gave up after 2\.5 s waiting for a table lock on db:5432\/kong as kong: table plugins is locked by session 7\. /,
+    );
+    expect(
+      translatePgError(
+        { code: "57014", message: "canceling statement due to statement timeout" },
+        "db:5432/kong as kong",
+        limits,
+      ).message,
+    ).toContain("than the statement timeout (60 s)");
+  });
+});
+
+// No PostgreSQL needed: what the port says when the network, not the server, fails.
+describe("Function: createPgSqlPort (network faults)", () => {
+  it("reports a port nothing listens on as unreachable, naming host, port and database", async () => {
+    const port = createPgSqlPort({
+      connectionString: `postgres://kong:s3cret@127.0.0.1:${await closedPort()}/kong`,
+    });
+    try {
+      const error = await port.query("SELECT 1").catch((caught: Error) => caught);
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      expect((error as Error).message).toMatch(
+        /^Cannot reach PostgreSQL at 127\.0\.0\.1:\d+\/kong as kong \(ECONNREFUSED\)\. Check the host and port/,
+      );
+      expect((error as Error).message).not.toContain("s3cret");
+    } finally {
+      await port.close();
+    }
+  });
+
+  it("reports a server that hangs up during the handshake as a closed connection", async () => {
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port: tcpPort } = server.address() as AddressInfo;
+    const port = createPgSqlPort({ connectionString: `postgres://kong@127.0.0.1:${tcpPort}/kong` });
+    try {
+      const error = await port.query("SELECT 1").catch((caught: Error) => caught);
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      expect((error as Error).message).toMatch(
+        /was closed while the report was read .*Run the report again\.$/,
+      );
+    } finally {
+      await port.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("gives up on a server that accepts but never answers after the connect timeout", async () => {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port: tcpPort } = server.address() as AddressInfo;
+    const port = createPgSqlPort({
+      connectionString: `postgres://kong@127.0.0.1:${tcpPort}/kong`,
+      connectTimeoutMs: 200,
+    });
+    try {
+      const error = await port.query("SELECT 1").catch((caught: Error) => caught);
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      expect((error as Error).message).toBe(
+        `Timed out connecting to PostgreSQL at 127.0.0.1:${tcpPort}/kong as kong: nothing answered. Check the host and port in --database-url and that a firewall or security group lets this machine in.`,
+      );
+    } finally {
+      await port.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("sends nothing once the caller has aborted", async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port: tcpPort } = server.address() as AddressInfo;
+    const port = createPgSqlPort({ connectionString: `postgres://kong@127.0.0.1:${tcpPort}/kong` });
+    try {
+      const controller = new AbortController();
+      controller.abort(new Error("deadline passed"));
+      await expect(port.query("SELECT 1", {}, { signal: controller.signal })).rejects.toThrow(
+        "deadline passed",
+      );
+      expect(connections).toBe(0);
+    } finally {
+      await port.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
