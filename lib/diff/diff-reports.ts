@@ -86,10 +86,14 @@ export function toReportDocument(value: unknown, source: string, details?: unkno
   if (!isRecord(value))
     throw new InvalidReportFileError(`${source} is not a license report: expected a JSON object.`);
   const { details: inline, ...content } = value;
-  const known = ["services_count", "plugins_count", "checksum", "timestamp"].filter((key) => key in content);
+  // Kong ≤ 3.4 reports (eras A and A′) have no timestamp, checksum or plugins_count, but always
+  // services_count and workspaces_count.
+  const known = ["services_count", "workspaces_count", "plugins_count", "checksum", "timestamp"].filter(
+    (key) => key in content,
+  );
   if (known.length < 2) {
     throw new InvalidReportFileError(
-      `${source} is not a license report: it lacks the keys timestamp, services_count, plugins_count and checksum.`,
+      `${source} is not a license report: it has fewer than two of the keys timestamp, checksum, services_count, workspaces_count and plugins_count.`,
     );
   }
   const extra = details ?? inline;
@@ -172,8 +176,9 @@ export function diffReports(
     ),
     textChange(
       "license_key",
-      maskKey(dig(a, "license", "license_key")),
-      maskKey(dig(b, "license", "license_key")),
+      // Kong ≤ 3.4 puts the key at the top level.
+      maskKey(dig(a, "license", "license_key") ?? a.license_key),
+      maskKey(dig(b, "license", "license_key") ?? b.license_key),
     ),
   ].filter((f) => f.old !== f.new);
 
@@ -206,7 +211,7 @@ function describeSide(document: ReportDocument, verified: boolean | undefined): 
   };
 }
 
-/** Plugins by name with their tier; Kong ≤ 3.4 reports a flat name → count map ("untiered"). */
+/** Plugins by name with their tier; a flat name → count map (no tiers) is "untiered". Kong ≤ 3.4 has no plugins_count. */
 function readPlugins(report: Readonly<Record<string, unknown>>): Map<string, PluginCount> {
   const plugins = new Map<string, PluginCount>();
   const count = report.plugins_count;
