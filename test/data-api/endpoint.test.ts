@@ -45,7 +45,8 @@ describeTargets("Data API endpoint on %s", (target) => {
     db = await openTestDatabase(target);
     schema = (await db.createFixture(TABLES)).schema;
     database = databaseNameOf(db);
-    server = await startTestEndpoint(db, schema, { statementTimeoutMs: 300, maxResponseBytes: 64 * 1024 });
+    // A statement timeout far above any statement here: a slow runner must not cancel ordinary work.
+    server = await startTestEndpoint(db, schema, { statementTimeoutMs: 30_000, maxResponseBytes: 64 * 1024 });
     client = createTestClient(server);
   });
   afterAll(async () => {
@@ -210,13 +211,22 @@ describeTargets("Data API endpoint on %s", (target) => {
   });
 
   it("cancels a statement past the statement timeout with StatementTimeoutException", async () => {
-    // Act (timeout 300 ms)
-    const error = await rejectionOf(execute("SELECT pg_sleep(0.6)"));
-    const after = await execute("SELECT 1 AS alive");
-    // Assert
-    expect(error.name).toBe("StatementTimeoutException");
-    expect(error.message).toMatch(/SQLState: 57014/);
-    expect(after.records).toEqual([[{ longValue: 1 }]]);
+    // Prepare: an endpoint of its own with a 300 ms limit, against a statement that sleeps twice as long.
+    const strict = await startTestEndpoint(db, schema, { statementTimeoutMs: 300 });
+    const strictClient = createTestClient(strict);
+    const run = (sql: string) => strictClient.send(new ExecuteStatementCommand({ ...ARNS, database, sql }));
+    try {
+      // Act
+      const error = await rejectionOf(run("SELECT pg_sleep(0.6)"));
+      const after = await run("SELECT 1 AS alive");
+      // Assert
+      expect(error.name).toBe("StatementTimeoutException");
+      expect(error.message).toMatch(/SQLState: 57014/);
+      expect(after.records).toEqual([[{ longValue: 1 }]]);
+    } finally {
+      strictClient.destroy();
+      await strict.close();
+    }
   });
 
   it("commits and rolls back transactions on a dedicated session", async () => {

@@ -49,7 +49,8 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
     db = await openTestDatabase(target);
     pgPort = await db.createFixture(TABLES);
     database = databaseNameOf(db);
-    server = await startTestEndpoint(db, pgPort.schema, { statementTimeoutMs: 300 });
+    // A statement timeout far above any statement here: a slow runner must not cancel ordinary work.
+    server = await startTestEndpoint(db, pgPort.schema, { statementTimeoutMs: 30_000 });
     client = createTestClient(server);
   });
   afterAll(async () => {
@@ -141,17 +142,24 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
   });
 
   it("reports a statement timeout as a TimeoutError, without retrying", async () => {
-    // Prepare (the endpoint cancels statements after 300 ms)
-    const port = createPort();
-    // Act
-    const error = await rejectionOf(port.query("SELECT pg_sleep(0.6)::text AS slept"));
-    // Assert
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as unknown as ReportError).status).toBe(504);
-    expect(error.message).toMatch(
-      /ran past its time limit \(the Data API allows 45 s per call\) and was cancelled/,
-    );
-    expect(port.calls()).toBe(1);
+    // Prepare: an endpoint of its own that cancels statements after 300 ms; the statement sleeps twice as long.
+    const strict = await startTestEndpoint(db, pgPort.schema, { statementTimeoutMs: 300 });
+    const strictClient = createTestClient(strict);
+    const port = createPort({ client: strictClient });
+    try {
+      // Act
+      const error = await rejectionOf(port.query("SELECT pg_sleep(0.6)::text AS slept"));
+      // Assert
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as unknown as ReportError).status).toBe(504);
+      expect(error.message).toMatch(
+        /ran past its time limit \(the Data API allows 45 s per call\) and was cancelled/,
+      );
+      expect(port.calls()).toBe(1);
+    } finally {
+      strictClient.destroy();
+      await strict.close();
+    }
   });
 
   it("waits while the cluster resumes, then succeeds", async () => {
