@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { DEMO_SQL_FILES, openDemoDatabase, readDemoSql } from "#lib/demo/open-demo-database.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
 import { openTestDatabase, testTargets } from "../helpers/kong-db.ts";
@@ -50,5 +50,45 @@ describe("openDemoDatabase", () => {
       name: "aws-lambda",
     });
     expect(rows).toEqual([{ n: "10" }]);
+  });
+});
+
+// Where the SQL files are depends on how the program was installed; as root no real file system
+// refuses a read, so readFile is wrapped for the locations under test (the others are real reads).
+describe("readDemoSql when the files are not beside the code", () => {
+  afterEach(() => {
+    vi.doUnmock("node:fs/promises");
+    vi.resetModules();
+  });
+
+  async function loadWith(fail: (url: string) => NodeJS.ErrnoException | undefined) {
+    vi.resetModules();
+    vi.doMock("node:fs/promises", async (importOriginal) => {
+      const actual = await importOriginal<typeof import("node:fs/promises")>();
+      const readFile = async (path: URL, options: BufferEncoding) => {
+        const error = fail(String(path));
+        if (error !== undefined) throw error;
+        return actual.readFile(path, options);
+      };
+      return { ...actual, readFile, default: { ...actual, readFile } };
+    });
+    return import("#lib/demo/open-demo-database.ts");
+  }
+  const fsError = (code: string, url: string) =>
+    Object.assign(new Error(`${code}: open '${url}'`), { code }) as NodeJS.ErrnoException;
+
+  test("names the missing file and every place it looked, and says how to get it back", async () => {
+    // Not beside the sources either: then neither demo/ nor ../lib/demo/ holds it (they do not exist here).
+    const demo = await loadWith((url) =>
+      url.endsWith("/lib/demo/schema.sql") ? fsError("ENOENT", url) : undefined,
+    );
+    await expect(demo.readDemoSql()).rejects.toThrow(
+      "The demo database file schema.sql is missing (looked in ./, ./demo/, ../lib/demo/ relative to the program). Reinstall kong-license-report, or run npm run build.",
+    );
+  });
+
+  test("does not call an unreadable file missing: the read error itself is reported", async () => {
+    const demo = await loadWith((url) => (url.endsWith("/seed.sql") ? fsError("EACCES", url) : undefined));
+    await expect(demo.readDemoSql()).rejects.toMatchObject({ code: "EACCES" });
   });
 });
