@@ -1,11 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildEstate } from "#lib/estate/build-estate.ts";
-import { collectEstate, type OpenEnvironmentPort } from "#lib/estate/collect-estate.ts";
+import {
+  collectEstate,
+  type EnvironmentProgress,
+  type OpenEnvironmentPort,
+} from "#lib/estate/collect-estate.ts";
 import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
 import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
 import { openEnvironmentPort } from "#lib/estate/open-environment-port.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
+import { formatYearMonth, monthIn } from "#lib/report/reporting-month.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
@@ -187,5 +192,81 @@ describeTargets("an estate of real Kong databases (%s)", (target) => {
     const prod = estate.environments[0];
     expect(stage?.status === "ok" && stage.report.kong_version).toBe("3.13.0.1");
     expect(prod?.status === "ok" && prod.report.kong_version).toBe("3.13.x");
+  });
+});
+
+describe("collectEstate: defaults and errors nobody expected", () => {
+  it("collects the current month in UTC, with the file's order, when no month, zone or concurrency is given", async () => {
+    // Prepare: the embedded demo database (lib/demo/seed.sql documents its values).
+    const config = parseEnvironmentsFile(
+      JSON.stringify({ environments: [{ environment: "demo", demo: true }] }),
+      {
+        fileName: "envs.json",
+        env: {},
+      },
+    );
+    const before = formatYearMonth(monthIn(new Date(), "UTC"));
+
+    // Act
+    const [outcome] = await collectEstate(config, { openPort: openEnvironmentPort });
+
+    // Assess
+    const after = formatYearMonth(monthIn(new Date(), "UTC"));
+    expect(outcome?.status).toBe("ok");
+    if (outcome?.status !== "ok") return;
+    expect(outcome.source).toBe("demo");
+    expect([before, after]).toContain(outcome.report.collector.as_of);
+    expect(outcome.report.collector.time_zone).toBe("UTC");
+    expect([outcome.report.services_count, outcome.report.routes_count]).toEqual([21, 40]);
+    expect(outcome.discreteServices).toHaveLength(16);
+    // Details are kept only when asked for.
+    expect(outcome.details).toBeUndefined();
+    // PGlite loading the demo database: slow on a busy 2-core runner.
+  }, 120_000);
+
+  it("fails only the environment whose port fails unexpectedly, naming the error without the file's secrets", async () => {
+    // Prepare: a driver that crashes with the password in its message, and one that throws a bare value.
+    const config = parseEnvironmentsFile(
+      JSON.stringify({
+        environments: [
+          { environment: "crashes", database_url: "postgres://kong:${DB_PASSWORD}@db.internal:5432/kong" },
+          { environment: "throws", database_url: "postgres://kong@db2.internal:5432/kong" },
+        ],
+      }),
+      { fileName: "envs.json", env: { DB_PASSWORD: "hunter2-Secret" } },
+    );
+    const openPort: OpenEnvironmentPort = async (source) => {
+      if (source.kind === "postgres" && source.url.includes("db2.internal")) throw "socket closed";
+      throw new TypeError("driver crashed for kong:hunter2-Secret at db.internal");
+    };
+    const progress: EnvironmentProgress[] = [];
+
+    // Act
+    const outcomes = await collectEstate(config, {
+      openPort,
+      asOf: "2026-01",
+      concurrency: 1,
+      onProgress: (event) => progress.push(event),
+    });
+
+    // Assess
+    expect(outcomes).toEqual([
+      {
+        environment: "crashes",
+        status: "failed",
+        source: "database_url",
+        error: "unexpected error: driver crashed for kong:*** at db.internal",
+      },
+      {
+        environment: "throws",
+        status: "failed",
+        source: "database_url",
+        error: "unexpected error: socket closed",
+      },
+    ]);
+    expect(progress.map((event) => [event.environment, event.status, event.error])).toEqual([
+      ["crashes", "failed", "unexpected error: driver crashed for kong:*** at db.internal"],
+      ["throws", "failed", "unexpected error: socket closed"],
+    ]);
   });
 });
