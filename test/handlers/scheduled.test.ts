@@ -90,13 +90,53 @@ describe("Handler: scheduled and console runs", () => {
     expect(logs.join("\n")).not.toContain("X-Amz-Signature=");
   });
 
+  it("runs an empty invocation (null event) as a console run with the defaults: this month's tar", async () => {
+    // Act
+    const link = await invoke(null);
+
+    // Assess
+    expect(link.format).toBe("tar");
+    expect(link.key).toMatch(/^license-reports\/adhoc\/\d{13}\/[^/]+\/\d{4}-\d{2}\/console\//);
+    const requested = logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((record) => record.message === "report requested");
+    expect(requested).toMatchObject({ trigger: "manual", format: "tar", details: true });
+  });
+
+  it.each([
+    ["details", { format: "json", asOf: "2026-10", include: "details" }],
+    ["[details]", { format: "json", asOf: "2026-10", include: ["details"] }],
+    ["nothing", { format: "json", asOf: "2026-10" }],
+  ])(
+    "answers a JSON console run including %s with the report and, if asked, its details",
+    async (included, event) => {
+      // Act
+      const link = await invoke(event);
+
+      // Assess
+      expect(link.format).toBe("json");
+      const stored = (await (await fetch(link.url)).json()) as Record<string, unknown>;
+      const { details, ...report } = stored;
+      expect(computeChecksum(report)).toBe(link.checksum);
+      expect(details !== undefined).toBe(included !== "nothing");
+    },
+  );
+
   it.each([
     [{ format: "zip" }, "BadParameterError", /Invalid format "zip": use json or tar/],
     [{ asOf: "2026-13" }, "BadParameterError", /asOf "2026-13".*YYYY-MM/],
     [{ asOf: "1999-01" }, "BadParameterError", /asOf "1999-01": the reporting month must be from 2015-01/],
     [{ format: "tar", key1: "value1" }, "BadParameterError", /Unknown field "key1".*Allowed: format/],
     [{ details: "no" }, "BadParameterError", /"details" must be a boolean/],
-    ["tar", "BadParameterError", /must be a JSON object/],
+    ["tar", "BadParameterError", /must be a JSON object.*not string\./],
+    [["tar"], "BadParameterError", /must be a JSON object.*not an array\./],
+    [
+      { key1: 1, key2: 2 },
+      "BadParameterError",
+      /^Unknown fields "key1", "key2" in the event\. Allowed: format/,
+    ],
+    [{ include: 5 }, "BadParameterError", /^Field "include" must be "details" or \["details"\], not 5\./],
+    [{ include: ["details", 5] }, "BadParameterError", /^Field "include" must be .*, not \["details",5\]\./],
   ])("rejects the event %j with a clear error and no stack trace", async (event, name, message) => {
     // Act
     const failure = (await invoke(event).catch((error: unknown) => error)) as Error;
