@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildEstate } from "#lib/estate/build-estate.ts";
 import type { EnvironmentOutcome } from "#lib/estate/types.ts";
 import { renderEstateCsv } from "#lib/output/estate-csv.ts";
+import { buildEstateFiles } from "#lib/output/estate-files.ts";
 import { renderEstateSummaryHtml } from "#lib/output/estate-summary-html.ts";
 import { sampleMarch, signReport, XSS_NAME } from "../helpers/sample-report.ts";
 
@@ -126,5 +127,90 @@ describe("buildEstate", () => {
     expect(() =>
       buildEstate([prod, { ...prod, environment: "PROD" }], { asOf: "2025-03", generatedAt: new Date(0) }),
     ).toThrow('Environment "PROD" appears twice in the estate.');
+  });
+});
+
+/** An open-source Kong with nothing configured: no rbac_users, no counters, no kong_version, no plugins. */
+function bareOssOutcome(environment: string): EnvironmentOutcome {
+  const { checksum: _c, rbac_users: _r, counters: _k, kong_version: _v, ...unsigned } = sampleMarch().report;
+  const report = signReport({
+    ...unsigned,
+    workspaces_count: 1,
+    services_count: 0,
+    routes_count: 0,
+    consumers_count: 0,
+    plugins_count: {
+      tiers: { free: {}, enterprise: {}, custom: {} },
+      unique_route_lambdas: 0,
+      unique_route_kafkas: 0,
+    },
+  });
+  return { environment, status: "ok", report, discreteServices: [] };
+}
+
+describe("an estate of one empty open-source environment", () => {
+  const estate = buildEstate([bareOssOutcome("lab")], {
+    asOf: "2025-03",
+    generatedAt: "2025-04-01T00:00:00.000Z",
+    discreteRules: [{ find: "-dev", replace_with: "" }],
+  });
+  const page = renderEstateSummaryHtml(estate);
+
+  it("states each empty section instead of drawing it, and shows no failure", () => {
+    expect(page).not.toContain('class="failed"');
+    expect(page).toContain(
+      '<li><span class="value">1 / 1</span><span class="label">Environments reported</span></li>',
+    );
+    expect(page).not.toContain("RBAC users</span>");
+    expect(page).not.toContain("Requests in the window");
+    expect(page).toContain("<p>No environment reported request counters.</p>");
+    expect(page).not.toContain("<svg");
+    expect(page).toContain("<p>No plugins in any environment.</p>");
+    expect(page).toContain("<strong>0</strong> distinct service(s); 0 of them in more than one environment.");
+    expect(page).not.toContain("<summary>The services");
+  });
+
+  it("names the discrete rules it applied", () => {
+    expect(page).toContain(", after 1 find/replace rule(s).</p>");
+    expect(page).toContain("<p>Rules applied in order to every key: <code>-dev</code> → <code></code>.</p>");
+  });
+
+  it("shows keys the report leaves out as — on the page and empty cells in estate.csv", () => {
+    expect(page).toMatch(
+      /<tr><th scope="row"><span class="swatch" style="background:#0072b2"><\/span>lab<\/th><td class="text">ok<\/td><td class="text">—<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>—<\/td><td>0 · 0 · 0<\/td><td>—<\/td>/,
+    );
+    const lines = renderEstateCsv(estate)
+      .replace(/^\uFEFF/, "")
+      .split("\r\n");
+    const report = estate.environments[0]?.status === "ok" ? estate.environments[0].report : undefined;
+    expect(lines[1]).toBe(`lab,ok,,,1,0,0,0,0,,0,0,0,0,,${report?.checksum},`);
+    expect(lines[2]).toBe(`TOTAL,1 of 1 reported,,,1,0,0,0,0,,0,0,0,0,,${estate.digest},`);
+  });
+});
+
+describe("buildEstateFiles", () => {
+  it("puts each reported environment's response.json and details.json in its folder, failed ones not", () => {
+    const [prod, stage, dr] = sampleOutcomes();
+    if (prod?.status !== "ok" || stage === undefined || dr === undefined) throw new Error("sample changed");
+    const withDetails = { ...prod, details: sampleMarch().details };
+    const estate = buildEstate([withDetails, stage, dr], { asOf: "2025-03", generatedAt: new Date(0) });
+    const files = buildEstateFiles(estate, "tar");
+    expect(files.map((f) => f.name)).toEqual([
+      "estate.json",
+      "environments/prod/response.json",
+      "environments/prod/details.json",
+      "environments/stage/response.json",
+      "summary.html",
+      "estate.csv",
+    ]);
+    expect(JSON.parse(String(files[1]?.content))).toEqual(prod.report);
+    expect(buildEstateFiles(estate, "json").map((f) => f.name)).toEqual(["estate.json"]);
+  });
+
+  it("refuses an environment name that cannot be a folder in the tar", () => {
+    const estate = buildEstate([bareOssOutcome("../etc")], { asOf: "2025-03", generatedAt: new Date(0) });
+    expect(() => buildEstateFiles(estate, "tar")).toThrow(
+      'Environment name "../etc" cannot be a folder name.',
+    );
   });
 });
