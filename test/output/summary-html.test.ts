@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffReports } from "#lib/diff/diff-reports.ts";
 import { renderSummaryHtml } from "#lib/output/summary-html.ts";
 import type { CollectedReport } from "#lib/report/types.ts";
 import {
@@ -12,7 +13,7 @@ import {
   screenshot,
   visibleText,
 } from "../helpers/chromium.ts";
-import { sampleMarch, XSS_NAME } from "../helpers/sample-report.ts";
+import { sampleApril, sampleMarch, XSS_NAME } from "../helpers/sample-report.ts";
 
 function withoutExtras(collected: CollectedReport): CollectedReport {
   const { workspaces: _w, discrete_services: _d, entity_counters: _e, ...details } = collected.details;
@@ -233,6 +234,175 @@ describe("renderSummaryHtml", () => {
     expect(html).not.toContain("<svg");
     expect(html).not.toContain('id="workspaces"');
     expect(html).toContain("No report key was omitted.");
+  });
+});
+
+/** A collected report as the diff reads it from a file with details. */
+const asDocument = (collected: CollectedReport) =>
+  JSON.parse(JSON.stringify({ content: collected.report, details: collected.details })) as {
+    content: Record<string, unknown>;
+    details: Record<string, unknown>;
+  };
+
+describe("renderSummaryHtml: sparse and edge-case reports", () => {
+  it("explains the counter table check: missing rows, more drifted workspaces than listed, types not compared", () => {
+    const collected = sampleMarch();
+    collected.details.entity_counters = {
+      rows: [
+        { entity_type: "services", counter_table: null, live: 12, drift: null },
+        { entity_type: "routes", counter_table: 30, live: 30, drift: 0 },
+      ],
+      drifted: ["services"],
+      workspaces: [
+        {
+          workspace_id: "11111111-1111-4111-8111-111111111111",
+          workspace: null,
+          entity_type: "services",
+          counter_table: null,
+          live: 4,
+        },
+      ],
+      workspaces_drifted: 7,
+      not_compared: [{ entity_type: "upstreams", counter_table: 2 }],
+    };
+    const html = renderSummaryHtml(collected);
+    expect(html).toContain(
+      '<tr class="drift"><th scope="row">services</th><td>—</td><td>12</td><td>no counter rows</td></tr>',
+    );
+    expect(html).toContain('<tr><th scope="row">routes</th><td>30</td><td>30</td><td>0</td></tr>');
+    expect(html).toContain("<caption>Workspaces whose counter rows differ (first 1 of 7)</caption>");
+    // A workspace without a name is shown by its id; a missing counter row says so.
+    expect(html).toContain(
+      '<tr class="drift"><th scope="row">11111111-1111-4111-8111-111111111111</th><td class="text">services</td><td>no row</td><td>4</td></tr>',
+    );
+    expect(html).toContain("Also in the counter table, not counted live here: <code>upstreams</code> 2.</p>");
+
+    collected.details.entity_counters = {
+      rows: [{ entity_type: "routes", counter_table: 30, live: 30, drift: 0 }],
+      drifted: [],
+    };
+    const clean = renderSummaryHtml(collected);
+    expect(clean).toContain('<p class="ok">The counter table matches the live counts.</p>');
+    expect(clean).not.toContain("Workspaces whose counter rows differ");
+    expect(clean).not.toContain("not counted live here");
+  });
+
+  it("renders a report without collector facts, version, requests or plugins of a tier", () => {
+    const march = sampleMarch();
+    const { collector: _c, kong_version: _v, ...report } = march.report;
+    const html = renderSummaryHtml({
+      report: {
+        ...report,
+        deployment_info: { type: "hybrid" },
+        counters: { total_requests: 0, buckets: [] },
+        plugins_count: { ...report.plugins_count, tiers: { ...report.plugins_count.tiers, enterprise: {} } },
+      } as unknown as typeof march.report,
+      details: {
+        ...march.details,
+        workspaces: [
+          {
+            id: "",
+            name: "default",
+            services: 1,
+            routes: 2,
+            consumers: 3,
+            plugins: { free: {}, enterprise: {}, custom: {} },
+            implicit: true,
+          },
+        ],
+        discrete_services: { count: 1, rules: [] },
+        route_kafkas: {
+          rule: "kafka-upstream",
+          counted_plugins: ["kafka-upstream"],
+          kafka_upstream: 1,
+          kafka_family: 2,
+          by_plugin: [{ plugin: "confluent", brokers: 1, addresses: ["kafka-9:9092"] }],
+        },
+        ai_gateway: { model_hours: 0, by_month: [], by_model: [], by_month_and_model: [] },
+      },
+    });
+    expect(html).toContain('<meta name="generator" content="kong-license-report">');
+    expect(html).toContain("· reporting month — (UTC) · read from the Kong database</p>");
+    expect(html).toContain("<dt>Kong version</dt><dd>unknown (omitted)</dd>");
+    // Hybrid, but no count of data planes: no number is made up.
+    expect(html).toContain("<dt>Deployment</dt><dd>hybrid</dd>");
+    expect(html).toContain("<dt>Edition</dt><dd>—</dd>");
+    expect(html).toContain("<p>No requests counted in the reporting window.</p>");
+    expect(html).not.toContain('class="window"');
+    expect(html).not.toContain("bucket <code>UNKNOWN</code>");
+    expect(html).toContain("<caption>Enterprise · 0 plugin(s)</caption>");
+    expect(html).toMatch(/tier-enterprise">[\s\S]*?<tr><td colspan="2" class="empty">none<\/td><\/tr>/);
+    expect(html).toContain(
+      '<tr><th scope="row">default (implicit: no workspaces in this schema)</th><td>1</td><td>2</td><td>3</td><td>0</td><td>0</td><td>0</td></tr>',
+    );
+    expect(html).not.toContain('<th scope="col">Discrete services</th>');
+    expect(html).toContain("<p>No rewrite rules: keys are compared as read.</p>");
+    expect(html).not.toContain("distinct service key(s)");
+    expect(html).toContain(
+      "Kong up to 3.9 counts the brokers of kafka-upstream only: <strong>1</strong> distinct <code>host:port</code> in the report. Under the other rule: 2 (the whole Kafka family, 3.10+).",
+    );
+    expect(html).toContain("<td><code>kafka-9:9092</code></td><td>no</td></tr>");
+    expect(html).toContain("<p>No AI Gateway use recorded in the window.</p>");
+    expect(html).toContain("<dt>Generated by</dt><dd><code>—</code></dd>");
+    expect(html).toContain("<dt>Kong version from</dt><dd><code>—</code></dd>");
+  });
+
+  it("shows what changed since the previous report, and a trend that cannot start yet", () => {
+    const march = sampleMarch();
+    const april = sampleApril();
+    const {
+      old: _o,
+      new: _n,
+      ...changes
+    } = diffReports({ source: "march", ...asDocument(march) }, { source: "april", ...asDocument(april) });
+    const html = renderSummaryHtml({
+      ...april,
+      details: {
+        ...april.details,
+        since_previous: {
+          key: "reports/march.json",
+          checksum: march.report.checksum,
+          generated_at: "2025-04-01T00:00:00.000Z",
+          as_of: "2025-03",
+          changes,
+        },
+        trend: {
+          reports: [
+            {
+              generated_at: "2025-05-01T00:00:00.000Z",
+              as_of: "2025-04",
+              services: 15,
+              routes: 34,
+              consumers: 9,
+              enterprise_plugins: 6,
+              requests_in_window: 1,
+            },
+          ],
+          left_out: [{ key: "reports/feb.json", reason: "its checksum does not match" }],
+        },
+      },
+    });
+    expect(html).toContain(
+      `Compared with the report generated 2025-04-01T00:00:00.000Z (reporting month 2025-03), checksum <code>${march.report.checksum}</code>, verified: <code>reports/march.json</code>.`,
+    );
+    expect(html).toContain(
+      '<tr class="changed"><th scope="row">Services</th><td>12</td><td>15</td><td>+3</td></tr>',
+    );
+    expect(html).toContain('<tr><th scope="row">Workspaces</th><td>3</td><td>3</td><td>0</td></tr>');
+    expect(html).toContain(
+      '<tr class="changed"><th scope="row">Discrete services</th><td>8</td><td>11</td><td>+3</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr class="changed"><th scope="row">Free plugins</th><td>12</td><td>11</td><td>-1</td></tr>',
+    );
+    expect(html).toContain("<li>new <code>canary</code> (enterprise): 1</li>");
+    expect(html).toContain("<li>removed <code>cors</code> (free): was 2</li>");
+    expect(html).toContain("<li><code>rate-limiting</code> (free): 6 → 7 (+1)</li>");
+    expect(html).toContain("<p>Workspaces: 1 added (search), 1 removed (payments), 1 changed.</p>");
+    expect(html).toContain(
+      "No earlier report of this cluster was found that verifies: the trend starts with the next report.",
+    );
+    expect(html).toContain("<li><code>reports/feb.json</code>: its checksum does not match</li>");
   });
 });
 
