@@ -1,4 +1,4 @@
-import type { RDSDataClient } from "@aws-sdk/client-rds-data";
+import { RDSDataClient } from "@aws-sdk/client-rds-data";
 import { createRdsDataClient } from "#lib/aws/clients.ts";
 import {
   type DataApiServer,
@@ -62,4 +62,42 @@ export async function rejectionOf(work: Promise<unknown>): Promise<Error & Recor
     return error as Error & Record<string, unknown>;
   }
   throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** What a hand-written Data API answer carries: an HTTP status, an error type, a JSON body. */
+export interface CannedAnswer {
+  readonly status: number;
+  /** `x-amzn-errortype`, as the service names an error. */
+  readonly errorType?: string;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * The real SDK client whose HTTP handler answers `answer` without a network: for answers the local
+ * endpoint never gives (fields it does not produce, errors of AWS's front end). Counts requests.
+ */
+export function createCannedClient(answer: () => CannedAnswer): RDSDataClient & { requests: () => number } {
+  let requests = 0;
+  const client = new RDSDataClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" },
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async () => {
+        requests += 1;
+        const { status, errorType, body } = answer();
+        return {
+          response: {
+            statusCode: status,
+            headers: {
+              "content-type": "application/json",
+              ...(errorType === undefined ? {} : { "x-amzn-errortype": errorType }),
+            },
+            body: Buffer.from(JSON.stringify(body)),
+          },
+        };
+      },
+    } as never,
+  });
+  return Object.assign(client, { requests: () => requests });
 }

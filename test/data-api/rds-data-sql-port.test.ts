@@ -14,6 +14,7 @@ import type { DataApiServer } from "../../local/data-api/server.ts";
 import { describeTargets, openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
 import {
   ARNS,
+  createCannedClient,
   createTestClient,
   databaseNameOf,
   internalErrors,
@@ -109,6 +110,162 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
     expect(viaDataApi).toEqual(viaPostgres);
     expect(viaDataApi[0]).toMatchObject({ big: "9007199254740993", ok: "t", raw: "\\xdeadbeef" });
     expect(viaDataApi[1]).toMatchObject({ ratio: "1e+20", small: "1e+07", amount: "-0.01" });
+  });
+
+  it("prints arrays of booleans, integers and floats, and special floats, as PostgreSQL does", async () => {
+    // Prepare: element kinds the Data API answers as booleanValues, stringValues (longs as strings)
+    // and doubleValues, NULL elements included; float4 switches to exponent form from 1e6.
+    const sql = `
+      SELECT ARRAY[true, NULL, false] AS flags, ARRAY[1, NULL, -3]::int4[] AS ints,
+             ARRAY[0.5, NULL, 1e20, 2.5e-5]::float8[] AS doubles, ARRAY[1.5, 1e7, NULL]::float4[] AS singles,
+             'NaN'::float8 AS nan, 'Infinity'::float8 AS inf, '-Infinity'::float4 AS minus_inf`;
+    // Act
+    const viaDataApi = await createPort().query(sql);
+    const viaPostgres = await pgPort.query(sql);
+    // Assert
+    expect(viaDataApi).toEqual(viaPostgres);
+    expect(viaDataApi).toEqual([
+      {
+        flags: "{t,NULL,f}",
+        ints: "{1,NULL,-3}",
+        doubles: "{0.5,NULL,1e+20,2.5e-05}",
+        singles: "{1.5,1e+07,NULL}",
+        nan: "NaN",
+        inf: "Infinity",
+        minus_inf: "-Infinity",
+      },
+    ]);
+  });
+
+  it("prints a multidimensional array as PostgreSQL does, where an endpoint returns one", async () => {
+    // Prepare: the real service refuses these; an endpoint that answers them nests arrayValues.
+    const lenient = await startTestEndpoint(db, pgPort.schema, { strictArrays: false });
+    const lenientClient = createTestClient(lenient);
+    const sql = `SELECT '{{1,2},{3,NULL}}'::int4[] AS ints, '{{t},{f}}'::bool[] AS flags,
+                        '{{"a b",c},{NULL,""}}'::text[] AS words`;
+    try {
+      // Act
+      const viaDataApi = await createPort({ client: lenientClient }).query(sql);
+      // Assert
+      expect(viaDataApi).toEqual(await pgPort.query(sql));
+      expect(viaDataApi).toEqual([
+        { ints: "{{1,2},{3,NULL}}", flags: "{{t},{f}}", words: '{{"a b",c},{NULL,""}}' },
+      ]);
+    } finally {
+      lenientClient.destroy();
+      await lenient.close();
+    }
+  });
+
+  it("decodes the Field kinds the endpoint never sends (longValue, special doubles, nested arrays) as PostgreSQL prints them", async () => {
+    // Prepare: an answer as the service may word it. longReturnType STRING makes longs strings, but a
+    // longValue still prints as its digits; restJson1 carries NaN and ±Infinity as strings.
+    const client = createCannedClient(() => ({
+      status: 200,
+      body: {
+        columnMetadata: [
+          { name: "n", typeName: "int4" },
+          { label: "r", name: "ignored", typeName: "float8" },
+          { typeName: "float8" },
+          { label: "s", typeName: "float4" },
+          { label: "longs", typeName: "_int8" },
+          { label: "grid", typeName: "_float8" },
+          { label: "singles", typeName: "_float4" },
+        ],
+        records: [
+          [
+            { longValue: 42 },
+            { doubleValue: "NaN" },
+            { doubleValue: "-Infinity" },
+            { doubleValue: 1234567 },
+            { arrayValue: { longValues: [1, null, -2] } },
+            {
+              arrayValue: {
+                arrayValues: [{ doubleValues: [0.5, "Infinity"] }, { doubleValues: [1e-5, null] }],
+              },
+            },
+            { arrayValue: { doubleValues: [1e6, 999999] } },
+          ],
+          [{ longValue: -7 }, { doubleValue: 0 }, { isNull: true }, { doubleValue: 0.0001 }, {}, {}, {}],
+        ],
+      },
+    }));
+    const port = createPort({ client });
+    try {
+      // Act
+      const rows = await port.query("SELECT …");
+      // Assert: float8 in exponent form below 1e-4, float4 from 1e6; a column without label or name
+      // is PostgreSQL's ?column?; a Field of no known kind is NULL.
+      expect(rows).toEqual([
+        {
+          n: "42",
+          r: "NaN",
+          "?column?2": "-Infinity",
+          s: "1.234567e+06",
+          longs: "{1,NULL,-2}",
+          grid: "{{0.5,Infinity},{1e-05,NULL}}",
+          singles: "{1e+06,999999}",
+        },
+        { n: "-7", r: "0", "?column?2": null, s: "0.0001", longs: null, grid: null, singles: null },
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("answers no rows for a result without records, and refuses records without column metadata", async () => {
+    // Prepare: a statement without a result set has no records; records without metadata cannot be named.
+    let body: Record<string, unknown> = { numberOfRecordsUpdated: 0 };
+    const client = createCannedClient(() => ({ status: 200, body }));
+    const port = createPort({ client });
+    try {
+      // Act
+      const none = await port.query("SET search_path = kong");
+      body = { records: [[{ stringValue: "x" }]] };
+      const error = await rejectionOf(port.query("SELECT 'x' AS a"));
+      // Assert
+      expect(none).toEqual([]);
+      expect(error).toBeInstanceOf(QueryError);
+      expect(error.message).toBe(
+        `The Data API answered the Aurora cluster ${RESOURCE_ARN} (database ${database}) without column metadata.`,
+      );
+      expect(port.calls()).toBe(2);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("refuses an integer parameter beyond 2^53 before sending anything, naming the parameter", async () => {
+    // Prepare
+    const port = createPort();
+    const before = server.calls();
+    // Act
+    const error = await rejectionOf(
+      port.query("SELECT :big::text AS big", { big: Number.MAX_SAFE_INTEGER + 2 }),
+    );
+    // Assert
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error.message).toBe(
+      "SQL parameter :big is an integer beyond 2^53; pass it as a string and cast it in SQL.",
+    );
+    expect(port.calls()).toBe(0);
+    expect(server.calls()).toBe(before);
+  });
+
+  it("waits with its own timer when no sleep is injected and no signal is given", async () => {
+    // Prepare: one throttled call, a 1 ms backoff through the port's default sleep.
+    server.failNext("ThrottlingException", 1);
+    const port = createRdsDataSqlPort({
+      client,
+      ...ARNS,
+      database,
+      retry: { baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    // Act
+    const rows = await port.query("SELECT 'ok' AS answer");
+    // Assert
+    expect(rows).toEqual([{ answer: "ok" }]);
+    expect(port.calls()).toBe(2);
   });
 
   it("reads a bigint above 2^53 exactly, as a column and as an aggregate", async () => {

@@ -1,5 +1,6 @@
 import type { RDSDataClient } from "@aws-sdk/client-rds-data";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createRdsDataClient } from "#lib/aws/clients.ts";
 import { createRdsDataSqlPort, type RdsDataSqlPortOptions } from "#lib/aws/rds-data-sql-port.ts";
 import {
   DatabaseAccessError,
@@ -13,6 +14,7 @@ import type { DataApiErrorType } from "../../local/data-api/protocol.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import {
   ARNS,
+  createCannedClient,
   createTestClient,
   databaseNameOf,
   RESOURCE_ARN,
@@ -88,6 +90,13 @@ const fatal: readonly Expected[] = [
     TimeoutError,
     504,
     /statement timeout/,
+  ],
+  [
+    "DatabaseErrorException",
+    "ERROR: could not serialize access due to concurrent update",
+    QueryError,
+    500,
+    /^A query on the Aurora cluster \S+ \(database postgres\) failed: could not serialize access due to concurrent update$/,
   ],
   [
     "DatabaseErrorException",
@@ -186,6 +195,42 @@ describe("Data API error kinds through the local endpoint (pglite)", () => {
     expect(response.headers).toMatchObject({ "retry-after": "15" });
   });
 
+  it("treats Serverless v1's 'Communications link failure' as a resuming cluster", async () => {
+    // Backoff (recorded, not slept): 750 + 1500 ms at the jitter's middle, so "over 2 s".
+    server.failNext(
+      "BadRequestException",
+      3,
+      "Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago.",
+    );
+    const port = createPort();
+
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+
+    expect(error).toBeInstanceOf(DatabaseResumingError);
+    expect(error.message).toBe(
+      `The Aurora cluster ${RESOURCE_ARN} is resuming after an automatic pause and did not answer within 3 attempts over 2 s; try again in 15 s.`,
+    );
+    expect(port.calls()).toBe(3);
+  });
+
+  it("names the network error code when every attempt loses its connection", async () => {
+    // Prepare: each Execute loses its connection once its body arrives
+    proxy.decide = () => "cut-mid-body";
+    const port = createPort({ client: proxied });
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 'ok' AS answer"));
+    proxy.decide = () => "forward";
+    proxy.seen.length = 0;
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toMatch(
+      /^The RDS Data API kept failing for the Aurora cluster \S+ \(database postgres\) \(\w+ (ECONNRESET|EPIPE)\) after 3 attempts over 2 s; try again in a minute\.$/,
+    );
+    expect(port.calls()).toBe(3);
+  });
+
   it("retries a connection dropped mid-request, then succeeds", async () => {
     // Prepare: the first Execute loses its connection once its body arrives
     let cut = 0;
@@ -219,5 +264,122 @@ describe("Data API error kinds through the local endpoint (pglite)", () => {
         `^The database "klr_tests_absent" does not exist on the Aurora cluster ${RESOURCE_ARN}\\. Check the database name\\. The service said: .*klr_tests_absent`,
       ),
     );
+  });
+});
+
+/**
+ * Errors of AWS's front end (credentials, signatures), which the local endpoint never answers: the
+ * real SDK client deserialises them from a hand-written answer. And configuration the SDK itself
+ * refuses before sending: no credentials, no region.
+ */
+describe("Data API errors before the service runs a statement", () => {
+  const createPort = (client: RDSDataClient, overrides: Partial<RdsDataSqlPortOptions> = {}) =>
+    createRdsDataSqlPort({
+      client,
+      ...ARNS,
+      database: "kong",
+      retry: { maxAttempts: 3 },
+      sleep: async () => undefined,
+      ...overrides,
+    });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  /** No credentials, region or profile from this machine reach the SDK. */
+  const isolateFromMachineConfig = () => {
+    for (const name of [
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "AWS_PROFILE",
+      "AWS_REGION",
+      "AWS_DEFAULT_REGION",
+      "AWS_WEB_IDENTITY_TOKEN_FILE",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+      "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ]) {
+      vi.stubEnv(name, undefined);
+    }
+    vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/klr-aws-config");
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/klr-aws-credentials");
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+  };
+
+  it.each([
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignatureException",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+  ])("maps %s to a credentials refusal, without retrying", async (errorType) => {
+    // Prepare
+    const client = createCannedClient(() => ({
+      status: 403,
+      errorType,
+      body: { message: "The security token included in the request is invalid." },
+    }));
+    const port = createPort(client);
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      `AWS refused the credentials used for the RDS Data API (${errorType}). Check AWS_PROFILE or the access keys, and that the session has not expired.`,
+    );
+    expect(client.requests()).toBe(1);
+    expect(toErrorResponse(error, "req-1").response.statusCode).toBe(502);
+  });
+
+  it("says how to provide credentials when the SDK finds none, without sending", async () => {
+    // Prepare
+    isolateFromMachineConfig();
+    const client = createRdsDataClient({ endpoint: "http://127.0.0.1:9", region: "us-east-1" });
+    const port = createPort(client);
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      "No AWS credentials were found for the RDS Data API. Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role provides them.",
+    );
+    expect(port.calls()).toBe(1);
+  });
+
+  it("asks for AWS_REGION when none is configured, naming the cluster ARN's region when it has one", async () => {
+    // Prepare
+    isolateFromMachineConfig();
+    const client = createRdsDataClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" },
+    });
+
+    // Act
+    const withRegion = await rejectionOf(createPort(client).query("SELECT 1::text AS one"));
+    const withoutRegion = await rejectionOf(
+      createPort(client, { resourceArn: "arn:aws:rds::000000000000:cluster:kong" }).query(
+        "SELECT 1::text AS one",
+      ),
+    );
+    const notAnArn = await rejectionOf(
+      createPort(client, { resourceArn: "kong" }).query("SELECT 1::text AS one"),
+    );
+    client.destroy();
+
+    // Assess
+    expect(withRegion).toBeInstanceOf(DatabaseAccessError);
+    expect(withRegion.message).toBe(
+      "No AWS region is configured for the RDS Data API. Set AWS_REGION (the cluster ARN says us-east-1).",
+    );
+    expect(withoutRegion.message).toBe("No AWS region is configured for the RDS Data API. Set AWS_REGION.");
+    expect(notAnArn.message).toBe(withoutRegion.message);
   });
 });
