@@ -1,7 +1,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { EnvironmentsLocation } from "../config.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, TimeoutError } from "../errors.ts";
 
 export interface EnvironmentsSourceClients {
   readonly s3: () => S3Client;
@@ -20,7 +20,8 @@ const MAX_BYTES = 1024 * 1024;
 /**
  * Reads the environments file from its configured S3 object or SSM parameter (SecureString
  * decrypted). A missing object or parameter, or one the function may not read, is a ConfigError
- * naming ESTATE_ENVIRONMENTS and the location.
+ * naming ESTATE_ENVIRONMENTS and the location; a read stopped by the caller's signal (the function's
+ * deadline) is a TimeoutError, not a configuration problem.
  */
 export async function readEnvironmentsText(
   location: EnvironmentsLocation,
@@ -46,6 +47,12 @@ export async function readEnvironmentsText(
     return { text: parameter.Parameter?.Value ?? "", fileName };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    if (options.signal?.aborted === true) {
+      throw new TimeoutError(
+        `The deadline was reached while reading the environments file ${fileName} (ESTATE_ENVIRONMENTS); nothing was collected. Retry later, or raise the function timeout if this repeats.`,
+        { cause: error },
+      );
+    }
     throw unreadable(fileName, describeAwsError(error));
   }
 }
