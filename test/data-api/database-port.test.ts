@@ -1,0 +1,187 @@
+import { createServer } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describeDatabase, openDatabasePort } from "#lib/aws/database-port.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
+import { listen } from "../../local/listen.ts";
+import { closedPort } from "../helpers/closed-port.ts";
+import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
+import { openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
+import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "./harness.ts";
+
+// openDatabasePort as the Lambdas and the estate use it: the Data API port with the production
+// client (region from the cluster ARN, another account's role assumed through STS), and the pg port
+// opened lazily. STS is a loopback fake of AssumeRole (awsQuery, as @aws-sdk/client-sts speaks it);
+// the Data API is the local endpoint behind a proxy that shows how each request was signed.
+
+const ROLE_ARN = "arn:aws:iam::210987654321:role/kong-license-report";
+const BASE_KEY = "AKIDESTATEBASE";
+const ASSUMED = { key: "ASIAASSUMEDROLE", secret: "assumed-secret", token: "assumed-session-token" };
+
+interface AssumeRoleCall {
+  readonly params: Record<string, string>;
+  readonly authorization: string;
+}
+
+async function startLocalSts(): Promise<{ url: string; calls: AssumeRoleCall[]; close(): Promise<void> }> {
+  const calls: AssumeRoleCall[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+      calls.push({ params, authorization: String(request.headers.authorization ?? "") });
+      const expiration = new Date(Date.now() + 3_600_000).toISOString();
+      response.writeHead(200, { "content-type": "text/xml" });
+      response.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>${ASSUMED.key}</AccessKeyId><SecretAccessKey>${ASSUMED.secret}</SecretAccessKey>
+      <SessionToken>${ASSUMED.token}</SessionToken><Expiration>${expiration}</Expiration>
+    </Credentials>
+    <AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:kong-license-report</AssumedRoleId><Arn>${ROLE_ARN}</Arn></AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`);
+    });
+  });
+  const port = await listen(server, "127.0.0.1");
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("openDatabasePort (pglite)", () => {
+  let db: TestDatabase;
+  let server: DataApiServer;
+  let proxy: FaultProxy;
+  let sts: Awaited<ReturnType<typeof startLocalSts>>;
+  let database: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase("pglite");
+    const schema = (await db.createFixture("SELECT 1")).schema;
+    database = databaseNameOf(db);
+    server = await startTestEndpoint(db, schema);
+    proxy = await startFaultProxy(server.url);
+    sts = await startLocalSts();
+  });
+  afterAll(async () => {
+    await sts?.close();
+    await proxy?.close();
+    await server?.close();
+    await db?.close();
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    proxy.seen.length = 0;
+    sts.calls.length = 0;
+  });
+
+  /** The base identity in the environment, as in Lambda; no region: the cluster ARN must give it. */
+  const stubLambdaEnvironment = () => {
+    for (const name of ["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"]) {
+      vi.stubEnv(name, undefined);
+    }
+    vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/klr-aws-config");
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/klr-aws-credentials");
+    vi.stubEnv("AWS_ACCESS_KEY_ID", BASE_KEY);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "base-secret");
+    vi.stubEnv("AWS_ENDPOINT_URL_STS", sts.url);
+  };
+  const credentialOf = (authorization: unknown) =>
+    /Credential=([^,]+)/.exec(String(authorization))?.[1]?.split("/");
+
+  it("queries another account's cluster with the role it assumes (ExternalId, session name), in the cluster ARN's region", async () => {
+    // Prepare
+    stubLambdaEnvironment();
+    const port = openDatabasePort({
+      kind: "data-api",
+      resourceArn: RESOURCE_ARN,
+      secretArn: SECRET_ARN,
+      database,
+      endpoint: proxy.endpoint,
+      roleArn: ROLE_ARN,
+      externalId: "estate-42",
+    });
+
+    // Act
+    const rows = await port.query("SELECT 'ok' AS answer");
+    await port.close();
+
+    // Assess: one AssumeRole, signed by the base identity for STS in us-east-1 (the ARN's region)
+    expect(rows).toEqual([{ answer: "ok" }]);
+    expect(sts.calls.map((call) => call.params)).toEqual([
+      {
+        Action: "AssumeRole",
+        Version: "2011-06-15",
+        RoleArn: ROLE_ARN,
+        RoleSessionName: "kong-license-report",
+        ExternalId: "estate-42",
+      },
+    ]);
+    expect(credentialOf(sts.calls[0]?.authorization)).toEqual([
+      BASE_KEY,
+      expect.stringMatching(/^\d{8}$/),
+      "us-east-1",
+      "sts",
+      "aws4_request",
+    ]);
+    // The Data API call carries the assumed credentials, never the base ones.
+    expect(proxy.seen).toHaveLength(1);
+    expect(credentialOf(proxy.seen[0]?.headers.authorization)).toEqual([
+      ASSUMED.key,
+      expect.stringMatching(/^\d{8}$/),
+      "us-east-1",
+      "rds-data",
+      "aws4_request",
+    ]);
+    expect(proxy.seen[0]?.headers["x-amz-security-token"]).toBe(ASSUMED.token);
+  });
+
+  it("uses the function's own identity without a role, and the configured region over the ARN's", async () => {
+    // Prepare
+    stubLambdaEnvironment();
+    const port = openDatabasePort({
+      kind: "data-api",
+      resourceArn: RESOURCE_ARN,
+      secretArn: SECRET_ARN,
+      database,
+      endpoint: proxy.endpoint,
+      region: "eu-west-1",
+    });
+
+    // Act
+    const rows = await port.query("SELECT 'ok' AS answer");
+    await port.close();
+
+    // Assess
+    expect(rows).toEqual([{ answer: "ok" }]);
+    expect(sts.calls).toEqual([]);
+    expect(credentialOf(proxy.seen[0]?.headers.authorization)?.slice(0, 3)).toEqual([
+      BASE_KEY,
+      expect.stringMatching(/^\d{8}$/),
+      "eu-west-1",
+    ]);
+  });
+
+  it("opens no PostgreSQL connection until the first query, so closing an unused port never connects", async () => {
+    // Prepare: nothing listens at the URL; a connection attempt would fail.
+    const tcp = await closedPort();
+    const url = `postgres://kong:pw@127.0.0.1:${tcp}/kong`;
+    const port = openDatabasePort({ kind: "postgres", url, schema: "kong", statementTimeoutMs: 1_000 });
+
+    // Act + Assess
+    await expect(port.close()).resolves.toBeUndefined();
+    expect(describeDatabase({ kind: "postgres", url })).toBe(`PostgreSQL 127.0.0.1:${tcp}/kong as kong`);
+    expect(
+      describeDatabase({
+        kind: "data-api",
+        resourceArn: RESOURCE_ARN,
+        secretArn: SECRET_ARN,
+        database: "kong",
+      }),
+    ).toBe(`the RDS Data API (${RESOURCE_ARN}, database kong)`);
+  });
+});
