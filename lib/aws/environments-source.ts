@@ -78,6 +78,7 @@ function describeAwsError(error: unknown): string {
     AccessDenied: "access denied",
     AccessDeniedException: "access denied",
   };
-  const message = (error.message.split("\n")[0] ?? "").slice(0, 200);
+  // The first line, without a final period: the sentence goes on after it.
+  const message = error.message.replace(/\n[\s\S]*/, "").replace(/\.+$/, "").slice(0, 200);
   return known[error.name] ?? (message === "" ? error.name : `${error.name}: ${message}`);
 }

@@ -435,5 +435,5 @@ function redact(text: string, params: SqlParams | undefined): string {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n")[0] ?? text;
+  return text.replace(/\n[\s\S]*/, "");
 }

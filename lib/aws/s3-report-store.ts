@@ -163,10 +163,13 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
         );
         if ((answer.ContentLength ?? 0) > readOptions.maxBytes) {
           answer.Body?.transformToWebStream().cancel();
-          throw new Error(`${answer.ContentLength} bytes, more than the ${readOptions.maxBytes} allowed`);
+          throw new ReportStoreReadError(
+            `Reading ${where} failed: ${answer.ContentLength} bytes, more than the ${readOptions.maxBytes} allowed.`,
+          );
         }
         bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
       } catch (error) {
+        if (error instanceof ReportStoreReadError) throw error;
         throw new ReportStoreReadError(`Reading ${where} failed: ${describeSdkError(error)}.`, {
           cause: error,
         });
@@ -225,7 +228,8 @@ function describeSdkError(error: unknown): string {
   // A network failure's code (ECONNRESET) says more than the SDK's wrapper name.
   const code = (error as { code?: unknown }).code;
   const name = typeof code === "string" ? code : error.name;
-  const message = (error.message.split("\n")[0] ?? "").slice(0, 200);
+  // The first line, without a final period: the callers' sentences go on after it.
+  const message = error.message.replace(/\n[\s\S]*/, "").replace(/\.+$/, "").slice(0, 200);
   return message === "" || message === name ? name : `${name}: ${message}`;
 }
 

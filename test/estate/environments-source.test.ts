@@ -156,7 +156,7 @@ describe("readEnvironmentsText", () => {
     [
       "InternalServerError",
       500,
-      "Something broke\nrequest id 1234, secret line",
+      "Something broke.\nrequest id 1234, secret line",
       "InternalServerError: Something broke",
     ],
   ])("reports SSM's %s (%s) as a ConfigError: %s → %s", async (errorType, status, message, reason) => {

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { AbortMultipartUploadCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createS3Client, createS3ReportStore } from "#lib/aws/s3-report-store.ts";
-import { ReportUploadError } from "#lib/errors.ts";
+import { ReportStoreReadError, ReportUploadError } from "#lib/errors.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
 
@@ -235,6 +235,75 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
     expect(failure).toBeInstanceOf(ReportUploadError);
     expect((failure as Error).message).toContain("source exploded");
     expect(await s3.listKeys(BUCKET)).not.toContain("t/broken.json");
+  });
+
+  it("refuses to start an upload whose signal already aborted: nothing sent, the reason named", async () => {
+    // Prepare
+    const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
+    const controller = new AbortController();
+    controller.abort("deadline reached");
+
+    // Act
+    const failure = await store
+      .upload(
+        {
+          key: "t/never.json",
+          body: Readable.from([Buffer.from("{}")]),
+          contentType: "application/json",
+          metadata: {},
+        },
+        { signal: controller.signal },
+      )
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ReportUploadError);
+    expect((failure as Error).message).toBe(
+      `Uploading the report to s3://${BUCKET}/t/never.json failed: deadline reached. Nothing was stored. Check that the bucket exists, that the function may write to it and that S3 is reachable, then retry.`,
+    );
+    expect(proxy.seen).toEqual([]);
+  });
+
+  describe("read", () => {
+    const body = Buffer.from('{"estate":"stored"}\n');
+    beforeAll(async () => {
+      await createS3ReportStore({ client: s3.client(), bucket: BUCKET }).upload({
+        key: "t/read.json",
+        body: Readable.from([body]),
+        contentType: "application/json",
+        metadata: {},
+      });
+    });
+
+    it("answers a stored object's bytes up to maxBytes", async () => {
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+
+      const bytes = await store.read("t/read.json", { maxBytes: body.length });
+
+      expect(Buffer.from(bytes)).toEqual(body);
+    });
+
+    it("refuses an object over maxBytes without reading it, naming both sizes", async () => {
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+
+      const error = await store.read("t/read.json", { maxBytes: body.length - 1 }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ReportStoreReadError);
+      expect((error as Error).message).toBe(
+        `Reading s3://${BUCKET}/t/read.json failed: ${body.length} bytes, more than the ${body.length - 1} allowed.`,
+      );
+    });
+
+    it("names S3's answer for a missing key in one sentence", async () => {
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+
+      const error = await store.read("t/missing.json", { maxBytes: 1024 }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ReportStoreReadError);
+      expect((error as Error).message).toBe(
+        `Reading s3://${BUCKET}/t/missing.json failed: NoSuchKey: The specified key does not exist.`,
+      );
+    });
   });
 
   describe("presign", () => {
