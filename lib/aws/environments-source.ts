@@ -79,6 +79,9 @@ function describeAwsError(error: unknown): string {
     AccessDeniedException: "access denied",
   };
   // The first line, without a final period: the sentence goes on after it.
-  const message = error.message.replace(/\n[\s\S]*/, "").replace(/\.+$/, "").slice(0, 200);
+  const message = error.message
+    .replace(/\n[\s\S]*/, "")
+    .replace(/\.+$/, "")
+    .slice(0, 200);
   return known[error.name] ?? (message === "" ? error.name : `${error.name}: ${message}`);
 }

@@ -229,7 +229,10 @@ function describeSdkError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const name = typeof code === "string" ? code : error.name;
   // The first line, without a final period: the callers' sentences go on after it.
-  const message = error.message.replace(/\n[\s\S]*/, "").replace(/\.+$/, "").slice(0, 200);
+  const message = error.message
+    .replace(/\n[\s\S]*/, "")
+    .replace(/\.+$/, "")
+    .slice(0, 200);
   return message === "" || message === name ? name : `${name}: ${message}`;
 }
 
