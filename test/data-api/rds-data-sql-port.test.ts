@@ -171,6 +171,7 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
           { label: "longs", typeName: "_int8" },
           { label: "grid", typeName: "_float8" },
           { label: "singles", typeName: "_float4" },
+          { label: "empty", typeName: "_text" },
         ],
         records: [
           [
@@ -185,8 +186,9 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
               },
             },
             { arrayValue: { doubleValues: [1e6, 999999] } },
+            { arrayValue: {} },
           ],
-          [{ longValue: -7 }, { doubleValue: 0 }, { isNull: true }, { doubleValue: 0.0001 }, {}, {}, {}],
+          [{ longValue: -7 }, { doubleValue: 0 }, { isNull: true }, { doubleValue: 0.0001 }, {}, {}, {}, {}],
         ],
       },
     }));
@@ -205,8 +207,18 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
           longs: "{1,NULL,-2}",
           grid: "{{0.5,Infinity},{1e-05,NULL}}",
           singles: "{1e+06,999999}",
+          empty: "{}",
         },
-        { n: "-7", r: "0", "?column?2": null, s: "0.0001", longs: null, grid: null, singles: null },
+        {
+          n: "-7",
+          r: "0",
+          "?column?2": null,
+          s: "0.0001",
+          longs: null,
+          grid: null,
+          singles: null,
+          empty: null,
+        },
       ]);
     } finally {
       client.destroy();

@@ -336,6 +336,28 @@ describe("Data API errors before the service runs a statement", () => {
     expect(toErrorResponse(error, "req-1").response.statusCode).toBe(502);
   });
 
+  it.each(["ENOTFOUND", "EHOSTUNREACH"])(
+    "reports an endpoint it cannot reach (%s) at once, naming the setting to check",
+    async (code) => {
+      // Prepare: the failure a DNS miss or a missing route gives the SDK's HTTP handler
+      const client = createCannedClient(() => {
+        throw Object.assign(new Error(`connect ${code} rds-data.eu-west-1.amazonaws.com`), { code });
+      });
+      const port = createPort(client);
+
+      // Act
+      const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+      client.destroy();
+
+      // Assess
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      expect(error.message).toBe(
+        `Cannot reach the RDS Data API endpoint (${code}). Check AWS_ENDPOINT_URL_RDS_DATA or the endpoint option, and the network path to rds-data.`,
+      );
+      expect(client.requests()).toBe(1);
+    },
+  );
+
   it("says how to provide credentials when the SDK finds none, without sending", async () => {
     // Prepare
     isolateFromMachineConfig();
