@@ -431,17 +431,27 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
   it("honours the caller's abort signal before, during and between attempts", async () => {
     // Prepare
     const aborted = AbortSignal.abort();
-    const realSleepPort = createRdsDataSqlPort({ client, ...ARNS, database, retry: { baseDelayMs: 60_000 } });
+    // A paused endpoint of its own: the aborted request above may still reach the shared endpoint
+    // late on a slow runner, and must not be the call that meets the pause.
+    const paused = await startTestEndpoint(db, pgPort.schema, { faults: { resumingCalls: 1 } });
+    const pausedClient = createTestClient(paused);
+    const realSleepPort = createRdsDataSqlPort({
+      client: pausedClient,
+      ...ARNS,
+      database,
+      retry: { baseDelayMs: 60_000 },
+    });
     // Act
     const before = await rejectionOf(createPort().query("SELECT 1::text AS one", {}, { signal: aborted }));
     const during = await rejectionOf(
       createPort().query("SELECT pg_sleep(0.25)::text AS slept", {}, { signal: AbortSignal.timeout(50) }),
     );
-    server.pauseCluster(1);
     const started = Date.now();
     const betweenAttempts = await rejectionOf(
       realSleepPort.query("SELECT 1::text AS one", {}, { signal: AbortSignal.timeout(100) }),
     );
+    pausedClient.destroy();
+    await paused.close();
     // Assert
     expect(before).toBeInstanceOf(TimeoutError);
     expect(before.message).toMatch(/^The deadline was reached while waiting for the RDS Data API/);
