@@ -8,14 +8,37 @@ export default defineConfig({
     // Each PGlite instance costs ~0.6 GB; two workers keep the suite within a 2-core, small-RAM runner.
     pool: "forks",
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // `npm run test:coverage` (v8). Per-folder branch thresholds are to be set from a full run's
-    // figures on a quiet runner (issue 15); none is set yet, see README "Testing".
+    // Generous on purpose: a shared 2-core runner under load makes a demo-database CLI run take 30 s
+    // or more. A limit only decides how long a hung test takes to fail, never whether it passes.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Coverage (v8) is part of `npm test`: per-folder branch floors, set from a full run on the
+    // fresh-machine target (PGlite only, 2026-11-29: `node scripts/coverage-by-folder.mjs`) one point
+    // under what was measured, none below 80 %. A folder that loses tested branches fails the run.
     coverage: {
       provider: "v8",
       include: ["lib/**/*.ts", "handlers/**/*.ts"],
-      reporter: ["text-summary", "json-summary", "html"],
+      reporter: ["text-summary", "json-summary"],
+      thresholds: {
+        lines: 95,
+        branches: 87,
+        "handlers/**": { branches: 89 },
+        "lib/*.ts": { branches: 89 },
+        "lib/aws/**": { branches: 91 },
+        "lib/cli/**": { branches: 81 },
+        "lib/demo/**": { branches: 99 },
+        "lib/details/**": { branches: 83 },
+        "lib/diff/**": { branches: 88 },
+        "lib/estate/**": { branches: 88 },
+        "lib/history/**": { branches: 82 },
+        "lib/http/**": { branches: 85 },
+        "lib/middy/**": { branches: 87 },
+        "lib/output/**": { branches: 87 },
+        "lib/report/**": { branches: 88 },
+        "lib/sql/**": { branches: 84 },
+        "lib/store/**": { branches: 99 },
+        "lib/triggers/**": { branches: 97 },
+      },
     },
   },
 });
