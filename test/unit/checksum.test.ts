@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { InvalidReportFileError } from "#lib/errors.ts";
 import { computeChecksum, formatLuaNumber, type JsonValue, serializeInspect } from "#lib/report/checksum.ts";
-import { verifyReport } from "#lib/report/verify-report.ts";
+import { describeAlgorithm, parseReportJson, verifyReport } from "#lib/report/verify-report.ts";
 import vectors from "../fixtures/checksum-vectors.json" with { type: "json" };
 
 interface Vector {
@@ -65,6 +66,38 @@ describe("Function: computeChecksum", () => {
   ])("formats %s as LuaJIT's tostring does: %s", (n, text) => {
     expect(formatLuaNumber(n)).toBe(text);
   });
+
+  // C printf("%.14g"): 14 significant digits, trailing zeros dropped; plain form for exponents -4 … 13.
+  it.each([
+    [0.12345678901234, "0.12345678901234"],
+    [1234.5678901234567, "1234.5678901235"],
+    [9.87654321098765, "9.8765432109877"],
+    [0.1 + 0.2, "0.3"],
+    [12.5, "12.5"],
+    [123456.78901234567, "123456.78901235"],
+    [99999999999999.5, "1e+14"],
+    [1e14, "1e+14"],
+    [1.5e-5, "1.5e-05"],
+    [1e100, "1e+100"],
+    [1.7976931348623157e308, "1.7976931348623e+308"],
+    [-1.5, "-1.5"],
+    [-123456789012345, "-1.2345678901235e+14"],
+    [-0.00001, "-1e-05"],
+  ])("formats the float %s with 14 significant digits: %s", (n, text) => {
+    expect(formatLuaNumber(n)).toBe(text);
+  });
+
+  it("prints zero as 0 and negative zero (JSON -0 decodes to it) as -0, as printf does", () => {
+    expect(formatLuaNumber(0)).toBe("0");
+    expect(formatLuaNumber(-0)).toBe("-0");
+    expect(serializeInspect(JSON.parse('{"n":-0,"m":0}') as JsonValue)).toBe("{\n  m = 0,\n  n = -0\n}");
+  });
+
+  it("prints the non-finite values as LuaJIT does: inf, -inf, nan", () => {
+    expect(formatLuaNumber(Number.POSITIVE_INFINITY)).toBe("inf");
+    expect(formatLuaNumber(Number.NEGATIVE_INFINITY)).toBe("-inf");
+    expect(formatLuaNumber(Number.NaN)).toBe("nan");
+  });
 });
 
 describe("Function: verifyReport", () => {
@@ -105,5 +138,64 @@ describe("Function: verifyReport", () => {
       algorithm: "sha1",
       computed: real.sha1,
     });
+  });
+});
+
+describe("Function: verifyReport without a usable claim", () => {
+  const real = all.find((v) => v.name === "V12") as Vector;
+  const { checksum: _claim, ...unsigned } = real.report;
+
+  it.each([
+    ["no checksum", unsigned],
+    ["a checksum that is not a string", { ...unsigned, checksum: 42 }],
+    ["a null checksum", { ...unsigned, checksum: null }],
+  ])("reports %s as invalid with claimed null, against SHA-1", (_case, report) => {
+    expect(verifyReport(report)).toEqual({
+      valid: false,
+      claimed: null,
+      algorithm: "sha1",
+      computed: real.sha1,
+    });
+  });
+});
+
+describe("Function: describeAlgorithm", () => {
+  it("names the digests as people write them", () => {
+    expect(describeAlgorithm("sha1")).toBe("SHA-1");
+    expect(describeAlgorithm("sha256")).toBe("SHA-256");
+  });
+});
+
+describe("Function: parseReportJson", () => {
+  it("returns the decoded document", () => {
+    expect(parseReportJson('{"checksum":"ab","services_count":3}')).toEqual({
+      checksum: "ab",
+      services_count: 3,
+    });
+  });
+
+  it.each([
+    [undefined, "the file"],
+    ["report.json", "report.json"],
+  ])("turns a syntax error into InvalidReportFileError naming the source (%s)", (source, shown) => {
+    const text = '{"checksum": ';
+    const syntax = (() => {
+      try {
+        JSON.parse(text);
+      } catch (caught) {
+        return caught as SyntaxError;
+      }
+    })() as SyntaxError;
+    const error = (() => {
+      try {
+        parseReportJson(text, source);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidReportFileError);
+    expect((error as Error).message).toBe(`${shown} is not valid JSON (${syntax.message}).`);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+    expect(((error as Error).cause as Error).message).toBe(syntax.message);
   });
 });

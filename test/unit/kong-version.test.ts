@@ -29,6 +29,32 @@ describe("Function: parseMigrationTarget", () => {
   it.each(["000_base", "000_base_jwt", "hello", "001_14_to_15x"])("ignores %s", (name) => {
     expect(parseMigrationTarget(name, "core")).toBeUndefined();
   });
+
+  // The whole name has the shape NNN_<from>_to_<to>[_N] (reference §13); nothing before or after.
+  it.each([
+    "x016_280_to_300",
+    "core_016_280_to_300",
+    "016_280_to_300_",
+    "016_280_to_300_1a",
+    "016_280_to_300.lua",
+  ])("ignores %s (not the whole name)", (name) => {
+    expect(parseMigrationTarget(name, "core")).toBeUndefined();
+  });
+
+  it("reads a numbered follow-up of more than one digit (021_3700_to_3800_12) as its target", () => {
+    const version = parseMigrationTarget("021_3700_to_3800_12", "enterprise");
+    expect(version && formatMinor(version)).toBe("3.8");
+  });
+
+  // A target needs major, at least one minor digit and the patch digit(s): 3 digits core, 4 Enterprise.
+  it.each([
+    ["001_14_to_15", "core"],
+    ["001_2_to_3", "core"],
+    ["013_270_to_280", "enterprise"],
+    ["001_14_to_15", "enterprise"],
+  ] as const)("ignores %s as %s: too few digits for a version", (name, subsystem) => {
+    expect(parseMigrationTarget(name, subsystem)).toBeUndefined();
+  });
 });
 
 describe("Function: detectKongMinor", () => {
@@ -99,6 +125,46 @@ describe("Function: readMigrations", () => {
     expect(reading.unread).toEqual(["core:029_partials_cleanup", "core:016_hotfix"]);
     expect(reading.beyond).toEqual(["core:029_partials_cleanup"]);
   });
+
+  it("counts an unread name as beyond only when its ordinal is above every readable one", () => {
+    const reading = readMigrations([
+      { subsystem: "core", names: ["016_280_to_300", "016_hotfix", "017_new_shape"] },
+    ]);
+    expect(reading).toEqual({
+      minor: { major: 3, minor: 0 },
+      unread: ["core:016_hotfix", "core:017_new_shape"],
+      beyond: ["core:017_new_shape"],
+    });
+  });
+
+  it("counts every numbered unread name as beyond when no name of the subsystem is readable", () => {
+    expect(
+      readMigrations([{ subsystem: "core", names: ["000_base", "000_new_shape", "001_new_shape"] }]),
+    ).toEqual({
+      minor: undefined,
+      unread: ["core:000_new_shape", "core:001_new_shape"],
+      beyond: ["core:000_new_shape", "core:001_new_shape"],
+    });
+  });
+
+  it("skips only names that start with NNN_base, not names that contain it", () => {
+    expect(
+      readMigrations([{ subsystem: "enterprise", names: ["000_base", "000_base_rbac", "x000_base"] }]),
+    ).toEqual({
+      minor: undefined,
+      unread: ["enterprise:x000_base"],
+      beyond: [],
+    });
+  });
+
+  it("reads neither versions nor unread names of plugin subsystems", () => {
+    expect(
+      readMigrations([
+        { subsystem: "rate-limiting", names: ["004_200_to_210", "006_350_to_360", "weird"] },
+        { subsystem: "core", names: ["020_330_to_340"] },
+      ]),
+    ).toEqual({ minor: { major: 3, minor: 4 }, unread: [], beyond: [] });
+  });
 });
 
 describe("Function: parseVersionMinor", () => {
@@ -106,12 +172,14 @@ describe("Function: parseVersionMinor", () => {
     ["3.14.0.1", "3.14"],
     ["3.9.1.2", "3.9"],
     ["3.10", "3.10"],
+    ["10.2.0.0", "10.2"],
+    ["3.13.0.1-beta", "3.13"],
   ])("reads %s as %s", (text, expected) => {
     const minor = parseVersionMinor(text);
     expect(minor && formatMinor(minor)).toBe(expected);
   });
 
-  it.each([undefined, "", "latest"])("gives nothing for %j", (text) => {
+  it.each([undefined, "", "latest", "v3.14.0.1", "kong 3.14"])("gives nothing for %j", (text) => {
     expect(parseVersionMinor(text)).toBeUndefined();
   });
 });
@@ -123,5 +191,13 @@ describe("Function: compareDottedVersions", () => {
       "3.12.0.0",
       "3.13.0.1",
     ]);
+  });
+});
+
+describe("Function: compareDottedVersions with parts missing", () => {
+  it("counts a missing part as 0, so a longer version with a non-zero tail is newer", () => {
+    expect(compareDottedVersions("3.13", "3.13.0.1")).toBeLessThan(0);
+    expect(compareDottedVersions("3.13.0.1", "3.13")).toBeGreaterThan(0);
+    expect(compareDottedVersions("3.13", "3.13.0.0")).toBe(0);
   });
 });

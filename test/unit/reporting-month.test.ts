@@ -48,6 +48,70 @@ describe("Function: parseAsOf", () => {
   );
 });
 
+describe("Function: parseAsOf, the whole form", () => {
+  const failure = (run: () => unknown) => {
+    try {
+      run();
+    } catch (caught) {
+      return caught as BadParameterError;
+    }
+    throw new Error("expected a BadParameterError");
+  };
+
+  it.each([
+    ["2025-03", 2025, 3],
+    ["2015-01", 2015, 1],
+    ["2026-10", 2026, 10],
+    ["2026-12", 2026, 12],
+    ["0999-11", 999, 11],
+  ])("reads %s as year %i, month %i", (text, year, month) => {
+    expect(parseAsOf(text)).toEqual({ year, month });
+  });
+
+  it.each([
+    "12025-03",
+    "2025-031",
+    "2025-03 ",
+    " 2025-03",
+    "2025-03-01",
+    "abcd-03",
+    "2025-1a",
+    "2025-19",
+    "2025-20",
+  ])("rejects %j with the expected form, naming as-of by default", (text) => {
+    const error = failure(() => parseAsOf(text));
+    expect(error).toBeInstanceOf(BadParameterError);
+    expect(error.parameter).toBe("as-of");
+    expect(error.message).toBe(
+      `Invalid as-of "${text}": expected a month as YYYY-MM, e.g. 2026-10 (month 01 to 12).`,
+    );
+  });
+
+  it("names the option it was given in the message", () => {
+    expect(failure(() => parseAsOf("2025-13", "--as-of")).message).toBe(
+      'Invalid --as-of "2025-13": expected a month as YYYY-MM, e.g. 2026-10 (month 01 to 12).',
+    );
+  });
+
+  it("refuses a month before 2015-01, naming as-of by default and printing the year with 4 digits", () => {
+    const error = failure(() => assertAsOfInRange(parseAsOf("0999-11"), parseAsOf("2026-12")));
+    expect(error).toBeInstanceOf(BadParameterError);
+    expect(error.parameter).toBe("as-of");
+    expect(error.message).toBe(
+      'Invalid as-of "0999-11": the reporting month must be from 2015-01 to 2027-01 (next month).',
+    );
+  });
+
+  it("refuses an unknown time zone with the whole message, naming time-zone by default", () => {
+    const error = failure(() => assertTimeZone("Mars/Olympus"));
+    expect(error).toBeInstanceOf(BadParameterError);
+    expect(error.parameter).toBe("time-zone");
+    expect(error.message).toBe(
+      'Unknown time-zone "Mars/Olympus". Use an IANA time zone name such as UTC, Europe/Paris or America/New_York.',
+    );
+  });
+});
+
 describe("Function: assertTimeZone", () => {
   it("accepts IANA names and rejects others with the allowed form", () => {
     expect(assertTimeZone("Asia/Tokyo")).toBe("Asia/Tokyo");
