@@ -94,3 +94,189 @@ describe("Function: authorizeAdmin", () => {
     expect(act).toThrow(/u2 is not a report admin.*kong-admins.*license-report\/admin/);
   });
 });
+
+/** The error an authorisation throws, to compare its whole message. */
+function thrown(act: () => unknown): Error {
+  try {
+    act();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the authorisation to throw");
+}
+
+const NO_TOKEN =
+  "No verified token reached the function. Call GET /license/report through the API Gateway route that has the JWT authorizer, with the header 'Authorization: Bearer <token>' from your identity provider (Cognito by default).";
+const ASK_ADMIN =
+  "Ask your identity provider's administrator for access, then sign in again for a fresh token.";
+
+describe("Function: authorizeAdmin, its answers", () => {
+  it("answers 401 telling the caller to come through the JWT authorizer with a bearer token", () => {
+    for (const authorizer of [undefined, null, {}, { jwt: null }, { jwt: {} }, { jwt: { claims: {} } }]) {
+      const error = thrown(() => authorizeAdmin(authorizer, POLICY));
+      expect(error).toBeInstanceOf(NotAuthenticatedError);
+      expect(error.message).toBe(NO_TOKEN);
+    }
+  });
+
+  it("answers 403 naming the groups, the scopes and the claims read, when the policy has both", () => {
+    const error = thrown(() =>
+      authorizeAdmin(
+        { jwt: { claims: { sub: "u2", "cognito:groups": "[users]" }, scopes: ["openid"] } },
+        POLICY,
+      ),
+    );
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.message).toBe(
+      `The caller u2 is not a report admin. The token needs membership of one of the groups kong-admins or one of the scopes license-report/admin (group claim cognito:groups, groups; scope claims scope, scp). ${ASK_ADMIN}`,
+    );
+  });
+
+  it("answers 403 naming only the groups when the policy has no scopes", () => {
+    const policy = { groups: ["kong-admins", "platform"], scopes: [], groupClaims: ["groups"] };
+    const error = thrown(() =>
+      authorizeAdmin({ jwt: { claims: { sub: "u2", scope: "kong-admins" } } }, policy),
+    );
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.message).toBe(
+      `The caller u2 is not a report admin. The token needs membership of one of the groups kong-admins, platform (group claim groups; scope claims scope, scp). ${ASK_ADMIN}`,
+    );
+  });
+
+  it("answers 403 naming only the scopes when the policy has no groups", () => {
+    const policy = { groups: [], scopes: ["license-report/admin", "kong/admin"], groupClaims: ["roles"] };
+    const error = thrown(() =>
+      authorizeAdmin({ jwt: { claims: { sub: "u2", roles: "[license-report/admin]" } } }, policy),
+    );
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.message).toBe(
+      `The caller u2 is not a report admin. The token needs one of the scopes license-report/admin, kong/admin (group claim roles; scope claims scope, scp). ${ASK_ADMIN}`,
+    );
+  });
+
+  it("admits by group alone or by scope alone when the policy has only that", () => {
+    const groupsOnly = { groups: ["platform", "kong-admins"], scopes: [], groupClaims: ["groups"] };
+    const scopesOnly = {
+      groups: [],
+      scopes: ["kong/admin", "license-report/admin"],
+      groupClaims: ["groups"],
+    };
+    expect(authorizeAdmin({ jwt: { claims: { sub: "u1", groups: "[kong-admins]" } } }, groupsOnly)).toEqual({
+      subject: "u1",
+      grantedBy: "group:kong-admins",
+    });
+    expect(
+      authorizeAdmin({ jwt: { claims: { sub: "u1", scp: "openid license-report/admin" } } }, scopesOnly),
+    ).toEqual({ subject: "u1", grantedBy: "scope:license-report/admin" });
+  });
+
+  it.each([
+    ["sub", { sub: "u1", username: "jane" }, "u1"],
+    ["username when sub is empty", { sub: "", username: "jane" }, "jane"],
+    ["username when sub is not text", { sub: 42, username: "jane" }, "jane"],
+    ["username when there is no sub (Cognito access tokens carry both)", { username: "jane" }, "jane"],
+    ["a placeholder when both are empty", { sub: "", username: "" }, "(no sub claim)"],
+    ["a placeholder when neither is there", {}, "(no sub claim)"],
+  ])("names the caller by %s", (_case, identity, subject) => {
+    const claims = { ...identity, "cognito:groups": "[users]" };
+    expect(authorizeAdmin({ jwt: { claims: { ...claims, groups: "[kong-admins]" } } }, POLICY)).toEqual({
+      subject,
+      grantedBy: "group:kong-admins",
+    });
+    expect(thrown(() => authorizeAdmin({ jwt: { claims } }, POLICY)).message).toMatch(
+      new RegExp(`^The caller ${subject.replace(/[()]/g, "\\$&")} is not a report admin\\. `),
+    );
+  });
+});
+
+describe("Function: authorizeAdmin, claim shapes", () => {
+  const admits = (claims: Record<string, unknown>, ...paths: string[]) =>
+    authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims(...paths)).grantedBy;
+  const refuses = (claims: Record<string, unknown>, ...paths: string[]) =>
+    thrown(() => authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims(...paths)));
+
+  it("reads a key of a Go map rendering that holds several keys, the list before other keys", () => {
+    // {"app_metadata":{"groups":["kong-admins","users"],"plan":"pro"}}; Go prints map keys sorted.
+    expect(admits({ app_metadata: "map[groups:[kong-admins users] plan:pro]" }, "app_metadata.groups")).toBe(
+      "group:kong-admins",
+    );
+    expect(
+      refuses({ app_metadata: "map[groups:[users] plan:kong-admins]" }, "app_metadata.groups"),
+    ).toBeInstanceOf(ForbiddenError);
+  });
+
+  it("reads a key after a nested map in a Go map rendering (Keycloak client roles)", () => {
+    // {"resource_access":{"account":{"roles":["manage-account","view-profile"]},"kong-license-report":{"roles":["kong-admins"]}}}
+    const resourceAccess =
+      "map[account:map[roles:[manage-account view-profile]] kong-license-report:map[roles:[kong-admins]]]";
+    expect(admits({ resource_access: resourceAccess }, "resource_access.kong-license-report.roles")).toBe(
+      "group:kong-admins",
+    );
+    expect(refuses({ resource_access: resourceAccess }, "resource_access.account.roles")).toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
+  it("reads nested claims as real objects and as JSON text, and tolerates surrounding blanks", () => {
+    expect(admits({ realm_access: { roles: ["kong-admins"] } }, "realm_access.roles")).toBe(
+      "group:kong-admins",
+    );
+    expect(admits({ realm_access: ' {"roles":["kong-admins"]} ' }, "realm_access.roles")).toBe(
+      "group:kong-admins",
+    );
+    expect(admits({ realm_access: " map[roles:[kong-admins]] " }, "realm_access.roles")).toBe(
+      "group:kong-admins",
+    );
+  });
+
+  it("answers 403, not a crash, when a step of the path is not an object", () => {
+    for (const realmAccess of [
+      7,
+      true,
+      ["kong-admins"],
+      "[kong-admins]",
+      "kong-admins",
+      '{"roles":',
+    ] as const) {
+      expect(refuses({ realm_access: realmAccess }, "realm_access.roles")).toBeInstanceOf(ForbiddenError);
+    }
+  });
+
+  it("prefers a claim whose whole name holds dots over the path into nested objects", () => {
+    const claims = {
+      "https://example.com/groups": "[kong-admins]",
+      "https://example": { "com/groups": "[users]" },
+    };
+    expect(admits(claims, "https://example.com/groups")).toBe("group:kong-admins");
+  });
+
+  it("adds the authorizer's scopes to those of the scope and scp claims", () => {
+    const policy = { groups: [], scopes: ["license-report/admin"], groupClaims: ["groups"] };
+    expect(
+      authorizeAdmin({ jwt: { claims: { sub: "u1" }, scopes: ["openid", "license-report/admin"] } }, policy),
+    ).toEqual({ subject: "u1", grantedBy: "scope:license-report/admin" });
+    expect(
+      authorizeAdmin(
+        { jwt: { claims: { sub: "u1", scp: "[openid license-report/admin]" }, scopes: null } },
+        policy,
+      ),
+    ).toEqual({ subject: "u1", grantedBy: "scope:license-report/admin" });
+  });
+});
+
+describe("Function: readClaimList, edge shapes", () => {
+  it.each([
+    ["an empty claim", "", []],
+    ["blanks only", "  ", []],
+    ["comma and blank between items", "kong-admins, users", ["kong-admins", "users"]],
+    ["several blanks between items", "openid  profile", ["openid", "profile"]],
+    ["a bracketed list with blanks around it", " [kong-admins users] ", ["kong-admins", "users"]],
+    ["an empty bracketed list with a blank", "[ ]", []],
+  ])("reads %s", (_case, value, expected) => {
+    expect(readClaimList(value)).toEqual(expected);
+  });
+
+  it("keeps only the text items of a real array", () => {
+    expect(readClaimList(["kong-admins", 7, null, { name: "x" }, "users"])).toEqual(["kong-admins", "users"]);
+  });
+});
