@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ForbiddenError, NotAuthenticatedError } from "#lib/errors.ts";
-import { authorizeAdmin, readClaimList } from "#lib/http/authorize.ts";
+import { type ArrivingAuthorizer, authorizeAdmin, readClaimList } from "#lib/http/authorize.ts";
 
 const POLICY = {
   groups: ["kong-admins"],
@@ -112,8 +112,17 @@ const ASK_ADMIN =
 
 describe("Function: authorizeAdmin, its answers", () => {
   it("answers 401 telling the caller to come through the JWT authorizer with a bearer token", () => {
-    for (const authorizer of [undefined, null, {}, { jwt: null }, { jwt: {} }, { jwt: { claims: {} } }]) {
-      const error = thrown(() => authorizeAdmin(authorizer, POLICY));
+    for (const authorizer of [
+      undefined,
+      null,
+      {},
+      { jwt: null },
+      { jwt: {} },
+      // A misrouted event may carry a null claims object, whatever the AWS types say.
+      { jwt: { claims: null } },
+      { jwt: { claims: {} } },
+    ]) {
+      const error = thrown(() => authorizeAdmin(authorizer as ArrivingAuthorizer, POLICY));
       expect(error).toBeInstanceOf(NotAuthenticatedError);
       expect(error.message).toBe(NO_TOKEN);
     }
@@ -231,6 +240,7 @@ describe("Function: authorizeAdmin, claim shapes", () => {
 
   it("answers 403, not a crash, when a step of the path is not an object", () => {
     for (const realmAccess of [
+      null,
       7,
       true,
       ["kong-admins"],
