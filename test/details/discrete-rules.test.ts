@@ -60,6 +60,40 @@ describe("parseDiscreteRules", () => {
       "discrete-rules has 101 rules; at most 100 are allowed.",
     );
   });
+
+  it("accepts the limits themselves: 100 rules, a 1000-character pattern", () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => ({ find: `a${i}`, replace_with: "b" }));
+    expect(validateDiscreteRules(hundred)).toHaveLength(100);
+    const longest = "x".repeat(1000);
+    expect(validateDiscreteRules([{ find: longest, replace_with: "" }])).toEqual([
+      { find: longest, replace_with: "" },
+    ]);
+    expect(errorOf(() => validateDiscreteRules([{ find: `${longest}x`, replace_with: "" }])).message).toBe(
+      'discrete-rules rule #1: "find" is longer than 1000 characters.',
+    );
+  });
+
+  it("says exactly what the top level must be, and reads `discrete` only from an object", () => {
+    const topLevel =
+      'discrete-rules must be a JSON array of {"find": "<regex>", "replace_with": "<text>"} (or a KLCR file with a "discrete" array).';
+    expect(errorOf(() => parseDiscreteRules('{"find": "a"}')).message).toBe(topLevel);
+    // A string that happens to contain the word is not a KLCR file.
+    expect(errorOf(() => validateDiscreteRules("discrete")).message).toBe(topLevel);
+    expect(errorOf(() => validateDiscreteRules({ discrete: "a" })).message).toBe(topLevel);
+    expect(validateDiscreteRules({ discrete: [] })).toEqual([]);
+    expect(
+      errorOf(() => validateDiscreteRules([{ find: "a", replace_with: "", master: 1, slave: 2 }])).message,
+    ).toBe(
+      'discrete-rules rule #1 has unknown key(s) "master", "slave"; only "find" and "replace_with" are allowed.',
+    );
+    // a number as "find" is not a pattern
+    expect(errorOf(() => validateDiscreteRules([{ find: 7, replace_with: "" }])).message).toBe(
+      'discrete-rules rule #1: "find" must be a non-empty string (a regular expression).',
+    );
+    expect(errorOf(() => validateDiscreteRules([null], "rules")).message).toBe(
+      'rules rule #1 must be an object {"find": "<regex>", "replace_with": "<text>"}.',
+    );
+  });
 });
 
 describe("compileDiscreteRules", () => {
