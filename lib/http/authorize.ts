@@ -83,6 +83,8 @@ function readClaimObject(value: unknown): Readonly<Record<string, unknown>> | un
   return text.startsWith("map[") ? parseGoMap(text) : undefined;
 }
 
+const NEXT_GO_MAP_KEY = /^ +[^\s:[\]]+:/;
+
 /** `map[roles:[admin viewer] name:x]` → `{ roles: "[admin viewer]", name: "x" }` (nested maps kept as text). */
 function parseGoMap(text: string): Record<string, unknown> | undefined {
   if (!text.startsWith("map[") || !text.endsWith("]")) return undefined;
@@ -96,9 +98,13 @@ function parseGoMap(text: string): Record<string, unknown> | undefined {
     const key = body.slice(index, colon);
     let end = colon + 1;
     let depth = 0;
-    while (end < body.length && (depth > 0 || body[end] !== " ")) {
-      if (body[end] === "[") depth += 1;
-      if (body[end] === "]") depth -= 1;
+    while (end < body.length) {
+      const char = body[end];
+      if (char === "[") depth += 1;
+      else if (char === "]") depth -= 1;
+      // Go prints text unquoted: a blank ends the value only where the next key begins
+      // (`map[name:Jane Doe roles:[a]]` holds name "Jane Doe").
+      else if (char === " " && depth === 0 && NEXT_GO_MAP_KEY.test(body.slice(end))) break;
       end += 1;
     }
     result[key] = body.slice(colon + 1, end);

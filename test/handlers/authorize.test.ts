@@ -214,6 +214,15 @@ describe("Function: authorizeAdmin, claim shapes", () => {
     ).toBeInstanceOf(ForbiddenError);
   });
 
+  it("reads a key after a text value with blanks in a Go map rendering (Go prints text unquoted)", () => {
+    // {"u":{"name":"Jane Doe","roles":["kong-admins"]}} reaches the function as the text below.
+    expect(admits({ u: "map[name:Jane Doe roles:[kong-admins]]" }, "u.roles")).toBe("group:kong-admins");
+    expect(admits({ u: "map[name:Jane  van Doe roles:[kong-admins] team:core]" }, "u.roles")).toBe(
+      "group:kong-admins",
+    );
+    expect(refuses({ u: "map[name:Jane Doe roles:[users]]" }, "u.roles")).toBeInstanceOf(ForbiddenError);
+  });
+
   it("reads a key after a nested map in a Go map rendering (Keycloak client roles)", () => {
     // {"resource_access":{"account":{"roles":["manage-account","view-profile"]},"kong-license-report":{"roles":["kong-admins"]}}}
     const resourceAccess =
