@@ -221,6 +221,10 @@ describe("Function: authorizeAdmin, claim shapes", () => {
       "group:kong-admins",
     );
     expect(refuses({ u: "map[name:Jane Doe roles:[users]]" }, "u.roles")).toBeInstanceOf(ForbiddenError);
+    // A blank inside a nested map separates that map's keys, not the outer ones.
+    expect(admits({ u: "map[app:map[plan:pro roles:[kong-admins]] name:Jane]" }, "u.app.roles")).toBe(
+      "group:kong-admins",
+    );
   });
 
   it("reads a key after a nested map in a Go map rendering (Keycloak client roles)", () => {
