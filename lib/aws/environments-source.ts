@@ -2,6 +2,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { EnvironmentsLocation } from "../config.ts";
 import { ConfigError, TimeoutError } from "../errors.ts";
+import { toMessageClause } from "./sdk-message-clause.ts";
 
 export interface EnvironmentsSourceClients {
   readonly s3: () => S3Client;
@@ -78,10 +79,6 @@ function describeAwsError(error: unknown): string {
     AccessDenied: "access denied",
     AccessDeniedException: "access denied",
   };
-  // The first line, without a final period: the sentence goes on after it.
-  const message = error.message
-    .replace(/\n[\s\S]*/, "")
-    .replace(/\.+$/, "")
-    .slice(0, 200);
+  const message = toMessageClause(error.message);
   return known[error.name] ?? (message === "" ? error.name : `${error.name}: ${message}`);
 }

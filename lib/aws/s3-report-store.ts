@@ -20,6 +20,7 @@ import {
   type ReportUpload,
   type StoredReport,
 } from "../store/report-store.ts";
+import { toMessageClause } from "./sdk-message-clause.ts";
 
 export interface S3ReportStoreOptions {
   readonly client: S3Client;
@@ -228,11 +229,7 @@ function describeSdkError(error: unknown): string {
   // A network failure's code (ECONNRESET) says more than the SDK's wrapper name.
   const code = (error as { code?: unknown }).code;
   const name = typeof code === "string" ? code : error.name;
-  // The first line, without a final period: the callers' sentences go on after it.
-  const message = error.message
-    .replace(/\n[\s\S]*/, "")
-    .replace(/\.+$/, "")
-    .slice(0, 200);
+  const message = toMessageClause(error.message);
   return message === "" || message === name ? name : `${name}: ${message}`;
 }
 
