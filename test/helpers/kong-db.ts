@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { describe } from "vitest";
 import { createPgSqlPort } from "#lib/sql/pg-sql-port.ts";
 import { createPgliteSqlPort, quoteIdentifier } from "#lib/sql/pglite-sql-port.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
+import { createEmptyPglite } from "./pglite-data-dir.ts";
 
 /**
  * Test databases holding Kong schemas and data sets.
  *
- *   const db = await openTestDatabase(target);          // once per test file (PGlite costs ~2 s, 0.6 GB)
+ *   const db = await openTestDatabase(target);          // once per test file (PGlite: ~0.6 s, 0.6 GB)
  *   const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
  *   ... collectReport(sql) ...
  *   await db.close();                                    // afterAll
@@ -159,7 +160,7 @@ function testDatabaseUrl(): string | undefined {
 }
 
 async function openPgliteDatabase(): Promise<TestDatabase> {
-  const db = await PGlite.create();
+  const db = await createEmptyPglite();
   const ports: FixturePort[] = [];
   let fixtures = 0;
   return {
