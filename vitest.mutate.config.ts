@@ -9,6 +9,10 @@ export default defineConfig({
     include: ["test/report/**/*.test.ts", "test/details/**/*.test.ts", "test/fixtures/fixtures.test.ts"],
     // 3,000 workspaces: it tests paging, not a rule, and would dominate every mutant's run.
     exclude: ["test/details/paging-large.test.ts"],
+    // One PGlite per worker, each fixture loaded once and shared across files and mutants
+    // (test/helpers/kong-db.ts): a mutant costs its tests, not ~100 fixture loads.
+    isolate: false,
+    env: { KONG_TEST_REUSE_PGLITE: "1" },
     reporters: ["default"],
   },
 });

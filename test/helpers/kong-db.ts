@@ -159,7 +159,25 @@ function testDatabaseUrl(): string | undefined {
   return value;
 }
 
+/**
+ * Mutation runs only (vitest.mutate.config.ts sets it, with `isolate: false`): one PGlite per worker
+ * thread, kept across test files and mutants, and each fixture loaded once and handed out again
+ * for the same sources. A mutant then costs its tests, not a database and ~100 fixture loads. A
+ * schema that `execRaw` changes is never handed out again, and is dropped at `close()`.
+ */
+const reuseVariable = "KONG_TEST_REUSE_PGLITE";
+
+interface SharedPglite {
+  readonly db: Promise<PGlite>;
+  /** Schema of each clean fixture, by the text of its sources. */
+  readonly clean: Map<string, string>;
+  schemas: number;
+}
+
+const sharedKey = Symbol.for("kong-license-report.test.shared-pglite");
+
 async function openPgliteDatabase(): Promise<TestDatabase> {
+  if (process.env[reuseVariable] === "1") return openSharedPgliteDatabase();
   const db = await createEmptyPglite();
   const ports: FixturePort[] = [];
   let fixtures = 0;
@@ -197,6 +215,63 @@ async function openPgliteDatabase(): Promise<TestDatabase> {
     async close() {
       await Promise.all(ports.map((port) => port.close()));
       if (!db.closed) await db.close();
+    },
+  };
+}
+
+async function openSharedPgliteDatabase(): Promise<TestDatabase> {
+  const holder = globalThis as { [sharedKey]?: SharedPglite };
+  holder[sharedKey] ??= { db: createEmptyPglite(), clean: new Map(), schemas: 0 };
+  const shared = holder[sharedKey];
+  const db = await shared.db;
+  const ports: FixturePort[] = [];
+  const dirty = new Set<string>();
+  const markDirty = (schema: string) => {
+    dirty.add(schema);
+    for (const [key, value] of shared.clean) if (value === schema) shared.clean.delete(key);
+  };
+  return {
+    target: "pglite",
+    db,
+    async createFixture(...sources) {
+      const loaded = await Promise.all(sources.map(resolveSource));
+      const key = loaded.map(({ sql }) => sql).join("\0");
+      let schema = shared.clean.get(key);
+      if (schema === undefined) {
+        shared.schemas += 1;
+        schema = `fx_shared_${shared.schemas}`;
+        await db.exec(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
+        const target = schema;
+        await db.transaction(async (tx) => {
+          await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(target)}`);
+          for (const { label, sql } of loaded) {
+            await tx.exec(sql).catch((error: unknown) => {
+              throw fixtureLoadError(label, sql, target, error);
+            });
+          }
+        });
+        shared.clean.set(key, schema);
+      }
+      const port = trackPort(createPgliteSqlPort({ db, searchPath: schema }), schema);
+      ports.push(port);
+      return port;
+    },
+    async execRaw(sql, options) {
+      if (options?.schema === undefined) {
+        for (const schema of shared.clean.values()) markDirty(schema);
+        await db.exec(sql);
+        return;
+      }
+      const { schema } = options;
+      markDirty(schema);
+      await db.transaction(async (tx) => {
+        await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
+        await tx.exec(sql);
+      });
+    },
+    async close() {
+      await Promise.all(ports.map((port) => port.close()));
+      for (const schema of dirty) await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
     },
   };
 }
