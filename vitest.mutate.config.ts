@@ -6,7 +6,13 @@ import base from "./vitest.config.ts";
 export default defineConfig({
   test: {
     ...base.test,
-    include: ["test/report/**/*.test.ts", "test/details/**/*.test.ts", "test/fixtures/fixtures.test.ts"],
+    include: [
+      "test/report/**/*.test.ts",
+      "test/details/**/*.test.ts",
+      "test/fixtures/fixtures.test.ts",
+      // the pure helpers beside the SQL (formatDbVersion): no database, no cost
+      "test/unit/**/*.test.ts",
+    ],
     // 3,000 workspaces: it tests paging, not a rule, and would dominate every mutant's run.
     exclude: ["test/details/paging-large.test.ts"],
     // One PGlite per worker, each fixture loaded once and shared across files and mutants

@@ -649,10 +649,28 @@ describeTargets("Function: collectReport (%s)", (target) => {
     expect(details.warnings.join("\n")).not.toMatch(/newer than the newest published plugin lists/);
   });
 
-  it("refuses a database without the Kong schema", async () => {
+  it("refuses a database without the Kong schema, naming the schema it looked in", async () => {
     const sql = await db.createFixture(DATASETS.notKong);
-    await expect(collectReport(sql, fixed)).rejects.toThrow(NotKongDatabaseError);
-    await expect(collectReport(sql, fixed)).rejects.toThrow(/No Kong schema/);
+    const refusal = await collectReport(sql, fixed).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(NotKongDatabaseError);
+    expect((refusal as Error).message).toBe(
+      `No Kong schema in this database (schema "${sql.schema}" has no schema_meta, services, routes, consumers or plugins table). Point the tool at the database that "kong migrations bootstrap" created; a DB-less Kong deployment has no database to report from.`,
+    );
+  });
+
+  it("refuses a Kong schema missing some of the tables the report reads, and names them in Kong's order", async () => {
+    // Prepare: the 3.13 schema without routes and plugins (a half-run bootstrap, or the wrong schema)
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39);
+    await db.execRaw("DROP TABLE plugins CASCADE; DROP TABLE routes CASCADE;", { schema: sql.schema });
+
+    // Act
+    const refusal = await collectReport(sql, fixed).catch((error: unknown) => error);
+
+    // Assess
+    expect(refusal).toBeInstanceOf(NotKongDatabaseError);
+    expect((refusal as Error).message).toBe(
+      `Incomplete Kong schema in "${sql.schema}": missing routes, plugins. Run "kong migrations bootstrap/up" or point the tool at the right database or schema.`,
+    );
   });
 
   it("refuses an empty database", async () => {
