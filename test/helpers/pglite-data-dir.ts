@@ -1,4 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 
 /**
@@ -26,13 +28,16 @@ export async function createEmptyPglite(): Promise<PGlite> {
   return db;
 }
 
+/** node_modules/.cache/… of the node_modules that holds PGlite (a parent folder's, in Stryker's sandboxes). */
 async function initdbCacheFile(): Promise<URL> {
-  const manifest = new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url);
-  const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
-  return new URL(
-    `../../node_modules/.cache/kong-license-report/pglite-${version}-initdb.tar`,
-    import.meta.url,
+  // dist/index.cjs → the package folder; exports hide package.json from resolve().
+  const packageDir = new URL(
+    "../",
+    pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")),
   );
+  const manifest = new URL("package.json", packageDir);
+  const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
+  return new URL(`../../.cache/kong-license-report/pglite-${version}-initdb.tar`, packageDir);
 }
 
 async function saveDataDir(db: PGlite, file: URL): Promise<void> {
