@@ -336,6 +336,28 @@ describe("Data API errors before the service runs a statement", () => {
     expect(toErrorResponse(error, "req-1").response.statusCode).toBe(502);
   });
 
+  it.each(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EAI_AGAIN"])(
+    "retries a connection the network dropped (%s) whatever the SDK names the error, then names the code",
+    async (code) => {
+      // Prepare: the plain Error a socket failure gives the SDK's HTTP handler (not a TimeoutError)
+      const client = createCannedClient(() => {
+        throw Object.assign(new Error(`write ${code}`), { code });
+      });
+      const port = createPort(client, { random: () => 0.5 }); // the jitter's middle
+
+      // Act
+      const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+      client.destroy();
+
+      // Assess: every attempt of the budget was made; the backoff is recorded, not slept (750 + 1500 ms)
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      expect(error.message).toBe(
+        `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (Error ${code}) after 3 attempts over 2 s; try again in a minute.`,
+      );
+      expect(client.requests()).toBe(3);
+    },
+  );
+
   it.each(["ENOTFOUND", "EHOSTUNREACH"])(
     "reports an endpoint it cannot reach (%s) at once, naming the setting to check",
     async (code) => {
