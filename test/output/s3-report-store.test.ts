@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { AbortMultipartUploadCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createS3Client, createS3ReportStore } from "#lib/aws/s3-report-store.ts";
 import { ReportStoreReadError, ReportUploadError } from "#lib/errors.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
@@ -148,6 +148,18 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
       bucket: BUCKET,
     });
 
+    // The parts stay behind, as the message will say: remove them however the assertions end, so a
+    // failure here cannot fail the next test's "no pending upload" check.
+    onTestFinished(async () => {
+      for (const uploadId of await s3.listPendingUploads(BUCKET)) {
+        await s3
+          .client()
+          .send(
+            new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "t/abort-fails.tar", UploadId: uploadId }),
+          );
+      }
+    });
+
     // Act
     const failure = await store
       .upload({
@@ -167,18 +179,9 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
     expect(
       proxy.seen.some((request) => request.method === "DELETE" && request.action === "cut-mid-body"),
     ).toBe(true);
-    // The parts really are still there, as the message says; remove them for the next tests.
-    const pending = await s3.listPendingUploads(BUCKET);
-    expect(pending).toHaveLength(1);
+    // The parts really are still there, as the message says.
+    expect(await s3.listPendingUploads(BUCKET)).toHaveLength(1);
     expect(await s3.listKeys(BUCKET)).not.toContain("t/abort-fails.tar");
-    for (const uploadId of pending) {
-      await s3
-        .client()
-        .send(
-          new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "t/abort-fails.tar", UploadId: uploadId }),
-        );
-    }
-    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
   });
 
   it("stops on abort mid-upload and still aborts the multipart upload", async () => {
