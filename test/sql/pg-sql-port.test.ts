@@ -57,6 +57,69 @@ describe("Function: translatePgError", () => {
     expect(error.message).toMatch(message);
   });
 
+  // Whole messages for every code each branch names (issue 15: a code dropped from a list must fail),
+  // with the default limits (60 s statement, 10 s lock) that a call without limits reports.
+  const where = "db:5432/kong as kong";
+  const unreachable = (code: string) =>
+    `Cannot reach PostgreSQL at ${where} (${code}). Check the host and port in --database-url and that the server is running.`;
+  const closed = (code: string) =>
+    `The connection to PostgreSQL at ${where} was closed while the report was read (${code}): the server restarted, failed over or ended the session. Run the report again.`;
+  const credentials = `PostgreSQL refused the credentials for ${where}. Check the user and password in --database-url.`;
+  it.each([
+    ...["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"].map(
+      (code) => [{ code, message: `connect ${code}` }, DatabaseAccessError, unreachable(code)] as const,
+    ),
+    ...["57P01", "57P02", "57P03", "08000", "08003", "08006", "ECONNRESET", "EPIPE"].map(
+      (code) => [{ code, message: "terminating connection" }, DatabaseAccessError, closed(code)] as const,
+    ),
+    // a server's own error that mentions a connection timeout is not pg's codeless connect timeout
+    [{ code: "08006", message: "connection timeout while reading" }, DatabaseAccessError, closed("08006")],
+    [{ code: "28P01", message: "password authentication failed" }, DatabaseAccessError, credentials],
+    [
+      { code: "28000", message: 'no pg_hba.conf entry for host "10.0.0.9"' },
+      DatabaseAccessError,
+      credentials,
+    ],
+    ...[
+      "SELF_SIGNED_CERT_IN_CHAIN",
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      "CERT_HAS_EXPIRED",
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+    ].map(
+      (code) =>
+        [
+          { code, message: "certificate" },
+          DatabaseAccessError,
+          `The TLS certificate of PostgreSQL at ${where} is not trusted (${code}). Give the CA bundle in the URL: ?sslmode=verify-full&sslrootcert=/path/to/ca-bundle.pem (for RDS and Aurora, Amazon's global-bundle.pem); with verify-full the URL's host must be a name in the certificate.`,
+        ] as const,
+    ),
+    [
+      { code: "3D000", message: 'database "kong" does not exist' },
+      DatabaseAccessError,
+      `The database in ${where} does not exist. Check --database-url.`,
+    ],
+    [
+      { code: "55P03", message: "canceling statement due to lock timeout" },
+      TimeoutError,
+      `Gave up after 10 s waiting for a table lock on ${where}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done, or wait longer with --lock-timeout SECONDS (KONG_DB_LOCK_TIMEOUT_SECONDS for the Lambda).`,
+    ],
+    [
+      { code: "57014", message: "canceling statement due to statement timeout" },
+      TimeoutError,
+      `A statement on ${where} ran longer than the statement timeout (60 s) and was cancelled: the database is busy or very large. Run the report again when it is less busy, or allow more time with --statement-timeout SECONDS (KONG_DB_STATEMENT_TIMEOUT_SECONDS for the Lambda).`,
+    ],
+  ] as const)(
+    "maps %j, without limits given, to exactly the message for it and keeps the driver's error as cause",
+    (raw, type, message) => {
+      const error = translatePgError(raw, where);
+      expect(error).toBeInstanceOf(type);
+      expect(error.message).toBe(message);
+      expect(error.cause).toBe(raw);
+    },
+  );
+
   it("asks pg for libpq's sslmode meaning only when an sslmode is given", () => {
     expect(withLibpqSslModes("postgres://k:p@db:5432/kong?sslmode=require")).toBe(
       "postgres://k:p@db:5432/kong?sslmode=require&uselibpqcompat=true",
