@@ -111,14 +111,10 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     ...(options.details.paging === undefined ? {} : { paging: options.details.paging }),
     ...queryOptions,
   });
-  const known = new Set(collected.details.warnings);
   return {
     report: collected.report,
-    details: {
-      ...collected.details,
-      ...extra,
-      warnings: [...collected.details.warnings, ...warnings.filter((warning) => !known.has(warning))],
-    },
+    // The report's warnings and the details' are about different things: none appears in both.
+    details: { ...collected.details, ...extra, warnings: [...collected.details.warnings, ...warnings] },
   };
 }
 

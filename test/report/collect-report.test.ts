@@ -649,6 +649,60 @@ describeTargets("Function: collectReport (%s)", (target) => {
     expect(details.warnings.join("\n")).not.toMatch(/newer than the newest published plugin lists/);
   });
 
+  describe("hands its options on to the details and the port", () => {
+    const DETAILS = "test/fixtures/datasets/details-workspaces.sql";
+    const merge = [{ find: "dev|stage|qa", replace_with: "prod" }];
+
+    it("writes the cluster label right after the checksum and applies the details' rules and list", async () => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+
+      const { details } = await collectReport(sql, {
+        ...fixed,
+        clusterName: "prod-eu",
+        details: { rules: merge, includeList: true },
+      });
+
+      expect(Object.keys(details).slice(0, 3)).toEqual(["generated_at", "checksum", "cluster"]);
+      expect(details.cluster).toBe("prod-eu");
+      // The fixture's six keys, dev/stage/qa hosts merged into one by the rule (collect-details.test.ts).
+      expect(details.discrete_services).toEqual({
+        count: 4,
+        rules: merge,
+        list: [
+          "grpc://grpcbin:9000null",
+          "http://api.prod.example.com:80/v1",
+          "http://httpbin.org:80/anything",
+          'https://evil.example.com:443/"q"<x>',
+        ],
+      });
+    });
+
+    it("reads the details in the pages it is given, and not at all with details: false", async () => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+      const paged = countQueries(sql);
+      const none = countQueries(sql);
+
+      await collectReport(paged, {
+        ...fixed,
+        details: { rules: merge, includeList: true, paging: { workspaces: 1, plugins: 1, keys: 1 } },
+      });
+      const { details } = await collectReport(none, { ...fixed, details: false });
+
+      // probe + facts, then one row per page: 4 workspaces + 4 plugin pages + 7 (workspace, key) pairs + 2 counter queries
+      expect(paged.calls()).toBe(2 + 4 + 4 + 7 + 2);
+      expect(none.calls()).toBe(2);
+      expect(details).not.toHaveProperty("workspaces");
+    });
+
+    it("stops at the first statement when its signal is already aborted", async () => {
+      const sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+      const controller = new AbortController();
+      controller.abort(new Error("the caller gave up"));
+
+      await expect(collectReport(sql, { ...fixed, signal: controller.signal })).rejects.toThrow();
+    });
+  });
+
   it("refuses a database without the Kong schema, naming the schema it looked in", async () => {
     const sql = await db.createFixture(DATASETS.notKong);
     const refusal = await collectReport(sql, fixed).catch((error: unknown) => error);
