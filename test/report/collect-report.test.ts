@@ -357,6 +357,45 @@ describeTargets("Function: collectReport (%s)", (target) => {
       expect(JSON.stringify(report)).not.toMatch(/model_hours|gpt-4o|by_plugin|ai_gateway/);
     });
 
+    it.each([
+      [
+        // Window 2025-01 .. 2025-12: the 2025-06 and 2025-07 hours and the 2025 weekly row (month 0)
+        // count; the 2026-05 and 2026-06 hours come after the reporting month and are left out.
+        "2025-12",
+        {
+          model_hours: 3,
+          by_month: [
+            { month: "2025-06", model_hours: 1 },
+            { month: "2025-07", model_hours: 1 },
+            { month: "UNKNOWN", model_hours: 1 },
+          ],
+          by_model: [
+            { model: "mistral/mistral-large", model_hours: 2 },
+            { model: "openai/gpt-4o", model_hours: 1 },
+          ],
+          by_month_and_model: [
+            { month: "2025-06", model: "mistral/mistral-large", model_hours: 1 },
+            { month: "2025-07", model: "mistral/mistral-large", model_hours: 1 },
+            { month: "UNKNOWN", model: "openai/gpt-4o", model_hours: 1 },
+          ],
+        },
+      ],
+      [
+        // Window 2024-01 .. 2024-12: every row is later, the weekly row (month 0) of 2025 too.
+        "2024-12",
+        { model_hours: 0, by_month: [], by_model: [], by_month_and_model: [] },
+      ],
+    ] as const)("leaves AI model-hours after a past reporting month (as-of %s) out", async (asOf, usage) => {
+      // Prepare
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.kong314);
+
+      // Act
+      const { details } = await collectReport(sql, { ...june, asOf });
+
+      // Assess
+      expect(details.ai_gateway).toEqual(usage);
+    });
+
     it("reads the same rows as 3.13: the 3.14 plugins are custom, the Kafka rule is unchanged", async () => {
       // Prepare
       const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.kong314);
@@ -480,6 +519,23 @@ describeTargets("Function: collectReport (%s)", (target) => {
     expect(details.warnings.join("\n")).toMatch(/1 keyring-encrypted license row/);
   });
 
+  it("takes the first readable license in id order when the licenses table has no updated_at", async () => {
+    // Prepare: without updated_at every row ties, and Kong keeps the first in id order: 0ccc...
+    // is not a license, so 0ddd... (FAKE-TEST-LICENSE-KEY-0000) wins over the newer 1111.../2222....
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.licenses);
+    await db.execRaw("ALTER TABLE licenses DROP COLUMN updated_at", { schema: sql.schema });
+
+    // Act
+    const report = await reportOf(sql);
+
+    // Assess
+    expect(report.license).toEqual({
+      license_key: "FAKE-TEST-LICENSE-KEY-0000",
+      license_expiration_date: "2025-01-01",
+    });
+    expect(report.collector.license_from).toBe("licenses");
+  });
+
   it("lets a configured license override the table", async () => {
     const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.licenses);
     const license = JSON.stringify({
@@ -497,6 +553,18 @@ describeTargets("Function: collectReport (%s)", (target) => {
     expect(report.collector.deployment_from).toBe("clustering_data_planes");
     const configured = await reportOf(sql, { ...fixed, deploymentType: "traditional" });
     expect(configured.deployment_info).toEqual({ type: "traditional" });
+  });
+
+  it("counts every data plane as connected when clustering_data_planes has no ttl column", async () => {
+    // Prepare: without ttl nothing says a row expired, so dp-old counts with the three live ones.
+    const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.hybrid);
+    await db.execRaw("ALTER TABLE clustering_data_planes DROP COLUMN ttl", { schema: sql.schema });
+
+    // Act
+    const report = await reportOf(sql);
+
+    // Assess
+    expect(report.deployment_info).toEqual({ type: "hybrid", connected_dp_count: 4 });
   });
 
   it("falls back to the highest data-plane version when schema_meta names none", async () => {
