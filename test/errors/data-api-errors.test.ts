@@ -19,6 +19,7 @@ import {
   databaseNameOf,
   RESOURCE_ARN,
   rejectionOf,
+  SECRET_ARN,
   startTestEndpoint,
 } from "../data-api/harness.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
@@ -162,6 +163,142 @@ describe("Data API error kinds through the local endpoint (pglite)", () => {
       expect(JSON.parse(response.body)).toEqual({ message: error.message }); // never a stack trace
     },
   );
+
+  it.each([
+    [
+      "HttpEndpointNotEnabledException",
+      `HttpEndpoint is not enabled for resource ${RESOURCE_ARN}.`,
+      DatabaseAccessError,
+      `The RDS Data API (HTTP endpoint) is not enabled on ${RESOURCE_ARN}. Enable it: aws rds enable-http-endpoint --resource-arn ${RESOURCE_ARN}`,
+    ],
+    [
+      "BadRequestException",
+      "Data API is not enabled for this cluster",
+      DatabaseAccessError,
+      `The RDS Data API (HTTP endpoint) is not enabled on ${RESOURCE_ARN}. Enable it: aws rds enable-http-endpoint --resource-arn ${RESOURCE_ARN}`,
+    ],
+    [
+      "InvalidSecretException",
+      "Secrets Manager can't find the specified secret.\nRequest id: 1",
+      DatabaseAccessError,
+      `The RDS Data API could not use the secret ${SECRET_ARN} (Secrets Manager can't find the specified secret.). It must exist in the cluster's region, hold the database username and password, and the caller needs secretsmanager:GetSecretValue on it.`,
+    ],
+    [
+      "BadRequestException",
+      "The secret has no password field",
+      DatabaseAccessError,
+      `The RDS Data API could not use the secret ${SECRET_ARN} (The secret has no password field). It must exist in the cluster's region, hold the database username and password, and the caller needs secretsmanager:GetSecretValue on it.`,
+    ],
+    [
+      "UnsupportedResultException",
+      "Database response size exceeded the limit",
+      QueryError,
+      `A result from the Aurora cluster ${RESOURCE_ARN} (database postgres) exceeded the RDS Data API's 1 MiB response limit. This is a bug in the report's queries (they must aggregate in SQL); please report it.`,
+    ],
+    [
+      "BadRequestException",
+      "Database returned more than the allowed response size limit",
+      QueryError,
+      `A result from the Aurora cluster ${RESOURCE_ARN} (database postgres) exceeded the RDS Data API's 1 MiB response limit. This is a bug in the report's queries (they must aggregate in SQL); please report it.`,
+    ],
+    [
+      "UnsupportedResultException",
+      "The result contains an unsupported data type\nColumn 2: _uuid",
+      QueryError,
+      `The RDS Data API cannot return a result from the Aurora cluster ${RESOURCE_ARN} (database postgres): The result contains an unsupported data type`,
+    ],
+    [
+      "BadRequestException",
+      'ERROR: syntax error at or near "SELEC"\n  Position: 1',
+      QueryError,
+      `The RDS Data API rejected a statement on the Aurora cluster ${RESOURCE_ARN} (database postgres): ERROR: syntax error at or near "SELEC"`,
+    ],
+    // A DatabaseErrorException: the first line, without "ERROR: "/"FATAL: " and the SQLState suffix.
+    [
+      "DatabaseErrorException",
+      'ERROR: relation "x" does not exist\n  Position: 15; SQLState: 42P01',
+      QueryError,
+      `A query on the Aurora cluster ${RESOURCE_ARN} (database postgres) failed (SQLSTATE 42P01): relation "x" does not exist`,
+    ],
+    [
+      "DatabaseErrorException",
+      'ERROR: relation "x" does not exist; SQLState: 42P01',
+      QueryError,
+      `A query on the Aurora cluster ${RESOURCE_ARN} (database postgres) failed (SQLSTATE 42P01): relation "x" does not exist`,
+    ],
+    [
+      "DatabaseErrorException",
+      "ERROR: division by zero; SQLState: 22012\n",
+      QueryError,
+      `A query on the Aurora cluster ${RESOURCE_ARN} (database postgres) failed (SQLSTATE 22012): division by zero`,
+    ],
+    [
+      "DatabaseErrorException",
+      "FATAL: terminating connection due to administrator command; SQLState: 57P01",
+      QueryError,
+      `A query on the Aurora cluster ${RESOURCE_ARN} (database postgres) failed (SQLSTATE 57P01): terminating connection due to administrator command`,
+    ],
+    [
+      "DatabaseErrorException",
+      "ERROR: canceling statement due to statement timeout; SQLState: 57014",
+      TimeoutError,
+      `A statement on the Aurora cluster ${RESOURCE_ARN} (database postgres) ran past the statement timeout and was cancelled. Try again when the database is less busy.`,
+    ],
+    [
+      "DatabaseErrorException",
+      'FATAL: password authentication failed for user "kong"; SQLState: 28P01',
+      DatabaseAccessError,
+      `PostgreSQL refused the credentials in the secret ${SECRET_ARN} (SQLSTATE 28P01). Check the secret's username and password.`,
+    ],
+    [
+      "DatabaseErrorException",
+      'FATAL: no pg_hba.conf entry for host "10.0.0.1", user "kong"; SQLState: 28000',
+      DatabaseAccessError,
+      `PostgreSQL refused the credentials in the secret ${SECRET_ARN} (SQLSTATE 28000). Check the secret's username and password.`,
+    ],
+    [
+      "DatabaseErrorException",
+      'FATAL: database "kong" does not exist\n  Hint: check the name; SQLState: 3D000',
+      DatabaseAccessError,
+      `The database "postgres" does not exist on the Aurora cluster ${RESOURCE_ARN}. Check the database name. The service said: database "kong" does not exist`,
+    ],
+  ] as const)(
+    "tells the whole message for %s %j, keeping the service's error as cause",
+    async (kind, serviceMessage, errorClass, expected) => {
+      // Prepare
+      server.failNext(kind, 1, serviceMessage);
+      const port = createPort();
+
+      // Act
+      const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+
+      // Assess
+      expect(error).toBeInstanceOf(errorClass);
+      expect(error.message).toBe(expected);
+      expect(error.cause).toMatchObject({ name: kind, message: serviceMessage });
+      expect(port.calls()).toBe(1);
+    },
+  );
+
+  it("names the parameter instead of a value of 4+ characters in a database error; shorter values and numbers stay", async () => {
+    // Prepare
+    const port = createPort();
+
+    // Act: each value fails its cast, so PostgreSQL quotes it back
+    const fourCharacters = await rejectionOf(
+      port.query("SELECT :id::uuid AS id, :gone::text AS gone", { id: "kong", gone: null }),
+    );
+    const longer = await rejectionOf(port.query("SELECT :key::uuid AS key", { key: "kong-license-2024" }));
+    const short = await rejectionOf(port.query("SELECT :tag::uuid AS tag", { tag: "dp1" }));
+    const number = await rejectionOf(port.query("SELECT (:n)::text::uuid AS n", { n: 12345 }));
+
+    // Assess
+    const failed = `A query on the Aurora cluster ${RESOURCE_ARN} (database postgres) failed (SQLSTATE 22P02): invalid input syntax for type uuid:`;
+    expect(fourCharacters.message).toBe(`${failed} ":id"`);
+    expect(longer.message).toBe(`${failed} ":key"`);
+    expect(short.message).toBe(`${failed} "dp1"`);
+    expect(number.message).toBe(`${failed} "12345"`);
+  });
 
   it.each([
     ["ThrottlingException"],
@@ -358,12 +495,13 @@ describe("Data API errors before the service runs a statement", () => {
     },
   );
 
-  it.each(["ENOTFOUND", "EHOSTUNREACH"])(
+  it.each(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"])(
     "reports an endpoint it cannot reach (%s) at once, naming the setting to check",
     async (code) => {
-      // Prepare: the failure a DNS miss or a missing route gives the SDK's HTTP handler
+      // Prepare: the failure a closed port, a DNS miss or a missing route gives the SDK's HTTP handler
+      const raw = Object.assign(new Error(`connect ${code} rds-data.eu-west-1.amazonaws.com`), { code });
       const client = createCannedClient(() => {
-        throw Object.assign(new Error(`connect ${code} rds-data.eu-west-1.amazonaws.com`), { code });
+        throw raw;
       });
       const port = createPort(client);
 
@@ -376,9 +514,169 @@ describe("Data API errors before the service runs a statement", () => {
       expect(error.message).toBe(
         `Cannot reach the RDS Data API endpoint (${code}). Check AWS_ENDPOINT_URL_RDS_DATA or the endpoint option, and the network path to rds-data.`,
       );
+      expect(error.cause).toBe(raw);
       expect(client.requests()).toBe(1);
     },
   );
+
+  it.each([
+    [429, "LimitExceededException"],
+    [500, "InternalFailure"],
+    [503, "ServiceUnavailable"],
+  ] as const)(
+    "retries an error it does not know by name when its HTTP status is %i (%s), then names it",
+    async (status, errorType) => {
+      // Prepare
+      const client = createCannedClient(() => ({ status, errorType, body: { message: "Please retry." } }));
+      const port = createPort(client, { random: () => 0.5 });
+
+      // Act
+      const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+      client.destroy();
+
+      // Assess: no network code, so nothing follows the name; backoff recorded, not slept (750 + 1500 ms)
+      expect(error).toBeInstanceOf(DatabaseAccessError);
+      expect(error.message).toBe(
+        `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (${errorType}) after 3 attempts over 2 s; try again in a minute.`,
+      );
+      expect(error.cause).toMatchObject({ name: errorType, $metadata: { httpStatusCode: status } });
+      expect(client.requests()).toBe(3);
+    },
+  );
+
+  it("retries the SDK's TimeoutError (no network code) to the budget, then names it", async () => {
+    // Prepare: the SDK's own request timeout, a TimeoutError without a socket code
+    const raw = Object.assign(new Error("Connection timed out after 30000 ms"), { name: "TimeoutError" });
+    const client = createCannedClient(() => {
+      throw raw;
+    });
+    const port = createPort(client, { random: () => 0.5 });
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (TimeoutError) after 3 attempts over 2 s; try again in a minute.`,
+    );
+    expect(error.cause).toBe(raw);
+    expect(client.requests()).toBe(3);
+  });
+
+  it("retries a RequestTimeout answer (HTTP 400) to the budget, then names it", async () => {
+    // Prepare
+    const client = createCannedClient(() => ({
+      status: 400,
+      errorType: "RequestTimeout",
+      body: {
+        message:
+          "Your socket connection to the server was not read from or written to within the timeout period.",
+      },
+    }));
+    const port = createPort(client, { random: () => 0.5 });
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (RequestTimeout) after 3 attempts over 2 s; try again in a minute.`,
+    );
+    expect(client.requests()).toBe(3);
+  });
+
+  it("says '1 attempt over 0 s' when the budget is a single attempt", async () => {
+    // Prepare
+    const client = createCannedClient(() => ({
+      status: 429,
+      errorType: "ThrottlingException",
+      body: { message: "Rate exceeded" },
+    }));
+    const port = createPort(client, { retry: { maxAttempts: 1 } });
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (ThrottlingException) after 1 attempt over 0 s; try again in a minute.`,
+    );
+    expect(client.requests()).toBe(1);
+  });
+
+  it("reports an AbortError as the deadline at once, even without a signal of its own", async () => {
+    // Prepare: an abort the port's caller did not signal (e.g. the SDK client's own)
+    const raw = Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
+    const client = createCannedClient(() => {
+      throw raw;
+    });
+    const port = createPort(client);
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toBe(
+      `The deadline was reached while waiting for the RDS Data API (the Aurora cluster ${ARNS.resourceArn} (database kong)); no report was produced. Try again, or allow more time.`,
+    );
+    expect(error.cause).toBe(raw);
+    expect(client.requests()).toBe(1);
+  });
+
+  it("reports the deadline, with the service's error as cause, when the signal aborts during a call that then fails", async () => {
+    // Prepare: the deadline passes while the call is out; the service then answers an error
+    const controller = new AbortController();
+    const client = createCannedClient(() => {
+      controller.abort(new Error("report deadline"));
+      return { status: 503, errorType: "ServiceUnavailableError", body: { message: "Service unavailable" } };
+    });
+    const port = createPort(client);
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one", {}, { signal: controller.signal }));
+    client.destroy();
+
+    // Assess: not retried, and the cause is what the call met, not the signal's reason
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toBe(
+      `The deadline was reached while waiting for the RDS Data API (the Aurora cluster ${ARNS.resourceArn} (database kong)); no report was produced. Try again, or allow more time.`,
+    );
+    expect(error.cause).toMatchObject({ name: "ServiceUnavailableError", message: "Service unavailable" });
+    expect(client.requests()).toBe(1);
+  });
+
+  it("reports an error it does not know as a failed call, naming it, with the first line of its message", async () => {
+    // Prepare
+    const client = createCannedClient(() => ({
+      status: 400,
+      errorType: "ValidationException",
+      body: {
+        message:
+          "1 validation error detected: Value at 'sql' failed to satisfy constraint\nMember must have length less than or equal to 65536",
+      },
+    }));
+    const port = createPort(client);
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error.message).toBe(
+      `The RDS Data API call for the Aurora cluster ${ARNS.resourceArn} (database kong) failed (ValidationException): 1 validation error detected: Value at 'sql' failed to satisfy constraint`,
+    );
+    expect(error.cause).toMatchObject({ name: "ValidationException" });
+    expect(client.requests()).toBe(1);
+  });
 
   it("says how to provide credentials when the SDK finds none, without sending", async () => {
     // Prepare
