@@ -2,42 +2,18 @@ import { describe, expect, it } from "vitest";
 import { type BuildContext, buildReport, type NodeFacts } from "#lib/report/build-report.ts";
 import { type KongMinor, readMigrations } from "#lib/report/kong-version.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
-import type { SchemaFacts } from "#lib/report/probe-schema.ts";
 import type { KongFacts } from "#lib/report/read-kong-facts.ts";
+import { emptyKongFacts, fullSchema } from "../helpers/kong-facts.ts";
 
-// An Enterprise-shaped schema where every optional table and column exists, so no schema warning
-// or `missing` entry blurs what a test looks at.
-const fullSchema: SchemaFacts = {
-  serverVersionNum: 150_002,
-  schemaName: "public",
-  hasTable: () => true,
-  hasColumn: () => true,
-};
+// An Enterprise-shaped schema where every optional table and column exists.
+const schema = fullSchema(150_002);
 
 // Only a base migration: schema_meta names no version, and none of its names is unreadable.
 const baseOnlyMeta: KongFacts["schemaMeta"] = [{ subsystem: "core", executed: ["000_base"], pending: [] }];
 
-/** An empty Kong database: no licence, no data plane, every count zero. */
+/** An empty Kong database whose schema_meta names no version. */
 function emptyFacts(overrides: Partial<KongFacts> = {}): KongFacts {
-  return {
-    schemaMeta: baseOnlyMeta,
-    licenseCandidates: [],
-    encryptedLicenses: 0,
-    buckets: [],
-    llmHours: undefined,
-    workspaces: "1",
-    rbacUsers: "0",
-    services: "0",
-    routes: "0",
-    consumers: "0",
-    plugins: [],
-    uniqueRouteLambdas: "0",
-    uniqueRouteKafkaFamily: "0",
-    routeKafkaBrokers: [],
-    liveDataPlanes: undefined,
-    dataPlaneVersions: [],
-    ...overrides,
-  };
+  return emptyKongFacts({ schemaMeta: baseOnlyMeta, ...overrides });
 }
 
 const TOOL = { name: "klr-test", version: "9.9.9" } as const;
@@ -52,7 +28,7 @@ function contextOf(
     facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
   );
   return {
-    schema: fullSchema,
+    schema,
     facts,
     node,
     classifier: selectTierClassifier({ major: 3, minor: 13 }),

@@ -3,39 +3,18 @@ import { type BuildContext, buildReport, type NodeFacts } from "#lib/report/buil
 import { parseVersionMinor, readMigrations } from "#lib/report/kong-version.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import type { KongFacts } from "#lib/report/read-kong-facts.ts";
+import { emptyKongFacts, fullSchema } from "../helpers/kong-facts.ts";
 
 type SchemaMetaRow = KongFacts["schemaMeta"][number];
 
-/** A full Kong 3.9 schema: every table and column exists, so no schema warning appears. */
-const schema: BuildContext["schema"] = {
-  serverVersionNum: 160004,
-  schemaName: "public",
-  hasTable: () => true,
-  hasColumn: () => true,
-};
+/** A full Kong schema: every table and column exists, so no schema warning appears. */
+const schema = fullSchema(160004);
 
 const CORE_39: SchemaMetaRow = { subsystem: "core", executed: ["000_base", "024_380_to_390"], pending: [] };
 
+/** Kong 3.9's schema_meta, unless the test says otherwise. */
 function factsWith(overrides: Partial<KongFacts>): KongFacts {
-  return {
-    schemaMeta: [CORE_39],
-    licenseCandidates: [],
-    encryptedLicenses: 0,
-    buckets: [],
-    llmHours: undefined,
-    workspaces: "1",
-    rbacUsers: "0",
-    services: "0",
-    routes: "0",
-    consumers: "0",
-    plugins: [],
-    uniqueRouteLambdas: "0",
-    uniqueRouteKafkaFamily: "0",
-    routeKafkaBrokers: [],
-    liveDataPlanes: undefined,
-    dataPlaneVersions: [],
-    ...overrides,
-  };
+  return emptyKongFacts({ schemaMeta: [CORE_39], ...overrides });
 }
 
 /** The context collectReport would build from these facts (same minor, rules and lists choice). */
