@@ -544,6 +544,31 @@ describe("Data API errors before the service runs a statement", () => {
     },
   );
 
+  it.each([
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+  ])("retries %s by its name when AWS answers it with HTTP 400, then names it", async (errorType) => {
+    // Prepare: AWS's JSON front end throttles with 400, so only the name tells it is worth a retry
+    const client = createCannedClient(() => ({ status: 400, errorType, body: { message: "Rate exceeded" } }));
+    const port = createPort(client, { random: () => 0.5 });
+
+    // Act
+    const error = await rejectionOf(port.query("SELECT 1::text AS one"));
+    client.destroy();
+
+    // Assess
+    expect(error).toBeInstanceOf(DatabaseAccessError);
+    expect(error.message).toBe(
+      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (${errorType}) after 3 attempts over 2 s; try again in a minute.`,
+    );
+    expect(client.requests()).toBe(3);
+  });
+
   it("retries the SDK's TimeoutError (no network code) to the budget, then names it", async () => {
     // Prepare: the SDK's own request timeout, a TimeoutError without a socket code
     const raw = Object.assign(new Error("Connection timed out after 30000 ms"), { name: "TimeoutError" });
