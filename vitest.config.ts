@@ -15,6 +15,8 @@ export default defineConfig({
     // Coverage (v8) is part of `npm test`: per-folder branch floors, set from a full run on the
     // fresh-machine target (PGlite only, 2026-11-29: `node scripts/coverage-by-folder.mjs`) one point
     // under what was measured, none below 80 %. A folder that loses tested branches fails the run.
+    // lib/report raised 2026-11-30 after the mutation survivors' tests: 96.6 % on PGlite with only
+    // test/report, test/unit, test/details and test/fixtures (the full run can only cover more).
     coverage: {
       provider: "v8",
       include: ["lib/**/*.ts", "handlers/**/*.ts"],
@@ -34,7 +36,7 @@ export default defineConfig({
         "lib/http/**": { branches: 85 },
         "lib/middy/**": { branches: 87 },
         "lib/output/**": { branches: 87 },
-        "lib/report/**": { branches: 88 },
+        "lib/report/**": { branches: 95 },
         "lib/sql/**": { branches: 84 },
         "lib/store/**": { branches: 99 },
         "lib/triggers/**": { branches: 97 },
