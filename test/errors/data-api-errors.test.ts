@@ -404,6 +404,10 @@ describe("Data API error kinds through the local endpoint (pglite)", () => {
   });
 });
 
+/** The whole message once the retry budget is spent (default: 3 attempts, backoff 750 + 1500 ms). */
+const keptFailing = (what: string, tried = "3 attempts over 2 s") =>
+  `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (${what}) after ${tried}; try again in a minute.`;
+
 /**
  * Errors of AWS's front end (credentials, signatures), which the local endpoint never answers: the
  * real SDK client deserialises them from a hand-written answer. And configuration the SDK itself
@@ -488,9 +492,7 @@ describe("Data API errors before the service runs a statement", () => {
 
       // Assess: every attempt of the budget was made; the backoff is recorded, not slept (750 + 1500 ms)
       expect(error).toBeInstanceOf(DatabaseAccessError);
-      expect(error.message).toBe(
-        `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (Error ${code}) after 3 attempts over 2 s; try again in a minute.`,
-      );
+      expect(error.message).toBe(keptFailing(`Error ${code}`));
       expect(client.requests()).toBe(3);
     },
   );
@@ -536,9 +538,7 @@ describe("Data API errors before the service runs a statement", () => {
 
       // Assess: no network code, so nothing follows the name; backoff recorded, not slept (750 + 1500 ms)
       expect(error).toBeInstanceOf(DatabaseAccessError);
-      expect(error.message).toBe(
-        `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (${errorType}) after 3 attempts over 2 s; try again in a minute.`,
-      );
+      expect(error.message).toBe(keptFailing(errorType));
       expect(error.cause).toMatchObject({ name: errorType, $metadata: { httpStatusCode: status } });
       expect(client.requests()).toBe(3);
     },
@@ -563,9 +563,7 @@ describe("Data API errors before the service runs a statement", () => {
 
     // Assess
     expect(error).toBeInstanceOf(DatabaseAccessError);
-    expect(error.message).toBe(
-      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (${errorType}) after 3 attempts over 2 s; try again in a minute.`,
-    );
+    expect(error.message).toBe(keptFailing(errorType));
     expect(client.requests()).toBe(3);
   });
 
@@ -583,9 +581,7 @@ describe("Data API errors before the service runs a statement", () => {
 
     // Assess
     expect(error).toBeInstanceOf(DatabaseAccessError);
-    expect(error.message).toBe(
-      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (TimeoutError) after 3 attempts over 2 s; try again in a minute.`,
-    );
+    expect(error.message).toBe(keptFailing("TimeoutError"));
     expect(error.cause).toBe(raw);
     expect(client.requests()).toBe(3);
   });
@@ -608,9 +604,7 @@ describe("Data API errors before the service runs a statement", () => {
 
     // Assess
     expect(error).toBeInstanceOf(DatabaseAccessError);
-    expect(error.message).toBe(
-      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (RequestTimeout) after 3 attempts over 2 s; try again in a minute.`,
-    );
+    expect(error.message).toBe(keptFailing("RequestTimeout"));
     expect(client.requests()).toBe(3);
   });
 
@@ -629,9 +623,7 @@ describe("Data API errors before the service runs a statement", () => {
 
     // Assess
     expect(error).toBeInstanceOf(DatabaseAccessError);
-    expect(error.message).toBe(
-      `The RDS Data API kept failing for the Aurora cluster ${ARNS.resourceArn} (database kong) (ThrottlingException) after 1 attempt over 0 s; try again in a minute.`,
-    );
+    expect(error.message).toBe(keptFailing("ThrottlingException", "1 attempt over 0 s"));
     expect(client.requests()).toBe(1);
   });
 
