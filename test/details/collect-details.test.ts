@@ -208,6 +208,33 @@ describeTargets("collectDetails on %s", (target) => {
     expect(counted.calls()).toBe(5);
   });
 
+  it.each([
+    [{ workspaces: 0 }, "paging.workspaces must be a positive integer"],
+    [{ plugins: -1 }, "paging.plugins must be a positive integer"],
+    [{ keys: 1.5 }, "paging.keys must be a positive integer"],
+    [{ bytes: Number.NaN }, "paging.bytes must be a positive integer"],
+  ] as const)("refuses paging %j before any query: %s", async (paging, message) => {
+    const counted = countQueries(sql);
+    const refusal = await run({ paging }, counted).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(RangeError);
+    expect((refusal as Error).message).toBe(message);
+    expect(counted.calls()).toBe(0);
+  });
+
+  it("lists no workspace, without failing, when the workspaces table is empty", async () => {
+    // Prepare: the 3.13 schema with its default workspace removed (nothing else refers to it here)
+    const empty = await db.createFixture(SCHEMAS.ee313);
+    await db.execRaw("DELETE FROM workspaces", { schema: empty.schema });
+    const emptySchema = await probeSchema(empty);
+
+    // Act
+    const details = await collectDetails(empty, { schema: emptySchema, tierOf });
+
+    // Assess
+    expect(details.workspaces).toEqual([]);
+    expect(details.discrete_services).toEqual({ count: 0, rules: [] });
+  });
+
   it("honours an aborted signal", async () => {
     const controller = new AbortController();
     controller.abort();
