@@ -192,6 +192,39 @@ describeTargets("collectDetails on %s", (target) => {
     expect(counted.calls()).toBe(4 + 4 + 7 + 2);
   });
 
+  it("hands its signal to every query", async () => {
+    const signal = new AbortController().signal;
+    const seen: (AbortSignal | undefined)[] = [];
+    const recording: SqlPort = {
+      query(text, params, options) {
+        seen.push(options?.signal);
+        return sql.query(text, params, options);
+      },
+      close: () => sql.close(),
+    };
+    await run(
+      { includeList: true, rules: [{ find: "dev|stage|qa", replace_with: "prod" }], signal },
+      recording,
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    for (const received of seen) expect(received).toBe(signal);
+  });
+
+  it("gives the same details when a page's rows arrive in another order", async () => {
+    // UNION ALL promises no order: the plugin pages and the drift statement are re-sorted in code.
+    const reversing = (marker: string): SqlPort => ({
+      async query(text, params, options) {
+        const rows = await sql.query(text, params, options);
+        return text.includes(marker) ? [...rows].reverse() : rows;
+      },
+      close: () => sql.close(),
+    });
+    expect(await run({ paging: { plugins: 2 } }, reversing("FROM plugins"))).toEqual(
+      await run({ paging: { plugins: 2 } }),
+    );
+    expect(await run({}, reversing("FULL JOIN counters"))).toEqual(await run());
+  });
+
   it("cuts pages at the byte budget even when the row limit is large", async () => {
     const counted = countQueries(sql);
     const details = await run({ includeList: true, paging: { bytes: 1 } }, counted);
