@@ -163,7 +163,9 @@ function testDatabaseUrl(): string | undefined {
  * Mutation runs only (vitest.mutate.config.ts sets it, with `isolate: false`): one PGlite per worker
  * thread, kept across test files and mutants, and each fixture loaded once and handed out again
  * for the same sources. A mutant then costs its tests, not a database and ~100 fixture loads. A
- * schema that `execRaw` changes is never handed out again, and is dropped at `close()`.
+ * schema that `execRaw` changes is never handed out again, and is dropped at `close()`. Two fixtures
+ * of the same sources within one test get the same schema here; a test relying on them being apart
+ * fails Stryker's dry run, which then refuses to start.
  */
 const reuseVariable = "KONG_TEST_REUSE_PGLITE";
 
@@ -187,30 +189,14 @@ async function openPgliteDatabase(): Promise<TestDatabase> {
     async createFixture(...sources) {
       fixtures += 1;
       const schema = `fx_${fixtures}`;
-      const loaded = await Promise.all(sources.map(resolveSource));
-      await db.exec(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
-      await db.transaction(async (tx) => {
-        await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
-        for (const { label, sql } of loaded) {
-          await tx.exec(sql).catch((error: unknown) => {
-            throw fixtureLoadError(label, sql, schema, error);
-          });
-        }
-      });
+      await loadPgliteFixture(db, schema, await Promise.all(sources.map(resolveSource)));
       const port = trackPort(createPgliteSqlPort({ db, searchPath: schema }), schema);
       ports.push(port);
       return port;
     },
     async execRaw(sql, options) {
-      if (options?.schema === undefined) {
-        await db.exec(sql);
-        return;
-      }
-      const { schema } = options;
-      await db.transaction(async (tx) => {
-        await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
-        await tx.exec(sql);
-      });
+      if (options?.schema === undefined) await db.exec(sql);
+      else await execInPgliteSchema(db, options.schema, sql);
     },
     async close() {
       await Promise.all(ports.map((port) => port.close()));
@@ -240,16 +226,7 @@ async function openSharedPgliteDatabase(): Promise<TestDatabase> {
       if (schema === undefined) {
         shared.schemas += 1;
         schema = `fx_shared_${shared.schemas}`;
-        await db.exec(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
-        const target = schema;
-        await db.transaction(async (tx) => {
-          await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(target)}`);
-          for (const { label, sql } of loaded) {
-            await tx.exec(sql).catch((error: unknown) => {
-              throw fixtureLoadError(label, sql, target, error);
-            });
-          }
-        });
+        await loadPgliteFixture(db, schema, loaded);
         shared.clean.set(key, schema);
       }
       const port = trackPort(createPgliteSqlPort({ db, searchPath: schema }), schema);
@@ -262,18 +239,38 @@ async function openSharedPgliteDatabase(): Promise<TestDatabase> {
         await db.exec(sql);
         return;
       }
-      const { schema } = options;
-      markDirty(schema);
-      await db.transaction(async (tx) => {
-        await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
-        await tx.exec(sql);
-      });
+      markDirty(options.schema);
+      await execInPgliteSchema(db, options.schema, sql);
     },
     async close() {
       await Promise.all(ports.map((port) => port.close()));
       for (const schema of dirty) await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
     },
   };
+}
+
+/** Creates `schema` and loads the sources into it, in order and in one transaction. */
+async function loadPgliteFixture(
+  db: PGlite,
+  schema: string,
+  loaded: ReadonlyArray<{ label: string; sql: string }>,
+): Promise<void> {
+  await db.exec(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
+  await db.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
+    for (const { label, sql } of loaded) {
+      await tx.exec(sql).catch((error: unknown) => {
+        throw fixtureLoadError(label, sql, schema, error);
+      });
+    }
+  });
+}
+
+async function execInPgliteSchema(db: PGlite, schema: string, sql: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
+    await tx.exec(sql);
+  });
 }
 
 async function openPostgresDatabase(connectionString: string): Promise<TestDatabase> {
