@@ -41,7 +41,7 @@ const FIXTURES: ReadonlyArray<readonly [string, FixtureSource[]]> = [
   ["tiers mixed", [SCHEMAS.ee313, DATASETS.tiersMixed]],
   ["upgrade pending", [SCHEMAS.ee313, DATASETS.upgradePending]],
   ["demo deployment", [SCHEMAS.ee313, DEMO_SEED]],
-  ["details workspaces", [SCHEMAS.ee313, "test/fixtures/datasets/details-workspaces.sql"]],
+  ["details workspaces", [SCHEMAS.ee313, DATASETS.detailsWorkspaces]],
   ["Kong EE 2.8", [SCHEMAS.ee28, DATASETS.t2Kong39]],
   ["open-source 3.5", [SCHEMAS.oss35, "test/fixtures/datasets/oss-3.5-basic.sql"]],
   ["open-source 2.0", [SCHEMAS.oss20, "test/fixtures/datasets/oss-2.0-community.sql"]],

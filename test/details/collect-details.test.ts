@@ -5,6 +5,7 @@ import { probeSchema, type SchemaFacts } from "#lib/report/probe-schema.ts";
 import type { WorkspaceDetail } from "#lib/report/types.ts";
 import { countQueries, type SqlPort } from "#lib/sql/port.ts";
 import {
+  DATASETS,
   DEFAULT_WORKSPACE_ID,
   describeTargets,
   type FixturePort,
@@ -14,7 +15,6 @@ import {
   type TestDatabase,
 } from "../helpers/kong-db.ts";
 
-const DETAILS = fixtureFile("test/fixtures/datasets/details-workspaces.sql");
 const KLCR_DEMO = fixtureFile("test/fixtures/datasets/details-klcr-demo.sql");
 const EVIL = "<img src=x onerror=alert(1)>";
 const tierOf = selectTierClassifier({ major: 3, minor: 13 }).tierOf;
@@ -34,7 +34,7 @@ describeTargets("collectDetails on %s", (target) => {
 
   beforeAll(async () => {
     db = await openTestDatabase(target);
-    sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+    sql = await db.createFixture(SCHEMAS.ee313, DATASETS.detailsWorkspaces);
     schema = await probeSchema(sql);
   });
   afterAll(async () => {

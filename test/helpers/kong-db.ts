@@ -62,6 +62,8 @@ export const DATASETS = {
   /** On SCHEMAS.ee28: turns it into Kong 2.6, license_data without year/month (UNKNOWN bucket). */
   licenseDataPre27: fixtureFile("test/fixtures/datasets/license-data-pre-27.sql"),
   hybrid: fixtureFile("test/fixtures/datasets/hybrid.sql"),
+  /** On SCHEMAS.ee313: four workspaces (one with a hostile name), discrete-service keys, drifted counters. */
+  detailsWorkspaces: fixtureFile("test/fixtures/datasets/details-workspaces.sql"),
   tiersMixed: fixtureFile("test/fixtures/datasets/tiers-mixed.sql"),
   upgradePending: fixtureFile("test/fixtures/datasets/upgrade-pending.sql"),
   /** On SCHEMAS.ee313: one migration past 3.13 (3.14), 3.10-3.14 plugins, Kafka family, AI counter rows. */

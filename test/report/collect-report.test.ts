@@ -718,11 +718,10 @@ describeTargets("Function: collectReport (%s)", (target) => {
   });
 
   describe("hands its options on to the details and the port", () => {
-    const DETAILS = "test/fixtures/datasets/details-workspaces.sql";
     const merge = [{ find: "dev|stage|qa", replace_with: "prod" }];
 
     it("writes the cluster label right after the checksum and applies the details' rules and list", async () => {
-      const sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.detailsWorkspaces);
 
       const { details } = await collectReport(sql, {
         ...fixed,
@@ -746,7 +745,7 @@ describeTargets("Function: collectReport (%s)", (target) => {
     });
 
     it("reads the details in the pages it is given, and not at all with details: false", async () => {
-      const sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+      const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.detailsWorkspaces);
       const paged = countQueries(sql);
       const none = countQueries(sql);
 
@@ -763,11 +762,12 @@ describeTargets("Function: collectReport (%s)", (target) => {
     });
 
     it("stops at the first statement when its signal is already aborted", async () => {
-      const sql = await db.createFixture(SCHEMAS.ee313, DETAILS);
+      const sql = countQueries(await db.createFixture(SCHEMAS.ee313, DATASETS.detailsWorkspaces));
       const controller = new AbortController();
       controller.abort(new Error("the caller gave up"));
 
       await expect(collectReport(sql, { ...fixed, signal: controller.signal })).rejects.toThrow();
+      expect(sql.calls()).toBe(1);
     });
   });
 

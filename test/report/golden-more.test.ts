@@ -715,7 +715,7 @@ const KLCR_TIERS = {
 const DETAILS_GOLDENS: readonly Golden[] = [
   {
     name: "details-workspaces on 3.13: four workspaces, drifted counters, odd names",
-    sources: [SCHEMAS.ee313, fixtureFile("test/fixtures/datasets/details-workspaces.sql")],
+    sources: [SCHEMAS.ee313, DATASETS.detailsWorkspaces],
     response: {
       kong_version: "3.13.x",
       deployment_info: { type: "traditional" },
