@@ -5,7 +5,7 @@ import { NotKongDatabaseError } from "../errors.ts";
 import type { SqlPort } from "../sql/port.ts";
 import { buildReport, type NodeFacts } from "./build-report.ts";
 import type { ChecksumAlgorithm } from "./checksum.ts";
-import { parseVersionMinor, readMigrations } from "./kong-version.ts";
+import { type KongMinor, type MigrationReading, parseVersionMinor, readMigrations } from "./kong-version.ts";
 import { parseConfiguredLicense } from "./license.ts";
 import { selectTierClassifier } from "./plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
@@ -76,10 +76,7 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
   );
   const kongMinor = migrations.minor;
-  // The node's own version decides its rules; the schema tells it when nothing is configured. Past
-  // migrations whose names cannot be read, the version is unknown: the newest lists apply.
-  const rulesMinor =
-    parseVersionMinor(options.kongVersion) ?? (migrations.beyond.length > 0 ? undefined : kongMinor);
+  const rulesMinor = selectRulesMinor(options.kongVersion, migrations);
   const classifier = selectTierClassifier(rulesMinor);
   const collected = buildReport({
     schema,
@@ -116,6 +113,18 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     // The report's warnings and the details' are about different things: none appears in both.
     details: { ...collected.details, ...extra, warnings: [...collected.details.warnings, ...warnings] },
   };
+}
+
+/**
+ * The Kong version whose rules (plugin tiers, Kafka rule) apply: the node's own when configured, else
+ * the schema's. Past migrations whose names cannot be read the version is unknown: undefined, so the
+ * newest lists apply.
+ */
+export function selectRulesMinor(
+  kongVersion: string | undefined,
+  migrations: MigrationReading,
+): KongMinor | undefined {
+  return parseVersionMinor(kongVersion) ?? (migrations.beyond.length > 0 ? undefined : migrations.minor);
 }
 
 function readNodeFacts(options: CollectOptions): NodeFacts {

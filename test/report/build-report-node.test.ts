@@ -3,6 +3,7 @@ import { type BuildContext, buildReport, type NodeFacts } from "#lib/report/buil
 import { type KongMinor, readMigrations } from "#lib/report/kong-version.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import type { KongFacts } from "#lib/report/read-kong-facts.ts";
+import { NO_SYSTEM_INFO } from "../helpers/golden.ts";
 import { emptyKongFacts, fullSchema } from "../helpers/kong-facts.ts";
 
 // An Enterprise-shaped schema where every optional table and column exists.
@@ -43,12 +44,6 @@ function contextOf(
   };
 }
 
-const SYSTEM_INFO_OMITTED = {
-  key: "system_info",
-  reason:
-    "The Kong node's uname, cores and hostname are not stored in the database; configure them (KONG_NODE_UNAME / --node-uname, KONG_NODE_CORES / --node-cores, KONG_NODE_HOSTNAME / --node-hostname).",
-};
-
 describe("Function: buildReport (node facts, provenance and AI Gateway totals)", () => {
   it("leaves kong_version out, says why and names no provenance when nothing tells the version", () => {
     // Prepare: no configured version, schema_meta names none, no data plane reported one
@@ -65,7 +60,7 @@ describe("Function: buildReport (node facts, provenance and AI Gateway totals)",
         reason:
           "No Kong migration in schema_meta names a version and no data plane reported one; configure it (KONG_VERSION / --kong-version).",
       },
-      SYSTEM_INFO_OMITTED,
+      NO_SYSTEM_INFO,
     ]);
     // No kong_version_from and no schema_minor: nothing was found to name a source
     expect(report.collector).toStrictEqual({
@@ -92,7 +87,7 @@ describe("Function: buildReport (node facts, provenance and AI Gateway totals)",
 
     // Assess: no `system_info: {}`, and one entry rather than one per missing field
     expect(Object.hasOwn(report, "system_info")).toBe(false);
-    expect(details.omitted).toStrictEqual([SYSTEM_INFO_OMITTED]);
+    expect(details.omitted).toStrictEqual([NO_SYSTEM_INFO]);
   });
 
   it("reports the configured node fields and names where to configure the one left out", () => {

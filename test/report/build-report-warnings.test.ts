@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type BuildContext, buildReport, type NodeFacts } from "#lib/report/build-report.ts";
-import { parseVersionMinor, readMigrations } from "#lib/report/kong-version.ts";
+import { selectRulesMinor } from "#lib/report/collect-report.ts";
+import { readMigrations } from "#lib/report/kong-version.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import type { KongFacts } from "#lib/report/read-kong-facts.ts";
 import { emptyKongFacts, fullSchema } from "../helpers/kong-facts.ts";
@@ -22,15 +23,13 @@ function contextOf(facts: KongFacts, node: NodeFacts = {}): BuildContext {
   const migrations = readMigrations(
     facts.schemaMeta.map((row) => ({ subsystem: row.subsystem, names: row.executed })),
   );
-  const kongMinor = migrations.minor;
-  const rulesMinor =
-    parseVersionMinor(node.kongVersion) ?? (migrations.beyond.length > 0 ? undefined : kongMinor);
+  const rulesMinor = selectRulesMinor(node.kongVersion, migrations);
   return {
     schema,
     facts,
     node,
     classifier: selectTierClassifier(rulesMinor),
-    kongMinor,
+    kongMinor: migrations.minor,
     migrations,
     rulesMinor,
     checksumAlgorithm: "sha1",
