@@ -36,7 +36,7 @@ const tiers = {
   database: {
     mutate: [
       "lib/report/build-report.ts",
-      "lib/report/collect-report.ts",
+      "lib/collector/collect-report.ts",
       "lib/report/read-kong-facts.ts",
       "lib/report/probe-schema.ts",
       "lib/details/collect-details.ts",

@@ -5,7 +5,7 @@
  * times, and prints one JSON line (ChildResult) on stdout.
  */
 import pg from "pg";
-import { type CollectOptions, collectReport } from "../lib/report/collect-report.ts";
+import { type CollectOptions, collectReport } from "../lib/collector/collect-report.ts";
 import { createPgSqlPort } from "../lib/sql/pg-sql-port.ts";
 import { countQueries, type SqlPort } from "../lib/sql/port.ts";
 import { runKongBaseline } from "./baseline.ts";
@@ -187,7 +187,7 @@ async function createUploadRun(
   track: <T>(body: () => Promise<T>, warmup: boolean) => Promise<T>,
 ): Promise<Runner["run"]> {
   if (task.s3 === undefined) throw new Error(`${task.mode} needs s3`);
-  const { generateReport } = await import("../lib/generate-report.ts");
+  const { generateReport } = await import("../lib/use-cases/generate-report.ts");
   const { createS3Client, createS3ReportStore } = await import("../lib/aws/s3-report-store.ts");
   const client = createS3Client({
     endpoint: task.s3.endpoint,

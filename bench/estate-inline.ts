@@ -12,10 +12,10 @@
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { openDatabasePort } from "../lib/aws/database-port.ts";
+import { openDatabasePort } from "../lib/compose/open-database-port.ts";
 import { parseEnvironmentsFile } from "../lib/estate/environments-file.ts";
-import { runEstateInProcess } from "../lib/estate/state-machine-steps.ts";
 import type { ReportStore } from "../lib/store/report-store.ts";
+import { runEstateInProcess } from "../lib/use-cases/estate-steps.ts";
 import { startDataApiServer } from "../local/data-api/server.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

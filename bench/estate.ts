@@ -13,9 +13,9 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import pg from "pg";
+import { openEnvironmentPort } from "../lib/compose/open-source.ts";
 import { buildEstate } from "../lib/estate/build-estate.ts";
 import { collectEnvironment, collectEstate } from "../lib/estate/collect-estate.ts";
-import { openEnvironmentPort } from "../lib/estate/open-environment-port.ts";
 import type { EstateConfig } from "../lib/estate/types.ts";
 import { buildEstateFiles } from "../lib/output/estate-files.ts";
 

@@ -1,14 +1,11 @@
-import middy from "@middy/core";
-import type { Context, Handler } from "aws-lambda";
-import { createEstateRuntime, type EstateRuntime } from "../lib/aws/estate-runtime.ts";
-import {
-  type Env,
-  type EstateRunConfig,
-  readEstateRunConfig,
-  readStorageConfig,
-  type StorageConfig,
-} from "../lib/config.ts";
+import type { Handler } from "aws-lambda";
+import { defineHandler, type HandlerDependencies } from "../lib/compose/define-handler.ts";
+import { createEstateRuntime, type EstateRuntime } from "../lib/compose/estate-runtime.ts";
+import { type EstateRunConfig, readEstateRunConfig } from "../lib/config/estate.ts";
+import type { Env } from "../lib/config/read-env.ts";
+import { readStorageConfig, type StorageConfig } from "../lib/config/storage.ts";
 import { BadParameterError } from "../lib/errors.ts";
+import { redactUrl } from "../lib/log.ts";
 import {
   type AggregateInput,
   aggregateEstate,
@@ -16,18 +13,11 @@ import {
   parseConfiguredEnvironments,
   planEstate,
   readEstateRequest,
-} from "../lib/estate/state-machine-steps.ts";
-import type { EstateLink } from "../lib/estate/store-estate.ts";
-import { lazily } from "../lib/lambda-context.ts";
-import { createLogger, type Logger, readLogLevel, redactUrl } from "../lib/log.ts";
-import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
-import { scheduledErrors } from "../lib/middy/scheduled-errors.ts";
+} from "../lib/use-cases/estate-steps.ts";
+import type { EstateLink } from "../lib/use-cases/store-estate.ts";
 
 /** Everything the estate-level steps are composed from; tests pass their own env, logger or runtime. */
-export interface EstateAggregateDependencies {
-  readonly env: Env;
-  readonly logger?: Logger;
-  readonly deadline?: DeadlineOptions;
+export interface EstateAggregateDependencies extends HandlerDependencies {
   readonly createRuntime?: (storage: StorageConfig, estate: EstateRunConfig) => EstateRuntime;
 }
 
@@ -36,62 +26,58 @@ export type EstateStepEvent =
   | { readonly step: "plan"; readonly request?: unknown; readonly execution?: string }
   | ({ readonly step: "aggregate" } & AggregateInput);
 
+/** PlanEstate → the run and the environment names; BuildEstate → the estate's link document. */
 export function createEstateAggregateHandler(dependencies: EstateAggregateDependencies) {
-  const logger = dependencies.logger ?? createLogger({ level: readLogLevel(dependencies.env.LOG_LEVEL) });
-  const setup = lazily(() => {
-    const storage = readStorageConfig(dependencies.env);
-    const estate = readEstateRunConfig(dependencies.env);
-    return { storage, estate, runtime: (dependencies.createRuntime ?? createEstateRuntime)(storage, estate) };
+  return defineHandler(dependencies, {
+    trigger: "invoke",
+    setup: (env: Env) => {
+      const storage = readStorageConfig(env);
+      const estate = readEstateRunConfig(env);
+      const runtime = (dependencies.createRuntime ?? createEstateRuntime)(storage, estate);
+      return { storage, estate, runtime };
+    },
+    async run(
+      event: EstateStepEvent,
+      { setup, log: invocationLog, signal },
+    ): Promise<EstatePlan | EstateLink> {
+      const { storage, estate, runtime } = setup();
+      const log = invocationLog.child({ step: event?.step });
+      const environments = parseConfiguredEnvironments(
+        await runtime.readEnvironments({ signal }),
+        dependencies.env,
+      );
+      if (event?.step === "plan") {
+        const plan = planEstate({
+          request: readEstateRequest(event.request),
+          config: environments,
+          timeZone: storage.timeZone,
+          prefix: storage.prefix,
+          concurrency: estate.concurrency,
+        });
+        log.info("estate planned", {
+          execution: event.execution,
+          run: plan.run,
+          environments: plan.environments.length,
+        });
+        return plan;
+      }
+      if (event?.step === "aggregate") {
+        const link = await aggregateEstate(event, {
+          reportPrefix: storage.prefix,
+          discreteRules: environments.discrete,
+          store: runtime.store,
+          urlTtlSeconds: storage.urlTtlSeconds,
+          signal,
+        });
+        log.info("estate stored", { link: { ...link, url: redactUrl(link.url) } });
+        return link;
+      }
+      throw new BadParameterError(
+        "step",
+        'The estate step must be "plan" or "aggregate" (the state machine sets it).',
+      );
+    },
   });
-
-  /** PlanEstate → the run and the environment names; BuildEstate → the estate's link document. */
-  async function runEstateStep(
-    event: EstateStepEvent,
-    context: Context,
-    { signal }: { signal: AbortSignal },
-  ): Promise<EstatePlan | EstateLink> {
-    const { storage, estate, runtime } = setup();
-    const log = logger.child({ request_id: context.awsRequestId, step: event?.step });
-    const environments = parseConfiguredEnvironments(
-      await runtime.readEnvironments({ signal }),
-      dependencies.env,
-    );
-    if (event?.step === "plan") {
-      const plan = planEstate({
-        request: readEstateRequest(event.request),
-        config: environments,
-        timeZone: storage.timeZone,
-        prefix: storage.prefix,
-        concurrency: estate.concurrency,
-      });
-      log.info("estate planned", {
-        execution: event.execution,
-        run: plan.run,
-        environments: plan.environments.length,
-      });
-      return plan;
-    }
-    if (event?.step === "aggregate") {
-      const link = await aggregateEstate(event, {
-        reportPrefix: storage.prefix,
-        discreteRules: environments.discrete,
-        store: runtime.store,
-        urlTtlSeconds: storage.urlTtlSeconds,
-        signal,
-      });
-      log.info("estate stored", { link: { ...link, url: redactUrl(link.url) } });
-      return link;
-    }
-    throw new BadParameterError(
-      "step",
-      'The estate step must be "plan" or "aggregate" (the state machine sets it).',
-    );
-  }
-
-  const handler = middy(runEstateStep, deadlinePlugin(dependencies.deadline)).use(
-    scheduledErrors({ logger }),
-  );
-  return { runEstateStep, handler };
 }
 
 const composed = createEstateAggregateHandler({ env: process.env });

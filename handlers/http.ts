@@ -1,14 +1,10 @@
-import middy from "@middy/core";
-import type { APIGatewayProxyHandlerV2WithJWTAuthorizer, Context } from "aws-lambda";
-import { createReportRuntime, type ReportRuntime } from "../lib/aws/report-runtime.ts";
-import {
-  type AdminPolicy,
-  type Env,
-  type ReportConfig,
-  readAdminPolicy,
-  readReportConfig,
-} from "../lib/config.ts";
-import { generateConfiguredReport, type LinkDocument } from "../lib/generate-report.ts";
+import type { APIGatewayProxyHandlerV2WithJWTAuthorizer } from "aws-lambda";
+import { generateConfiguredReport } from "../lib/compose/configured-report.ts";
+import { defineHandler, type HandlerDependencies } from "../lib/compose/define-handler.ts";
+import { createReportRuntime, type ReportRuntime } from "../lib/compose/report-runtime.ts";
+import { readAdminPolicy } from "../lib/config/admin.ts";
+import type { Env } from "../lib/config/read-env.ts";
+import { type ReportConfig, readReportConfig } from "../lib/config/report.ts";
 import { authorizeAdmin } from "../lib/http/authorize.ts";
 import { respond } from "../lib/http/error-response.ts";
 import {
@@ -18,73 +14,52 @@ import {
   readReportQuery,
   readRoute,
 } from "../lib/http/http-api-event.ts";
-import { lazily } from "../lib/lambda-context.ts";
-import { createLogger, type Logger, readLogLevel } from "../lib/log.ts";
-import { type DeadlineOptions, deadlinePlugin } from "../lib/middy/deadline.ts";
-import { forRequest, httpResponses } from "../lib/middy/http-responses.ts";
+import type { LinkDocument } from "../lib/use-cases/generate-report.ts";
 
 /** Everything the HTTP handler is composed from; tests pass their own env, logger or runtime. */
-export interface HttpHandlerDependencies {
-  readonly env: Env;
-  readonly logger?: Logger;
-  readonly deadline?: DeadlineOptions;
+export interface HttpHandlerDependencies extends HandlerDependencies {
   readonly createRuntime?: (config: ReportConfig) => ReportRuntime;
 }
 
-interface HttpSetup {
-  readonly config: ReportConfig;
-  readonly admins: AdminPolicy;
-  readonly runtime: ReportRuntime;
-}
-
-/** Builds the raw function and its middy handler; configuration and clients are read on first use. */
+/** GET /license/report: admin check, then the report to S3 and its link (or a 303 to it). */
 export function createHttpHandler(dependencies: HttpHandlerDependencies) {
-  const logger = dependencies.logger ?? createLogger({ level: readLogLevel(dependencies.env) });
-  // Lazily, once per container: a bad variable fails each invocation with its name, not the import.
-  const setup = lazily((): HttpSetup => {
-    const config = readReportConfig(dependencies.env);
-    const admins = readAdminPolicy(dependencies.env);
-    return { config, admins, runtime: (dependencies.createRuntime ?? createReportRuntime)(config) };
+  return defineHandler(dependencies, {
+    trigger: "http",
+    setup: (env: Env) => {
+      const config = readReportConfig(env);
+      const admins = readAdminPolicy(env);
+      return { config, admins, runtime: (dependencies.createRuntime ?? createReportRuntime)(config) };
+    },
+    async run(event: HttpApiEvent, { setup, log, signal }): Promise<HttpResponse> {
+      const method = readRoute(event);
+      if (method === "OPTIONS") {
+        return {
+          statusCode: 204,
+          headers: { allow: ALLOWED_METHODS.join(", "), "cache-control": "no-store" },
+          body: "",
+        };
+      }
+      const { config, admins, runtime } = setup();
+      const caller = authorizeAdmin(event.requestContext?.authorizer, admins);
+      const request = readReportQuery(event);
+      const callerLog = log.child({ caller: caller.subject, granted_by: caller.grantedBy });
+      if (method === "HEAD") {
+        // Access and parameters checked; a HEAD never generates (and stores) a report.
+        return { ...respond(200, {}, {}), body: "" };
+      }
+      callerLog.info("report requested", {
+        format: request.format,
+        details: request.details,
+        as_of: request.asOf,
+      });
+      const link = await generateConfiguredReport(runtime, config, request, {
+        signal,
+        logger: callerLog,
+        trigger: "http",
+      });
+      return request.redirect ? redirectTo(link) : respond(200, {}, link);
+    },
   });
-
-  /** GET /license/report: admin check, then the report to S3 and its link (or a 303 to it). */
-  async function answerReportRequest(
-    event: HttpApiEvent,
-    context: Context,
-    { signal }: { signal: AbortSignal },
-  ): Promise<HttpResponse> {
-    const method = readRoute(event);
-    if (method === "OPTIONS") {
-      return {
-        statusCode: 204,
-        headers: { allow: ALLOWED_METHODS.join(", "), "cache-control": "no-store" },
-        body: "",
-      };
-    }
-    const { config, admins, runtime } = setup();
-    const caller = authorizeAdmin(event.requestContext?.authorizer, admins);
-    const request = readReportQuery(event);
-    const log = forRequest(logger, context, event).child({
-      caller: caller.subject,
-      granted_by: caller.grantedBy,
-    });
-    if (method === "HEAD") {
-      // Access and parameters checked; a HEAD never generates (and stores) a report.
-      return { ...respond(200, {}, {}), body: "" };
-    }
-    log.info("report requested", { format: request.format, details: request.details, as_of: request.asOf });
-    const link = await generateConfiguredReport(runtime, config, request, {
-      signal,
-      logger: log,
-      trigger: "http",
-    });
-    return request.redirect ? redirectTo(link) : respond(200, {}, link);
-  }
-
-  const handler = middy(answerReportRequest, deadlinePlugin(dependencies.deadline)).use(
-    httpResponses({ logger }),
-  );
-  return { answerReportRequest, handler };
 }
 
 /** 303 See Other to the presigned URL, so `curl -L -o report.tar` downloads in one command. */
@@ -95,7 +70,7 @@ function redirectTo(link: LinkDocument): HttpResponse {
 const composed = createHttpHandler({ env: process.env });
 
 /** The raw function (for tests and composition). */
-export const answerReportRequest = composed.answerReportRequest;
+export const answerReportRequest = composed.run;
 
 /** The Lambda entry point (serverless.yml: dist/http.handler). */
-export const handler: APIGatewayProxyHandlerV2WithJWTAuthorizer = composed.handler;
+export const handler = composed.handler as unknown as APIGatewayProxyHandlerV2WithJWTAuthorizer;

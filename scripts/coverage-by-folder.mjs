@@ -7,7 +7,7 @@ const file = process.argv[2] ?? "coverage/coverage-summary.json";
 const summary = JSON.parse(readFileSync(file, "utf8"));
 const metrics = ["lines", "branches", "functions", "statements"];
 
-/** lib/report/checksum.ts → lib/report; lib/config.ts → lib (top level); handlers/http.ts → handlers. */
+/** lib/report/checksum.ts → lib/report; lib/errors.ts → lib (top level); handlers/http.ts → handlers. */
 function folderOf(path) {
   const parts = relative(process.cwd(), path).split(sep);
   return parts.length > 2 ? parts.slice(0, 2).join("/") : `${parts[0]} (top level)`;

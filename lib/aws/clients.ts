@@ -1,4 +1,6 @@
 import { RDSDataClient } from "@aws-sdk/client-rds-data";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 
 /** A function the SDK calls for (and to refresh) credentials. */
@@ -59,4 +61,14 @@ export function createAssumedRoleCredentials(options: AssumedRoleOptions): Crede
     },
     ...(options.region === undefined ? {} : { clientConfig: { region: options.region } }),
   });
+}
+
+/** The SSM client (environments file in Parameter Store): the SDK's region and credentials. */
+export function createSsmClient(): SSMClient {
+  return new SSMClient({});
+}
+
+/** The Step Functions client (the estate's state machine): the SDK's region and credentials. */
+export function createSfnClient(): SFNClient {
+  return new SFNClient({});
 }

@@ -1,7 +1,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import type { EnvironmentsLocation } from "../config.ts";
 import { ConfigError, TimeoutError } from "../errors.ts";
+import type { EnvironmentsLocation } from "../estate/types.ts";
 import { toMessageClause } from "./sdk-message-clause.ts";
 
 export interface EnvironmentsSourceClients {

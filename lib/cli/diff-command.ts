@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
 import { diffReports, formatDiffText } from "../diff/diff-reports.ts";
+import { readReportDocument } from "../diff/read-report-file.ts";
 import { ReportError } from "../errors.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
 import { parseOptions } from "./parse-options.ts";
-import { readReportDocument } from "./read-report-file.ts";
 
 /** What the diff command may touch, injected so tests run it in-process. */
 export interface DiffIo {

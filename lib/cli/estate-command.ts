@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { openEnvironmentPort } from "../compose/open-source.ts";
 import { BadParameterError } from "../errors.ts";
 import { buildEstate } from "../estate/build-estate.ts";
 import { collectEstate, DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts";
 import { parseEnvironmentsFile } from "../estate/environments-file.ts";
-import { openEnvironmentPort } from "../estate/open-environment-port.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { REPORT_FORMATS } from "../output/file-name.ts";
 import { openReportStream } from "../output/report-files.ts";

@@ -1,21 +1,21 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
+import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
+import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
+import { openSource } from "../compose/open-source.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
+import { readReportDocument } from "../diff/read-report-file.ts";
 import { BadParameterError } from "../errors.ts";
-import { generateReport, type LinkDocument, selectDetails } from "../generate-report.ts";
 import { identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
-import { type CollectOptions, collectReport } from "../report/collect-report.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
+import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { openSource } from "./open-source.ts";
-import { readReportDocument } from "./read-report-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** `generate`: collect the report from the chosen source and write it as JSON or tar. */
@@ -28,7 +28,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const collectOptions = await readCollectOptions(options);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
-  const s3Client = options.s3 === undefined ? undefined : await openS3Client(io);
+  const bucket = options.s3 === undefined ? undefined : await openBucket(options.s3.bucket, io);
   if (options.source.kind === "demo") {
     io.stderr(
       'Reading the embedded demo database (sample data), not your Kong: the report is marked collector.source "demo-database". Use --database-url or the --data-api-* options for your own.\n',
@@ -43,8 +43,8 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     options.previousFile === undefined ? undefined : await readReportDocument(options.previousFile);
   const source = await openSource(options.source);
   progress(`Connecting to ${source.description} and reading the report…`);
-  if (options.s3 !== undefined && s3Client !== undefined) {
-    const link = await uploadReport(source.port, s3Client, options, collectOptions, progress);
+  if (options.s3 !== undefined && bucket !== undefined) {
+    const link = await uploadReport(source.port, bucket, options, collectOptions, progress);
     io.stdout(`${JSON.stringify(link, null, 2)}\n`);
     return 0;
   }
@@ -111,7 +111,7 @@ function reportPages(port: SqlPort, progress: (text: string) => void): SqlPort {
 /** `--s3-bucket`: the same streamed upload and presigned link as the Lambda handlers. */
 async function uploadReport(
   port: SqlPort,
-  client: S3Client,
+  bucket: BucketStore,
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
@@ -122,7 +122,7 @@ async function uploadReport(
   try {
     return await generateReport({
       sql: port,
-      store: createS3ReportStore({ client, bucket: s3.bucket }),
+      store: bucket.store,
       format: options.format,
       collect,
       details,
@@ -133,28 +133,23 @@ async function uploadReport(
       cluster: identifyCluster(options.clusterName, options.source),
     });
   } finally {
-    client.destroy();
+    bucket.close();
     await port.close();
   }
 }
 
-type S3Client = ReturnType<typeof createS3Client>;
-
-/** The S3 client, once its region is known: a missing region fails before the report is read. */
-async function openS3Client(io: CliIo): Promise<S3Client> {
+/** The bucket's store, once its region is known: a missing region fails before the report is read. */
+async function openBucket(name: string, io: CliIo): Promise<BucketStore> {
   const endpoint = io.env.AWS_ENDPOINT_URL_S3;
-  const client = createS3Client(endpoint === undefined ? {} : { endpoint });
-  try {
-    await client.config.region();
-  } catch (error) {
-    client.destroy();
+  const bucket = openBucketStore({ bucket: name, ...(endpoint === undefined ? {} : { endpoint }) });
+  if (!(await bucket.hasRegion())) {
+    bucket.close();
     throw new BadParameterError(
       "--s3-bucket",
       "No AWS region is configured for the S3 upload: set AWS_REGION (or a region in your AWS profile) to the bucket's region.",
-      { cause: error },
     );
   }
-  return client;
+  return bucket;
 }
 
 async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {

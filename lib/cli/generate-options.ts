@@ -1,21 +1,17 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import {
-  type DatabaseConfig,
-  DEFAULT_PREFIX,
-  DEFAULT_URL_TTL_SECONDS,
-  MAX_URL_TTL_SECONDS,
-} from "../config.ts";
+import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
 import { CLUSTER_NAME_RULE, isClusterName } from "../history/cluster.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../report/checksum.ts";
 import { assertAsOfInRange, assertTimeZone, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
+import type { DatabaseSource } from "../sql/database-source.ts";
 import { parseOptions, readChoice, rejectPositionals, rejectRepeatedOptions } from "./parse-options.ts";
 
 /** Where the database is: the embedded demo, or a database as the Lambda configures it. */
-export type SourceOptions = { readonly kind: "demo" } | DatabaseConfig;
+export type SourceOptions = { readonly kind: "demo" } | DatabaseSource;
 
 export interface GenerateOptions {
   readonly help: boolean;

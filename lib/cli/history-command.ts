@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
-import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config.ts";
+import { openBucketStore } from "../compose/bucket-store.ts";
+import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
 import {
   checkPageToken,
@@ -11,7 +11,7 @@ import {
   parseListLimit,
   type ReportListing,
 } from "../history/list-reports.ts";
-import { formatCount } from "../output/format.ts";
+import { formatCount } from "../shared/format.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { parseOptions, printHelpOrRejectPositionals } from "./parse-options.ts";
 
@@ -73,10 +73,10 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
   }
   const prefix = normalisePrefix(values["s3-prefix"] ?? DEFAULT_PREFIX);
   const endpoint = io.env.AWS_ENDPOINT_URL_S3;
-  const client = createS3Client(endpoint === undefined ? {} : { endpoint });
+  const bucketStore = openBucketStore({ bucket, ...(endpoint === undefined ? {} : { endpoint }) });
   try {
     const listing = await listStoredReports({
-      store: createS3ReportStore({ client, bucket }),
+      store: bucketStore.store,
       prefix,
       limit,
       urlTtlSeconds: ttl,
@@ -87,7 +87,7 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
     );
     return 0;
   } finally {
-    client.destroy();
+    bucketStore.close();
   }
 }
 

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
+import { readReportDocument } from "../diff/read-report-file.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { parseOptions } from "./parse-options.ts";
-import { readReportDocument } from "./read-report-file.ts";
 import { readEstateFile, reportEstateVerification } from "./verify-estate-file.ts";
 
 export const VERIFY_HELP = `Usage: kong-license-report verify FILE

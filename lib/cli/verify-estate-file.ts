@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
+import { isTar, readTarEntries } from "../diff/read-report-file.ts";
 import { InvalidReportFileError } from "../errors.ts";
 import { isEstateDocument, verifyEstate } from "../estate/verify-estate.ts";
 import { ESTATE_JSON } from "../output/estate-files.ts";
 import { parseReportJson } from "../report/verify-report.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { isTar, readTarEntries } from "./read-report-file.ts";
 
 export interface EstateFile {
   readonly estate: Record<string, unknown>;

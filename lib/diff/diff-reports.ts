@@ -1,5 +1,14 @@
 import { InvalidReportFileError } from "../errors.ts";
-import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "../output/format.ts";
+import type {
+  NumberChange,
+  PluginChange,
+  PluginCount,
+  ReportDiff,
+  ReportSide,
+  TextChange,
+  WorkspaceChanges,
+} from "../report/types.ts";
+import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "../shared/format.ts";
 
 /** A report as read from a file: Kong's keys, plus `details` when the file carries them. */
 export interface ReportDocument {
@@ -7,66 +16,6 @@ export interface ReportDocument {
   readonly content: Readonly<Record<string, unknown>>;
   /** Per-workspace details: a JSON report's `details` key or a tar's details.json. */
   readonly details?: Readonly<Record<string, unknown>>;
-}
-
-export interface ReportSide {
-  source: string;
-  timestamp: number | null;
-  generated: string | null;
-  as_of: string | null;
-  kong_version: string | null;
-  checksum: string | null;
-  /** true/false when checked, null with --no-verify. */
-  verified: boolean | null;
-}
-
-export interface NumberChange {
-  name: string;
-  old: number | null;
-  new: number | null;
-  /** new − old; null when either side lacks the value. */
-  change: number | null;
-}
-
-export interface TextChange {
-  name: string;
-  old: string | null;
-  new: string | null;
-}
-
-export interface PluginCount {
-  name: string;
-  tier: string;
-  count: number;
-}
-
-export interface PluginChange {
-  name: string;
-  old_tier: string;
-  new_tier: string;
-  old: number;
-  new: number;
-  change: number;
-}
-
-export interface WorkspaceChanges {
-  added: Array<{ name: string; services: number; routes: number; consumers: number }>;
-  removed: Array<{ name: string; services: number; routes: number; consumers: number }>;
-  changed: Array<{ workspace: string } & NumberChange>;
-}
-
-/** What changed between two reports. */
-export interface ReportDiff {
-  old: ReportSide;
-  new: ReportSide;
-  counts: NumberChange[];
-  tiers: NumberChange[];
-  plugins: { added: PluginCount[]; removed: PluginCount[]; changed: PluginChange[] };
-  /** Every month of either report, oldest first, `UNKNOWN` last; null where a report lacks it. */
-  requests: NumberChange[];
-  facts: TextChange[];
-  /** Present when both files carry per-workspace details. */
-  workspaces?: WorkspaceChanges;
 }
 
 const COUNT_KEYS = [

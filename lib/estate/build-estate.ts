@@ -1,9 +1,9 @@
+import { TOOL } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
-import { compareBuckets } from "../output/format.ts";
-import { TOOL } from "../report/collect-report.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
+import { compareBuckets } from "../shared/format.ts";
 import { computeEstateDigest } from "./estate-digest.ts";
 import type {
   EnvironmentOutcome,

@@ -1,6 +1,6 @@
+import { collectReport } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { ReportError } from "../errors.ts";
-import { collectReport } from "../report/collect-report.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { SqlPort } from "../sql/port.ts";
 import { redactSecrets } from "./environments-file.ts";

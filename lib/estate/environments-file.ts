@@ -1,7 +1,8 @@
-import { CLUSTER_ARN, DATABASE_NAME, KONG_VERSION, SECRET_ARN } from "../config.ts";
 import { validateDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
+import { KONG_VERSION_PATTERN } from "../report/kong-version.ts";
 import type { SystemInfo } from "../report/types.ts";
+import { CLUSTER_ARN, DATABASE_NAME, SECRET_ARN } from "../sql/database-source.ts";
 import type { EnvironmentNodeFacts, EnvironmentSource, EnvironmentSpec, EstateConfig } from "./types.ts";
 
 export interface ParseEnvironmentsOptions {
@@ -267,7 +268,7 @@ function readNodeFacts(
   at: Fail,
 ): EnvironmentNodeFacts {
   const kongVersion = text("kong_version");
-  if (kongVersion !== undefined && !KONG_VERSION.test(kongVersion)) {
+  if (kongVersion !== undefined && !KONG_VERSION_PATTERN.test(kongVersion)) {
     at(`"kong_version" ${JSON.stringify(kongVersion)} is not a Kong version, e.g. 3.9.1.2.`);
   }
   const deploymentType = text("deployment_type");

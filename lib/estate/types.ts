@@ -1,9 +1,14 @@
-import type { DatabaseConfig } from "../config.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import type { Bucket, LicenseReport, PluginTiers, ReportDetails, SystemInfo } from "../report/types.ts";
+import type { DatabaseSource } from "../sql/database-source.ts";
 
 /** Where one environment's Kong database is: the embedded demo, PostgreSQL, or the RDS Data API. */
-export type EnvironmentSource = { readonly kind: "demo" } | DatabaseConfig;
+export type EnvironmentSource = { readonly kind: "demo" } | DatabaseSource;
+
+/** Where the estate's environments file is kept on AWS: an S3 object or an SSM parameter. */
+export type EnvironmentsLocation =
+  | { readonly kind: "s3"; readonly bucket: string; readonly key: string }
+  | { readonly kind: "ssm"; readonly name: string };
 
 /** How an environment is reached, as named in the environments file (never a secret). */
 export type SourceKind = "demo" | "database_url" | "data_api";

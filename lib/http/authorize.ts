@@ -1,4 +1,4 @@
-import type { AdminPolicy } from "../config.ts";
+import type { AdminPolicy } from "../config/admin.ts";
 import { ForbiddenError, NotAuthenticatedError } from "../errors.ts";
 import type { JwtAuthorizerContext } from "./http-api-event.ts";
 

@@ -1,6 +1,6 @@
 import { BadParameterError } from "../errors.ts";
-import type { EstateRequest } from "../estate/state-machine-steps.ts";
-import { parseFormat, parseInclude, parseMonth } from "../triggers/report-options.ts";
+import type { EstateRequest } from "../use-cases/estate-steps.ts";
+import { parseFormat, parseInclude, parseMonth } from "../use-cases/report-options.ts";
 import { checkRoute, type HttpApiEvent, readQuery } from "./http-api-event.ts";
 
 export const ESTATE_PATH = "/license/estate";

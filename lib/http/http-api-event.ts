@@ -11,7 +11,7 @@ import {
   parseInclude,
   parseMonth,
   type ReportOptions,
-} from "../triggers/report-options.ts";
+} from "../use-cases/report-options.ts";
 
 /**
  * API Gateway HTTP API (payload format 2.0) events behind the JWT authorizer, and their responses:

@@ -2,23 +2,14 @@ import type { MiddlewareObj, Request } from "@middy/core";
 import type { Context } from "aws-lambda";
 import { toErrorResponse } from "../http/error-response.ts";
 import type { HttpApiEvent, HttpResponse } from "../http/http-api-event.ts";
-import { readInvocationFields } from "../lambda-context.ts";
 import { describeError, type Logger } from "../log.ts";
+import { forInvocation } from "./lambda-context.ts";
 
 export interface HttpResponsesOptions {
   readonly logger: Logger;
 }
 
 type HttpRequest = Request<HttpApiEvent, HttpResponse, unknown, Context>;
-
-/** The logger of one invocation: every record carries Lambda's invocation fields and API Gateway's request id. */
-export function forRequest(logger: Logger, context: Context, event?: HttpApiEvent): Logger {
-  const apiRequestId = event?.requestContext?.requestId;
-  return logger.child({
-    ...readInvocationFields(context),
-    ...(apiRequestId === undefined ? {} : { api_request_id: apiRequestId }),
-  });
-}
 
 /**
  * Turns any error into its HTTP answer (through `toErrorResponse`, the one mapping) and writes one
@@ -29,7 +20,7 @@ export function httpResponses(options: HttpResponsesOptions): MiddlewareObj<Http
   const started = new WeakMap<object, number>();
   const logAccess = (request: HttpRequest, response: HttpResponse) => {
     const begin = started.get(request);
-    forRequest(options.logger, request.context, request.event).info("request finished", {
+    forInvocation(options.logger, request.context, request.event).info("request finished", {
       method: request.event.requestContext?.http?.method,
       path: request.event.rawPath,
       status: response.statusCode,
@@ -43,7 +34,7 @@ export function httpResponses(options: HttpResponsesOptions): MiddlewareObj<Http
     if (request.response !== null) logAccess(request, request.response);
   };
   const httpResponsesOnError = (request: HttpRequest) => {
-    const logger = forRequest(options.logger, request.context, request.event);
+    const logger = forInvocation(options.logger, request.context, request.event);
     const { response, known } = toErrorResponse(request.error, request.context.awsRequestId ?? "unknown");
     if (!known) logger.error("unexpected error", { error: describeError(request.error) });
     else if (response.statusCode >= 500)

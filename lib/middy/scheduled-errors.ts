@@ -1,8 +1,8 @@
 import type { MiddlewareObj, Request } from "@middy/core";
 import type { Context } from "aws-lambda";
 import { ReportError } from "../errors.ts";
-import { readInvocationFields } from "../lambda-context.ts";
 import { describeError, type Logger } from "../log.ts";
+import { readInvocationFields } from "./lambda-context.ts";
 
 type ScheduledRequest = Request<unknown, unknown, unknown, Context>;
 

@@ -1,6 +1,6 @@
 import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
-import { compareBuckets, formatCount } from "./format.ts";
+import { compareBuckets, formatCount } from "../shared/format.ts";
 import { escapeHtml, fix, formatShort, renderMonthBars, windowMonths } from "./summary-html.ts";
 
 type Reported = Extract<EstateEnvironment, { status: "ok" }>;

@@ -12,7 +12,7 @@ import type {
   TrendPoint,
   WorkspaceDetail,
 } from "../report/types.ts";
-import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "./format.ts";
+import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "../shared/format.ts";
 
 const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
 const UNKNOWN_BUCKET = "UNKNOWN";

@@ -98,3 +98,6 @@ export function compareDottedVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/** A Kong node version as configuration gives it, e.g. 3.9.1.2 or 3.13.0.0. */
+export const KONG_VERSION_PATTERN = /^\d+\.\d+(?:\.\d+){0,3}$/;

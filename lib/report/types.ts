@@ -1,4 +1,3 @@
-import type { ReportDiff } from "../diff/diff-reports.ts";
 import type { ChecksumAlgorithm } from "./checksum.ts";
 
 /** Kong's License Report (3.9+ shape) plus this tool's `collector` provenance. */
@@ -226,4 +225,67 @@ export interface WorkspaceCounterDrift {
 export interface CollectedReport {
   report: LicenseReport;
   details: ReportDetails;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The changes between two reports: `diff` prints them, since_previous stores them.
+
+export interface ReportSide {
+  source: string;
+  timestamp: number | null;
+  generated: string | null;
+  as_of: string | null;
+  kong_version: string | null;
+  checksum: string | null;
+  /** true/false when checked, null with --no-verify. */
+  verified: boolean | null;
+}
+
+export interface NumberChange {
+  name: string;
+  old: number | null;
+  new: number | null;
+  /** new − old; null when either side lacks the value. */
+  change: number | null;
+}
+
+export interface TextChange {
+  name: string;
+  old: string | null;
+  new: string | null;
+}
+
+export interface PluginCount {
+  name: string;
+  tier: string;
+  count: number;
+}
+
+export interface PluginChange {
+  name: string;
+  old_tier: string;
+  new_tier: string;
+  old: number;
+  new: number;
+  change: number;
+}
+
+export interface WorkspaceChanges {
+  added: Array<{ name: string; services: number; routes: number; consumers: number }>;
+  removed: Array<{ name: string; services: number; routes: number; consumers: number }>;
+  changed: Array<{ workspace: string } & NumberChange>;
+}
+
+/** What changed between two reports. */
+export interface ReportDiff {
+  old: ReportSide;
+  new: ReportSide;
+  counts: NumberChange[];
+  tiers: NumberChange[];
+  plugins: { added: PluginCount[]; removed: PluginCount[]; changed: PluginChange[] };
+  /** Every month of either report, oldest first, `UNKNOWN` last; null where a report lacks it. */
+  requests: NumberChange[];
+  facts: TextChange[];
+  /** Present when both files carry per-workspace details. */
+  workspaces?: WorkspaceChanges;
 }

@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { BadParameterError } from "../errors.ts";
 import type { ReportFormat } from "../output/file-name.ts";
-import { parseFormat, parseInclude, parseMonth, type ReportOptions } from "./report-options.ts";
+import { parseFormat, parseInclude, parseMonth, type ReportOptions } from "../use-cases/report-options.ts";
 
 /** Scheduled and console runs archive the month: the tar (report, details, summary page, CSV) by default. */
 const SCHEDULED_DEFAULT_FORMAT: ReportFormat = "tar";

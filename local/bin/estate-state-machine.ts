@@ -25,10 +25,10 @@ import { createEstateCollectHandler } from "../../handlers/estate-collect.ts";
 import { createS3Client } from "../../lib/aws/s3-report-store.ts";
 import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
 import { verifyEstateDigest } from "../../lib/estate/estate-digest.ts";
-import type { EstateLink } from "../../lib/estate/store-estate.ts";
 import type { EstateDocument } from "../../lib/estate/types.ts";
 import { createLogger } from "../../lib/log.ts";
 import { verifyReport } from "../../lib/report/verify-report.ts";
+import type { EstateLink } from "../../lib/use-cases/store-estate.ts";
 import { startDataApiServer } from "../data-api/server.ts";
 import { executeLocally, FUNCTION_ARNS, type LambdaHandler } from "../step-functions.ts";
 

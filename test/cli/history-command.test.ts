@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createS3ReportStore } from "#lib/aws/s3-report-store.ts";
 import type { CliIo } from "#lib/cli/io.ts";
 import { runCli } from "#lib/cli/run-cli.ts";
-import { generateReport, type LinkDocument } from "#lib/generate-report.ts";
 import { identifyCluster } from "#lib/history/cluster.ts";
 import type { ReportListing } from "#lib/history/list-reports.ts";
 import { createTarStream } from "#lib/output/tar.ts";
 import type { ReportDetails } from "#lib/report/types.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
+import { generateReport, type LinkDocument } from "#lib/use-cases/generate-report.ts";
 import {
   DEMO_SEED,
   type FixturePort,

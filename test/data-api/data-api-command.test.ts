@@ -4,7 +4,7 @@ import { ExecuteStatementCommand } from "@aws-sdk/client-rds-data";
 import { describe, expect, it } from "vitest";
 import { createRdsDataClient } from "#lib/aws/clients.ts";
 import { createRdsDataSqlPort } from "#lib/aws/rds-data-sql-port.ts";
-import { collectReport } from "#lib/report/collect-report.ts";
+import { collectReport } from "#lib/collector/collect-report.ts";
 
 // `npm run data-api`, as a user runs it: tsx local/bin/data-api.ts.
 const repositoryRoot = new URL("../../", import.meta.url);

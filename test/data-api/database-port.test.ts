@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { describeDatabase, openDatabasePort } from "#lib/aws/database-port.ts";
+import { describeDatabase, openDatabasePort } from "#lib/compose/open-database-port.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { listen } from "../../local/listen.ts";
 import { closedPort } from "../helpers/closed-port.ts";

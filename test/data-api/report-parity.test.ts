@@ -1,8 +1,8 @@
 import type { RDSDataClient } from "@aws-sdk/client-rds-data";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createRdsDataSqlPort, type RdsDataSqlPort } from "#lib/aws/rds-data-sql-port.ts";
+import { type CollectOptions, collectReport } from "#lib/collector/collect-report.ts";
 import { NotKongDatabaseError } from "#lib/errors.ts";
-import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import {
   DATASETS,

@@ -1,9 +1,8 @@
 import { buffer } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import { runDiffCommand } from "#lib/cli/diff-command.ts";
-import type { ReportDiff } from "#lib/diff/diff-reports.ts";
 import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
-import type { CollectedReport } from "#lib/report/types.ts";
+import type { CollectedReport, ReportDiff } from "#lib/report/types.ts";
 import { sampleApril, sampleMarch, signReport } from "../helpers/sample-report.ts";
 
 type Files = Record<string, string | Uint8Array>;

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openEnvironmentPort } from "#lib/compose/open-source.ts";
 import { buildEstate } from "#lib/estate/build-estate.ts";
 import {
   collectEstate,
@@ -8,7 +9,6 @@ import {
 } from "#lib/estate/collect-estate.ts";
 import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
 import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
-import { openEnvironmentPort } from "#lib/estate/open-environment-port.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import { formatYearMonth, monthIn } from "#lib/report/reporting-month.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";

@@ -1,9 +1,12 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3ReportStore } from "#lib/aws/s3-report-store.ts";
+import { openEnvironmentPort } from "#lib/compose/open-source.ts";
 import { BadParameterError, type ReportError } from "#lib/errors.ts";
 import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
-import { openEnvironmentPort } from "#lib/estate/open-environment-port.ts";
+import type { EstateConfig, EstateDocument } from "#lib/estate/types.ts";
+import { verifyReport } from "#lib/report/verify-report.ts";
+import type { ReportStore } from "#lib/store/report-store.ts";
 import {
   aggregateEstate,
   type CaughtEnvironment,
@@ -16,10 +19,7 @@ import {
   readEstateRequest,
   runEstateInProcess,
   type StoredEnvironment,
-} from "#lib/estate/state-machine-steps.ts";
-import type { EstateConfig, EstateDocument } from "#lib/estate/types.ts";
-import { verifyReport } from "#lib/report/verify-report.ts";
-import type { ReportStore } from "#lib/store/report-store.ts";
+} from "#lib/use-cases/estate-steps.ts";
 import { closedPort } from "../helpers/closed-port.ts";
 import { type LocalS3, startLocalS3 } from "../helpers/local-s3.ts";
 

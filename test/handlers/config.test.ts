@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_URL_TTL_SECONDS, readAdminPolicy, readReportConfig } from "#lib/config.ts";
+import { readAdminPolicy } from "#lib/config/admin.ts";
+import { readReportConfig } from "#lib/config/report.ts";
+import { DEFAULT_URL_TTL_SECONDS } from "#lib/config/storage.ts";
 import { ConfigError } from "#lib/errors.ts";
 
 const DATA_API = {

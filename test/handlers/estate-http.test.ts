@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
-import type { EstateLink } from "#lib/estate/store-estate.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
 import { createLogger } from "#lib/log.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
+import type { EstateLink } from "#lib/use-cases/store-estate.ts";
 import { createEstateAggregateHandler } from "../../handlers/estate-aggregate.ts";
 import { createEstateCollectHandler } from "../../handlers/estate-collect.ts";
 import { createEstateHttpHandler } from "../../handlers/estate-http.ts";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyEstateDigest } from "#lib/estate/estate-digest.ts";
-import type { EstateLink } from "#lib/estate/store-estate.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import { createLogger } from "#lib/log.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
+import type { EstateLink } from "#lib/use-cases/store-estate.ts";
 import { createEstateAggregateHandler } from "../../handlers/estate-aggregate.ts";
 import { createEstateCollectHandler } from "../../handlers/estate-collect.ts";
 import { executeLocally, FUNCTION_ARNS, type LambdaHandler } from "../../local/step-functions.ts";

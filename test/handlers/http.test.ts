@@ -1,10 +1,10 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { createReportRuntime } from "#lib/aws/report-runtime.ts";
-import type { LinkDocument } from "#lib/generate-report.ts";
+import { createReportRuntime } from "#lib/compose/report-runtime.ts";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
 import { createLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
+import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
 import { createHttpHandler } from "../../handlers/http.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readInvocationFields } from "#lib/lambda-context.ts";
 import { createLogger, describeError, readLogLevel, redact, redactText, redactUrl } from "#lib/log.ts";
+import { readInvocationFields } from "#lib/middy/lambda-context.ts";
 import { buildLambdaContext } from "../helpers/lambda-events.ts";
 
 const PRESIGNED =

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createS3ReportStore } from "#lib/aws/s3-report-store.ts";
-import { generateReport, type LinkDocument } from "#lib/generate-report.ts";
 import { identifyCluster } from "#lib/history/cluster.ts";
 import type { ListedReport } from "#lib/history/list-reports.ts";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
 import { createLogger } from "#lib/log.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
+import { generateReport, type LinkDocument } from "#lib/use-cases/generate-report.ts";
 import { createReportsHttpHandler } from "../../handlers/reports-http.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import {

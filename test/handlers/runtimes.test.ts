@@ -1,8 +1,10 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEstateRuntime } from "#lib/aws/estate-runtime.ts";
-import { createReportRuntime } from "#lib/aws/report-runtime.ts";
-import { readEstateRunConfig, readReportConfig, readStorageConfig } from "#lib/config.ts";
+import { createEstateRuntime } from "#lib/compose/estate-runtime.ts";
+import { createReportRuntime } from "#lib/compose/report-runtime.ts";
+import { readEstateRunConfig } from "#lib/config/estate.ts";
+import { readReportConfig } from "#lib/config/report.ts";
+import { readStorageConfig } from "#lib/config/storage.ts";
 import { BadParameterError } from "#lib/errors.ts";
 import type { ReportStore } from "#lib/store/report-store.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";

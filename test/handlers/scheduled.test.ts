@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { LinkDocument } from "#lib/generate-report.ts";
 import { createLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import type { ScheduledTriggerEvent } from "#lib/triggers/scheduled-event.ts";
+import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
 import { createScheduledHandler } from "../../handlers/scheduled.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";

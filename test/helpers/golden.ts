@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { type CollectOptions, collectReport } from "#lib/collector/collect-report.ts";
 import { buildReportFiles } from "#lib/output/report-files.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
-import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
 import packageJson from "../../package.json" with { type: "json" };
 import { describeTargets, type FixtureSource, openTestDatabase, type TestDatabase } from "./kong-db.ts";

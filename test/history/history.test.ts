@@ -2,13 +2,13 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client, createS3ReportStore } from "#lib/aws/s3-report-store.ts";
 import { ReportStoreReadError } from "#lib/errors.ts";
-import { generateReport, type LinkDocument } from "#lib/generate-report.ts";
 import { identifyCluster } from "#lib/history/cluster.ts";
 import { listStoredReports } from "#lib/history/list-reports.ts";
 import { createTarStream } from "#lib/output/tar.ts";
 import type { ReportDetails } from "#lib/report/types.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
 import type { ReportStore } from "#lib/store/report-store.ts";
+import { generateReport, type LinkDocument } from "#lib/use-cases/generate-report.ts";
 import {
   DEFAULT_WORKSPACE_ID,
   DEMO_SEED,

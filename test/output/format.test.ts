@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "#lib/output/format.ts";
+import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "#lib/shared/format.ts";
 
 describe("formatCount", () => {
   it("groups thousands with commas whatever the locale, keeping a sign and a fraction", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { selectRulesMinor } from "#lib/collector/collect-report.ts";
 import { type BuildContext, buildReport, type NodeFacts } from "#lib/report/build-report.ts";
-import { selectRulesMinor } from "#lib/report/collect-report.ts";
 import { readMigrations } from "#lib/report/kong-version.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import type { KongFacts } from "#lib/report/read-kong-facts.ts";

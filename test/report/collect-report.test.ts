@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CollectOptions, collectReport } from "#lib/collector/collect-report.ts";
 import { NotKongDatabaseError } from "#lib/errors.ts";
 import { computeChecksum, type JsonValue, serializeInspect } from "#lib/report/checksum.ts";
-import { type CollectOptions, collectReport } from "#lib/report/collect-report.ts";
 import type { LicenseReport } from "#lib/report/types.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
 import { countQueries, type SqlPort } from "#lib/sql/port.ts";

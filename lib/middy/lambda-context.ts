@@ -1,17 +1,8 @@
 import type { Context } from "aws-lambda";
-import type { LogFields } from "./log.ts";
+import type { LogFields, Logger } from "../log.ts";
 
 /** The Lambda context object (AWS's own type from @types/aws-lambda). */
 export type LambdaContext = Context;
-
-/** Returns `create()`'s value, computing it on first use; a failure is not cached, so it repeats per call. */
-export function lazily<T>(create: () => T): () => T {
-  let value: { readonly current: T } | undefined;
-  return () => {
-    value ??= { current: create() };
-    return value.current;
-  };
-}
 
 const coldStarts = new WeakMap<Context, boolean>();
 let invokedBefore = false;
@@ -44,4 +35,17 @@ export function readInvocationFields(
     cold_start: coldStart,
     ...(traceId === undefined ? {} : { xray_trace_id: traceId }),
   };
+}
+
+/**
+ * The logger of one invocation: every record carries Lambda's invocation fields and, for an API
+ * Gateway event, its request id (so one request's records can be found from either side).
+ */
+export function forInvocation(logger: Logger, context: Context, event?: unknown): Logger {
+  const apiRequestId = (event as { requestContext?: { requestId?: unknown } } | null | undefined)
+    ?.requestContext?.requestId;
+  return logger.child({
+    ...readInvocationFields(context),
+    ...(typeof apiRequestId === "string" ? { api_request_id: apiRequestId } : {}),
+  });
 }

@@ -1,9 +1,9 @@
-import type { DatabaseConfig } from "../config.ts";
+import { createAssumedRoleCredentials, createRdsDataClient } from "../aws/clients.ts";
+import { createRdsDataSqlPort, type RdsDataRetryOptions, regionOfArn } from "../aws/rds-data-sql-port.ts";
+import type { DatabaseSource } from "../sql/database-source.ts";
 import { describeTarget } from "../sql/describe-target.ts";
 import type { PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
-import { createAssumedRoleCredentials, createRdsDataClient } from "./clients.ts";
-import { createRdsDataSqlPort, type RdsDataRetryOptions, regionOfArn } from "./rds-data-sql-port.ts";
 
 export interface DatabasePortOptions {
   /** Backoff of the Data API port (resuming cluster, throttling). */
@@ -11,7 +11,7 @@ export interface DatabasePortOptions {
 }
 
 /** Opens the SQL port of a configured database; the port owns (and closes) the clients it creates. */
-export function openDatabasePort(database: DatabaseConfig, options: DatabasePortOptions = {}): SqlPort {
+export function openDatabasePort(database: DatabaseSource, options: DatabasePortOptions = {}): SqlPort {
   if (database.kind === "postgres") {
     return openPgSqlPortLazily({
       connectionString: database.url,
@@ -66,7 +66,7 @@ function openPgSqlPortLazily(options: PgSqlPortOptions): SqlPort {
 }
 
 /** Where a report comes from, without secrets (for diagnostics). */
-export function describeDatabase(database: DatabaseConfig): string {
+export function describeDatabase(database: DatabaseSource): string {
   return database.kind === "postgres"
     ? `PostgreSQL ${describeTarget(database.url)}`
     : `the RDS Data API (${database.resourceArn}, database ${database.database})`;

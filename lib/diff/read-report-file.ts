@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
-import { type ReportDocument, toReportDocument } from "../diff/diff-reports.ts";
 import { InvalidReportFileError } from "../errors.ts";
 import { parseReportJson } from "../report/verify-report.ts";
+import { type ReportDocument, toReportDocument } from "./diff-reports.ts";
 
 export type ReadFile = (path: string) => Promise<string | Uint8Array>;
 

@@ -1,14 +1,14 @@
-import type { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import type { EstateRunConfig, StorageConfig } from "../config.ts";
+import { createSfnClient, createSsmClient } from "../aws/clients.ts";
+import { type EnvironmentsText, readEnvironmentsText } from "../aws/environments-source.ts";
+import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
+import { type StartedExecution, startStateMachine } from "../aws/state-machine.ts";
+import type { EstateRunConfig } from "../config/estate.ts";
+import type { StorageConfig } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
 import type { OpenEnvironmentPort } from "../estate/collect-estate.ts";
-import { lazily } from "../lambda-context.ts";
+import { lazily } from "../shared/lazily.ts";
 import type { ReportStore } from "../store/report-store.ts";
-import { openDatabasePort } from "./database-port.ts";
-import { type EnvironmentsText, readEnvironmentsText } from "./environments-source.ts";
-import { createS3Client, createS3ReportStore } from "./s3-report-store.ts";
+import { openDatabasePort } from "./open-database-port.ts";
 
 /** The ports of the estate functions, built once per Lambda container (clients on first use). */
 export interface EstateRuntime {
@@ -18,15 +18,15 @@ export interface EstateRuntime {
   /** Opens an environment's database: the Data API (cross-account through role_arn) or PostgreSQL. */
   readonly openPort: OpenEnvironmentPort;
   /** Starts the estate state machine; answers the execution's ARN and start time. */
-  startExecution(input: Record<string, unknown>): Promise<{ executionArn: string; startDate: Date }>;
+  startExecution(input: Record<string, unknown>): Promise<StartedExecution>;
 }
 
 export function createEstateRuntime(storage: StorageConfig, estate: EstateRunConfig): EstateRuntime {
-  const s3: () => S3Client = lazily(() =>
+  const s3 = lazily(() =>
     createS3Client(storage.s3Endpoint === undefined ? {} : { endpoint: storage.s3Endpoint }),
   );
-  const ssm = lazily(() => new SSMClient({}));
-  const sfn = lazily(() => new SFNClient({}));
+  const ssm = lazily(createSsmClient);
+  const sfn = lazily(createSfnClient);
   const store = createS3ReportStore({
     client: s3(),
     bucket: storage.bucket,
@@ -48,10 +48,7 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
       if (estate.stateMachineArn === undefined) {
         throw new Error("ESTATE_STATE_MACHINE_ARN is not set: this function cannot start the state machine.");
       }
-      const started = await sfn().send(
-        new StartExecutionCommand({ stateMachineArn: estate.stateMachineArn, input: JSON.stringify(input) }),
-      );
-      return { executionArn: started.executionArn ?? "", startDate: started.startDate ?? new Date() };
+      return startStateMachine(sfn(), estate.stateMachineArn, input);
     },
   };
 }

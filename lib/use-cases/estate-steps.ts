@@ -2,16 +2,16 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { BadParameterError, ConfigError, EnvironmentFailedError, ReportError } from "../errors.ts";
+import { buildEstate } from "../estate/build-estate.ts";
+import { collectEnvironment, collectEstate, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
+import { parseEnvironmentsFile } from "../estate/environments-file.ts";
+import type { EnvironmentOutcome, EnvironmentSuccess, EstateConfig, SourceKind } from "../estate/types.ts";
 import { type ReportFormat, readWallClock } from "../output/file-name.ts";
 import { formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { SqlPort } from "../sql/port.ts";
 import type { ReportStore } from "../store/report-store.ts";
-import { parseFormat } from "../triggers/report-options.ts";
-import { buildEstate } from "./build-estate.ts";
-import { collectEnvironment, collectEstate, type OpenEnvironmentPort } from "./collect-estate.ts";
-import { parseEnvironmentsFile } from "./environments-file.ts";
+import { parseFormat } from "./report-options.ts";
 import { type EstateLink, storeEstate } from "./store-estate.ts";
-import type { EnvironmentOutcome, EnvironmentSuccess, EstateConfig, SourceKind } from "./types.ts";
 
 // The steps of the estate state machine (infra/estate-state-machine.asl.json), as plain functions over
 // ports: plan (validate the environments file), collect one environment (store its report), aggregate

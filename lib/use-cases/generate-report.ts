@@ -1,18 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { pipeline, type Readable, Transform } from "node:stream";
-import type { DatabaseConfig, ReportConfig } from "./config.ts";
-import { TimeoutError } from "./errors.ts";
-import { type ClusterIdentity, type ClusterSource, identifyCluster } from "./history/cluster.ts";
-import { attachHistory, loadClusterHistory, TREND_SIZE } from "./history/cluster-history.ts";
-import { buildStoredReportKey, type ReportTrigger, retentionOf } from "./history/report-key.ts";
-import { type Logger, silentLogger } from "./log.ts";
-import { contentTypeOf, formatReportFileName, type ReportFormat } from "./output/file-name.ts";
-import { buildReportFiles, openReportStream } from "./output/report-files.ts";
-import { type CollectOptions, collectReport, type DetailsOptions } from "./report/collect-report.ts";
-import type { CollectedReport } from "./report/types.ts";
-import { countQueries, type SqlPort } from "./sql/port.ts";
-import type { ReportStore } from "./store/report-store.ts";
-import type { ReportOptions } from "./triggers/report-options.ts";
+import { type CollectOptions, collectReport, type DetailsOptions } from "../collector/collect-report.ts";
+import { TimeoutError } from "../errors.ts";
+import type { ClusterIdentity } from "../history/cluster.ts";
+import { attachHistory, loadClusterHistory, TREND_SIZE } from "../history/cluster-history.ts";
+import { buildStoredReportKey, type ReportTrigger, retentionOf } from "../history/report-key.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import { contentTypeOf, formatReportFileName, type ReportFormat } from "../output/file-name.ts";
+import { buildReportFiles, openReportStream } from "../output/report-files.ts";
+import type { CollectedReport } from "../report/types.ts";
+import { countQueries, type SqlPort } from "../sql/port.ts";
+import type { ReportStore } from "../store/report-store.ts";
 
 /** The answer to every trigger: where the report is and how to check it. */
 export interface LinkDocument {
@@ -146,43 +144,10 @@ export interface ReportPorts {
   readonly store: ReportStore;
 }
 
-/** The use case as the Lambda triggers call it: their options on top of the configuration. */
-export function generateConfiguredReport(
-  ports: ReportPorts,
-  config: ReportConfig,
-  options: ReportOptions,
-  run: { readonly signal?: AbortSignal; readonly logger?: Logger; readonly trigger: ReportTrigger },
-): Promise<LinkDocument> {
-  return generateReport({
-    ...ports,
-    cluster: identifyCluster(config.clusterName, toClusterSource(config.database)),
-    format: options.format,
-    details: options.details,
-    includeDetails: options.includeDetails,
-    collect: {
-      timeZone: config.timeZone,
-      checksumAlgorithm: config.checksumAlgorithm,
-      ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
-      ...(config.clusterName === undefined ? {} : { clusterName: config.clusterName }),
-      ...config.node,
-    },
-    prefix: config.prefix,
-    urlTtlSeconds: config.urlTtlSeconds,
-    ...run,
-  });
-}
-
 /** `<stem>-<unique>.<ext>`, so two reports of one cluster in one millisecond never collide. */
 function uniqueFileName(fileName: string, uniqueId: () => string): string {
   const dot = fileName.lastIndexOf(".");
   return `${fileName.slice(0, dot)}-${uniqueId()}${fileName.slice(dot)}`;
-}
-
-/** The configured database as a cluster source (never its password). */
-export function toClusterSource(database: DatabaseConfig): ClusterSource {
-  return database.kind === "postgres"
-    ? { kind: "postgres", url: database.url }
-    : { kind: "data-api", resourceArn: database.resourceArn, database: database.database };
 }
 
 /**

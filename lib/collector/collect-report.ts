@@ -2,14 +2,18 @@ import packageJson from "../../package.json" with { type: "json" };
 import { collectDetails, type DetailsPaging } from "../details/collect-details.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { NotKongDatabaseError } from "../errors.ts";
-import type { SqlPort } from "../sql/port.ts";
-import { buildReport, type NodeFacts } from "./build-report.ts";
-import type { ChecksumAlgorithm } from "./checksum.ts";
-import { type KongMinor, type MigrationReading, parseVersionMinor, readMigrations } from "./kong-version.ts";
-import { parseConfiguredLicense } from "./license.ts";
-import { selectTierClassifier } from "./plugin-tiers.ts";
-import { probeSchema, type SchemaFacts } from "./probe-schema.ts";
-import { readKongFacts } from "./read-kong-facts.ts";
+import { buildReport, type NodeFacts } from "../report/build-report.ts";
+import type { ChecksumAlgorithm } from "../report/checksum.ts";
+import {
+  type KongMinor,
+  type MigrationReading,
+  parseVersionMinor,
+  readMigrations,
+} from "../report/kong-version.ts";
+import { parseConfiguredLicense } from "../report/license.ts";
+import { selectTierClassifier } from "../report/plugin-tiers.ts";
+import { probeSchema, type SchemaFacts } from "../report/probe-schema.ts";
+import { readKongFacts } from "../report/read-kong-facts.ts";
 import {
   assertAsOfInRange,
   assertTimeZone,
@@ -17,8 +21,9 @@ import {
   monthIn,
   parseAsOf,
   reportWindow,
-} from "./reporting-month.ts";
-import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "./types.ts";
+} from "../report/reporting-month.ts";
+import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "../report/types.ts";
+import type { SqlPort } from "../sql/port.ts";
 
 export interface CollectOptions {
   /** Generation time (the report's `timestamp`); default now. */

@@ -1,8 +1,10 @@
-import type { ReportConfig } from "../config.ts";
-import type { ReportPorts } from "../generate-report.ts";
-import { openDatabasePort } from "./database-port.ts";
-import type { RdsDataRetryOptions } from "./rds-data-sql-port.ts";
-import { createS3Client, createS3ReportStore } from "./s3-report-store.ts";
+import type { RdsDataRetryOptions } from "../aws/rds-data-sql-port.ts";
+import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
+import type { ReportConfig } from "../config/report.ts";
+import type { ListingConfig } from "../config/storage.ts";
+import type { ReportStore } from "../store/report-store.ts";
+import type { ReportPorts } from "../use-cases/generate-report.ts";
+import { openDatabasePort } from "./open-database-port.ts";
 
 export type ReportRuntime = ReportPorts;
 
@@ -26,4 +28,12 @@ export function createReportRuntime(config: ReportConfig, options: ReportRuntime
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   return { sql, store };
+}
+
+/** The listing function's store: the bucket only (it presigns and lists, never writes). */
+export function createListingStore(config: ListingConfig): ReportStore {
+  return createS3ReportStore({
+    client: createS3Client(config.s3Endpoint === undefined ? {} : { endpoint: config.s3Endpoint }),
+    bucket: config.bucket,
+  });
 }

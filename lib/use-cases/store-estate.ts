@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
-import type { LinkDocument } from "../generate-report.ts";
+import type { EstateDocument } from "../estate/types.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { contentTypeOf, type ReportFormat } from "../output/file-name.ts";
 import { openReportStream } from "../output/report-files.ts";
 import type { ReportStore } from "../store/report-store.ts";
-import type { EstateDocument } from "./types.ts";
+import type { LinkDocument } from "./generate-report.ts";
 
 /** The answer of an estate run: a report's link document with the estate's digest, and who failed. */
 export interface EstateLink extends Omit<LinkDocument, "checksum"> {

@@ -1,0 +1,21 @@
+import type { DatabaseSource } from "../sql/database-source.ts";
+import { readDatabaseConfig } from "./database.ts";
+import { type KongNodeConfig, readKongNode } from "./node.ts";
+import type { Env } from "./read-env.ts";
+import { readStorageConfig, type StorageConfig } from "./storage.ts";
+
+/**
+ * The report functions' configuration, read from the environment once per container and validated.
+ * Required values have no defaults; every error names the variable and what it accepts.
+ * Documented in docs/configuration.md.
+ */
+export interface ReportConfig extends StorageConfig {
+  readonly database: DatabaseSource;
+  readonly node: KongNodeConfig;
+}
+
+/** Reads and validates everything a report run needs (database, bucket, link lifetime, Kong node facts). */
+export function readReportConfig(env: Env): ReportConfig {
+  const database = readDatabaseConfig(env);
+  return { database, ...readStorageConfig(env), node: readKongNode(env) };
+}
