@@ -4,6 +4,7 @@ import { parseAsOf } from "../report/reporting-month.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import { compareBuckets } from "../shared/format.ts";
+import { addCount, createNameRecord } from "../shared/name-record.ts";
 import { computeEstateDigest } from "./estate-digest.ts";
 import type {
   EnvironmentOutcome,
@@ -123,7 +124,7 @@ function mergeDiscreteServices(
 }
 
 function sumTotals(environments: number, reports: readonly LicenseReport[], discrete: number): EstateTotals {
-  const tiers: PluginTiers = { free: {}, enterprise: {}, custom: {} };
+  const tiers = new Map<TierName, Map<string, number>>(TIERS.map((tier) => [tier, new Map()]));
   const buckets = new Map<string, number>();
   let rbacUsers: number | undefined;
   let totalRequests: number | undefined;
@@ -147,8 +148,9 @@ function sumTotals(environments: number, reports: readonly LicenseReport[], disc
       }
     }
     for (const tier of TIERS) {
+      const counts = tiers.get(tier) as Map<string, number>;
       for (const [name, count] of Object.entries(report.plugins_count?.tiers?.[tier] ?? {})) {
-        tiers[tier][name] = (tiers[tier][name] ?? 0) + count;
+        addCount(counts, name, count);
       }
     }
   }
@@ -172,10 +174,10 @@ function sumTotals(environments: number, reports: readonly LicenseReport[], disc
   };
 }
 
-function sortTiers(tiers: PluginTiers): PluginTiers {
-  const sorted = (counts: Record<string, number>) =>
-    Object.fromEntries(Object.entries(counts).sort(([a], [b]) => compareCodeUnits(a, b)));
-  return { free: sorted(tiers.free), enterprise: sorted(tiers.enterprise), custom: sorted(tiers.custom) };
+function sortTiers(tiers: ReadonlyMap<TierName, ReadonlyMap<string, number>>): PluginTiers {
+  const sorted = (tier: TierName) =>
+    createNameRecord([...(tiers.get(tier) ?? [])].sort(([a], [b]) => compareCodeUnits(a, b)));
+  return { free: sorted("free"), enterprise: sorted("enterprise"), custom: sorted("custom") };
 }
 
 function compareCodeUnits(a: string, b: string): number {

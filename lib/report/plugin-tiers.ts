@@ -1,3 +1,4 @@
+import { addCount, createNameRecord } from "../shared/name-record.ts";
 import { compareMinor, type KongMinor } from "./kong-version.ts";
 import tierLists from "./plugin-tiers.json" with { type: "json" };
 import type { PluginTiers, TierName } from "./types.ts";
@@ -53,10 +54,15 @@ export function classifyPlugins(
   counts: ReadonlyArray<readonly [string, number]>,
   classifier: TierClassifier,
 ): PluginTiers {
-  const tiers: PluginTiers = { free: {}, enterprise: {}, custom: {} };
-  for (const [name, count] of counts) {
-    const tier = tiers[classifier.tierOf(name)];
-    tier[name] = (tier[name] ?? 0) + count;
-  }
-  return tiers;
+  const tiers: Record<TierName, Map<string, number>> = {
+    free: new Map(),
+    enterprise: new Map(),
+    custom: new Map(),
+  };
+  for (const [name, count] of counts) addCount(tiers[classifier.tierOf(name)], name, count);
+  return {
+    free: createNameRecord(tiers.free),
+    enterprise: createNameRecord(tiers.enterprise),
+    custom: createNameRecord(tiers.custom),
+  };
 }

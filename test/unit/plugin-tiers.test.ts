@@ -94,3 +94,24 @@ describe("Function: classifyPlugins", () => {
     });
   });
 });
+
+describe("Function: classifyPlugins with names that are also Object.prototype's", () => {
+  // Custom plugin names are the user's own: Kong counts a plugin called "constructor" like any other.
+  const HOSTILE = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"] as const;
+
+  it("counts each under its own name, never an inherited member", () => {
+    // Prepare
+    const counts = HOSTILE.map((name, index) => [name, index + 1] as const);
+
+    // Act
+    const tiers = classifyPlugins([...counts, ["constructor", 10]], selectTierClassifier(undefined));
+
+    // Assess: JSON is what the report holds; 5 names, 11 + 2 + 3 + 4 + 5 rows
+    expect(JSON.parse(JSON.stringify(tiers.custom))).toEqual(
+      JSON.parse('{"constructor": 11, "__proto__": 2, "toString": 3, "hasOwnProperty": 4, "valueOf": 5}'),
+    );
+    expect(Object.keys(tiers.custom)).toEqual([...HOSTILE]);
+    expect(Object.values(tiers.custom).reduce((sum, n) => sum + n, 0)).toBe(25);
+    expect(Object.keys(tiers.free)).toEqual([]);
+  });
+});
