@@ -5,6 +5,15 @@
 -- the schema holding them, CONNECT on the database. Nothing else: no pg_read_all_data, no other table,
 -- no write. Tables an older or open-source schema lacks are skipped (the report omits what they hold).
 --
+-- What PostgreSQL grants every role through PUBLIC is taken back on this database, since a grant to
+-- PUBLIC cannot be revoked for one role alone: TEMPORARY (temporary tables: a place to write), and on
+-- PostgreSQL 14 and older CREATE on schema public (15 no longer grants it). The database owner (Kong's
+-- own user) keeps both through ownership. A role that still holds them another way (a group role you
+-- granted it) is named in a WARNING.
+-- The role's default_transaction_read_only is only a second fence (a session may SET it off): the
+-- fences that hold are the grants above, and the collector runs its statements in a READ ONLY
+-- transaction of its own.
+--
 -- Run it as the database owner (or rds_superuser), connected to the Kong database, with the schema
 -- holding Kong's tables first on the search_path (public by default):
 --   psql "postgres://admin@kong-db:5432/kong" -v ON_ERROR_STOP=1 -f infra/kong-report-role.sql
@@ -48,6 +57,18 @@ BEGIN
       EXECUTE format('GRANT SELECT ON TABLE %I.%I TO %I', kong_schema, kong_table, reader);
     END IF;
   END LOOP;
+  -- No temporary tables: PUBLIC's grant is the only way an ordinary role gets TEMPORARY.
+  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+  IF current_setting('server_version_num')::int < 150000 THEN
+    -- CVE-2018-1058: PostgreSQL 14 and older let every role create objects in schema public.
+    EXECUTE 'REVOKE CREATE ON SCHEMA public FROM PUBLIC';
+  END IF;
+  IF has_database_privilege(reader, current_database(), 'TEMPORARY') THEN
+    RAISE WARNING 'Role % can still create temporary tables in %: it holds TEMPORARY through another role; revoke it there.', reader, current_database();
+  END IF;
+  IF has_schema_privilege(reader, kong_schema, 'CREATE') THEN
+    RAISE WARNING 'Role % can still create objects in schema %: revoke CREATE ON SCHEMA % from the role that grants it.', reader, kong_schema, kong_schema;
+  END IF;
   -- The report runs SELECTs only; make that the role's default as a second fence.
   EXECUTE format('ALTER ROLE %I SET default_transaction_read_only = on', reader);
 END

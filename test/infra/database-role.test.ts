@@ -89,6 +89,17 @@ describePostgres("a role with only those grants, on PostgreSQL (postgres)", () =
         "SELECT pg_has_role(current_user, 'pg_read_all_data', 'member') AS member",
       );
       expect(rows[0]?.member).toBe(false);
+      // Even with the read-only default switched off by the session: no temporary table, no new object.
+      await client.query("SET default_transaction_read_only = off");
+      await expect(client.query("CREATE TEMPORARY TABLE scratch (x int)")).rejects.toThrow(
+        /permission denied to create temporary tables/,
+      );
+      await expect(client.query("CREATE TABLE public.scratch (x int)")).rejects.toThrow(
+        "permission denied for schema public",
+      );
+      await expect(client.query("UPDATE services SET name = name")).rejects.toThrow(
+        "permission denied for table services",
+      );
     } finally {
       await client.end();
     }

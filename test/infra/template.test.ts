@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAdminPolicy } from "#lib/config/admin.ts";
 import { readEstateRunConfig } from "#lib/config/estate.ts";
 import { readReportConfig } from "#lib/config/report.ts";
+import { RETENTION_CLASSES, retentionPrefix } from "#lib/history/report-key.ts";
 import { LOCAL_PUBLIC_ROUTES, LOCAL_ROUTES } from "../../local/bin/local-stack.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationResource, CloudFormationTemplate } from "../../scripts/package.mjs";
@@ -467,7 +468,7 @@ describe("report bucket", () => {
     ]);
   });
 
-  it("keeps scheduled reports longer than ad-hoc ones: one lifecycle rule per retention prefix", () => {
+  it("expires every prefix the product writes, the old layout too, and aborts incomplete uploads anywhere", () => {
     const rules = asArray(get(props("ReportBucket"), "LifecycleConfiguration", "Rules"));
     expect(rules).toEqual([
       {
@@ -475,16 +476,44 @@ describe("report bucket", () => {
         Status: "Enabled",
         Prefix: { "Fn::Sub": "${ReportPrefix}scheduled/" },
         ExpirationInDays: { Ref: "ScheduledReportRetentionDays" },
-        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       },
       {
         Id: "expire-adhoc-reports",
         Status: "Enabled",
         Prefix: { "Fn::Sub": "${ReportPrefix}adhoc/" },
         ExpirationInDays: { Ref: "ReportRetentionDays" },
+      },
+      {
+        Id: "expire-estate-runs",
+        Status: "Enabled",
+        Prefix: { "Fn::Sub": "${ReportPrefix}estate/" },
+        ExpirationInDays: { Ref: "ReportRetentionDays" },
+      },
+      {
+        // <prefix>YYYY/MM/… keys of the layout before scheduled/ and adhoc/ (years 2000-2099)
+        Id: "expire-legacy-layout-reports",
+        Status: "Enabled",
+        Prefix: { "Fn::Sub": "${ReportPrefix}20" },
+        ExpirationInDays: { Ref: "ReportRetentionDays" },
+      },
+      {
+        Id: "abort-incomplete-uploads",
+        Status: "Enabled",
+        Prefix: "",
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       },
     ]);
+    // Every key the code writes falls under an expiring rule: the retention classes of the report keys
+    // (lib/history/report-key.ts) and the estate runs (<prefix>estate/, lib/use-cases).
+    const expiring = rules
+      .filter((rule) => get(rule, "ExpirationInDays") !== undefined)
+      .map((rule) => String(get(rule, "Prefix", "Fn::Sub")).replace("${ReportPrefix}", ""));
+    for (const written of [
+      ...RETENTION_CLASSES.map((retention) => retentionPrefix("", retention)),
+      "estate/",
+    ]) {
+      expect(expiring.some((prefix) => written.startsWith(prefix))).toBe(true);
+    }
     expect(template.Parameters.ScheduledReportRetentionDays?.Default).toBe("400");
     expect(template.Parameters.ReportRetentionDays?.Default).toBe("90");
     expect(withParams.Parameters.ScheduledReportRetentionDays?.Default).toBe("800");
@@ -524,7 +553,7 @@ describe("IAM", () => {
         const star = text.indexOf("*");
         if (star >= 0) {
           expect(text.slice(0, star)).toMatch(
-            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate)?)$/,
+            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?)$/,
           );
         }
       }
@@ -587,6 +616,39 @@ describe("IAM", () => {
         Condition: { StringLike: { "s3:prefix": [{ "Fn::Sub": "${ReportPrefix}*" }] } },
       },
     ]);
+  });
+
+  it("gives the listing function a role of its own: list the prefix, presign under it, write its log, nothing else", () => {
+    expect(get(props("ReportsLambdaFunction"), "Role")).toEqual({ "Fn::GetAtt": ["ReportsListRole", "Arn"] });
+    expect(allowStatements(template, ["ReportsListRole"])).toEqual([
+      {
+        owner: "ReportsListRole",
+        sid: "WriteFunctionLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [
+          {
+            "Fn::Sub":
+              "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/kong-license-report-ci-reports:*",
+          },
+        ],
+      },
+      {
+        owner: "ReportsListRole",
+        sid: "ListReports",
+        actions: ["s3:ListBucket"],
+        resources: [{ "Fn::GetAtt": ["ReportBucket", "Arn"] }],
+      },
+      {
+        owner: "ReportsListRole",
+        sid: "LinkReports",
+        actions: ["s3:GetObject"],
+        resources: [{ "Fn::Sub": "${ReportBucket.Arn}/${ReportPrefix}*" }],
+      },
+    ]);
+    const listing = asArray(get(props("ReportsListRole"), "Policies", 0, "PolicyDocument", "Statement"))[1];
+    expect(get(listing, "Condition")).toEqual({
+      StringLike: { "s3:prefix": [{ "Fn::Sub": "${ReportPrefix}*" }] },
+    });
   });
 
   it("allows kms:Decrypt only via Secrets Manager and only when a key is given", () => {
