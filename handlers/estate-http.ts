@@ -40,7 +40,7 @@ export function createEstateHttpHandler(dependencies: EstateHttpDependencies) {
         };
       }
       const { storage, estate, admins, runtime } = setup();
-      const caller = authorizeAdmin(event.requestContext?.authorizer, admins);
+      const caller = authorizeAdmin(event.requestContext?.authorizer, admins, event.headers?.authorization);
       const request = readEstateQuery(event);
       const log = invocationLog.child({ caller: caller.subject, granted_by: caller.grantedBy });
       const config = parseConfiguredEnvironments(

@@ -40,7 +40,7 @@ export function createHttpHandler(dependencies: HttpHandlerDependencies) {
         };
       }
       const { config, admins, runtime } = setup();
-      const caller = authorizeAdmin(event.requestContext?.authorizer, admins);
+      const caller = authorizeAdmin(event.requestContext?.authorizer, admins, event.headers?.authorization);
       const request = readReportQuery(event);
       const callerLog = log.child({ caller: caller.subject, granted_by: caller.grantedBy });
       if (method === "HEAD") {

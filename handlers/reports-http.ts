@@ -35,7 +35,7 @@ export function createReportsHttpHandler(dependencies: ReportsHttpHandlerDepende
         };
       }
       const { config, admins, store } = setup();
-      const caller = authorizeAdmin(event.requestContext?.authorizer, admins);
+      const caller = authorizeAdmin(event.requestContext?.authorizer, admins, event.headers?.authorization);
       const request = readReportsQuery(event);
       if (method === "HEAD") return { ...respond(200, {}, {}), body: "" };
       const listing = await listStoredReports({

@@ -241,16 +241,15 @@ function buildEvent(input: {
 }
 
 /**
- * Claims as the JWT authorizer passes them: every value a string, arrays in API Gateway's
- * "[a b]" form (e.g. `cognito:groups`); scopes from the `scope` or `scp` claim.
+ * Claims as the JWT authorizer passes them: every value a string, arrays in API Gateway's "[a b]"
+ * form (e.g. `cognito:groups`), objects in Go's `map[key:value …]` rendering (keys sorted, text
+ * unquoted); scopes from the `scope` or `scp` claim.
  */
 export function toAuthorizerContext(payload: JWTPayload): APIGatewayEventRequestContextJWTAuthorizer["jwt"] {
   const claims: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) claims[name] = `[${value.map(String).join(" ")}]`;
-    else if (typeof value === "object") claims[name] = JSON.stringify(value);
-    else claims[name] = String(value);
+    claims[name] = renderClaim(value);
   }
   const rawScopes = payload.scope ?? payload.scp;
   const scopes = Array.isArray(rawScopes)
@@ -259,6 +258,15 @@ export function toAuthorizerContext(payload: JWTPayload): APIGatewayEventRequest
       ? rawScopes.split(" ").filter((scope) => scope !== "")
       : [];
   return { claims, scopes: scopes.length === 0 ? null : scopes };
+}
+
+function renderClaim(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(renderClaim).join(" ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([key, item]) => `${key}:${renderClaim(item)}`).join(" ")}]`;
+  }
+  return String(value);
 }
 
 function createContext(functionName: string, requestId: string, timeoutMs: number): Context {

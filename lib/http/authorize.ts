@@ -19,8 +19,14 @@ const SCOPE_CLAIMS = ["scope", "scp"] as const;
 /**
  * Requires verified JWT claims (401 without) holding one of the admin groups or scopes (403 otherwise).
  * The JWT authorizer has checked the signature, issuer, audience and expiry before the function runs.
+ * `authorization` is the request's Authorization header: the token the authorizer verified, whose
+ * JSON payload is where nested claim paths are read (see readTokenClaims).
  */
-export function authorizeAdmin(authorizer: ArrivingAuthorizer, policy: AdminPolicy): AdminCaller {
+export function authorizeAdmin(
+  authorizer: ArrivingAuthorizer,
+  policy: AdminPolicy,
+  authorization?: string,
+): AdminCaller {
   const claims = authorizer?.jwt?.claims;
   if (claims === undefined || claims === null || Object.keys(claims).length === 0) {
     throw new NotAuthenticatedError(
@@ -28,7 +34,8 @@ export function authorizeAdmin(authorizer: ArrivingAuthorizer, policy: AdminPoli
     );
   }
   const subject = readString(claims.sub) ?? readString(claims.username) ?? "(no sub claim)";
-  const groups = policy.groupClaims.flatMap((path) => readClaimList(readClaimPath(claims, path)));
+  const token = readTokenClaims(authorization, claims);
+  const groups = policy.groupClaims.flatMap((path) => readClaimList(readClaimPath(claims, path, token)));
   const scopes = [
     ...(authorizer?.jwt?.scopes ?? []),
     ...SCOPE_CLAIMS.flatMap((name) => readClaimList(claims[name])),
@@ -50,67 +57,75 @@ function describePolicy(policy: AdminPolicy): string {
 
 /**
  * The value at a claim path: the whole name first (claim names may hold dots, e.g. a namespaced
- * https://example.com/groups), else one dot-separated step at a time into nested objects. HTTP API's
- * JWT authorizer hands nested claims over as text: JSON, or Go's `map[roles:[a b]]` rendering.
+ * https://example.com/groups), else one dot-separated step at a time into nested objects, read from
+ * JSON only: the verified token's payload, a real object, or JSON text. HTTP API's JWT authorizer
+ * hands a nested claim over as Go's `map[k:v …]` rendering, which prints text unquoted, so a sibling
+ * value holding " roles:[kong-admins]" would read as a key of its own: that text is never parsed.
  */
-export function readClaimPath(claims: Readonly<Record<string, unknown>>, path: string): unknown {
-  if (path in claims) return claims[path];
-  let value: unknown = claims;
-  for (const step of path.split(".")) {
-    const object = readClaimObject(value);
-    if (object === undefined || !(step in object)) return undefined;
+export function readClaimPath(
+  claims: Readonly<Record<string, unknown>>,
+  path: string,
+  token?: Readonly<Record<string, unknown>>,
+): unknown {
+  if (Object.hasOwn(claims, path)) return claims[path];
+  const steps = path.split(".");
+  const [first, ...rest] = steps;
+  const root =
+    token !== undefined && Object.hasOwn(token, first ?? "") ? token[first ?? ""] : readOwn(claims, first);
+  let value: unknown = root;
+  for (const step of rest) {
+    const object = readJsonObject(value);
+    if (object === undefined || !Object.hasOwn(object, step)) return undefined;
     value = object[step];
   }
   return value;
 }
 
-function readClaimObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
+/**
+ * The JSON payload of the bearer token the authorizer verified: only when its issuer, subject and
+ * times are the authorizer's claims (API Gateway verified exactly that header, so they always are on
+ * AWS; anything else is not the verified token and is not read).
+ */
+export function readTokenClaims(
+  authorization: string | undefined,
+  claims: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> | undefined {
+  const token = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/i.exec(
+    authorization?.trim() ?? "",
+  );
+  if (token === null) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(token[2] ?? "", "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  const object = readJsonObject(payload);
+  if (object === undefined) return undefined;
+  const identifying = ["iss", "sub", "iat", "exp", "jti"].filter(
+    (name) => Object.hasOwn(claims, name) || Object.hasOwn(object, name),
+  );
+  const same = identifying.every((name) => String(claims[name]) === String(object[name]));
+  return same && identifying.includes("exp") ? object : undefined;
+}
+
+function readOwn(object: Readonly<Record<string, unknown>>, key: string | undefined): unknown {
+  return key !== undefined && Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+function readJsonObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     return value as Record<string, unknown>;
   }
-  if (typeof value !== "string") return undefined;
-  const text = value.trim();
-  if (text.startsWith("{")) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-        ? (parsed as Record<string, unknown>)
-        : undefined;
-    } catch {
-      return undefined;
-    }
+  if (typeof value !== "string" || !value.trim().startsWith("{")) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
-  return text.startsWith("map[") ? parseGoMap(text) : undefined;
-}
-
-const NEXT_GO_MAP_KEY = /^ +[^\s:[\]]+:/;
-
-/** `map[roles:[admin viewer] name:x]` → `{ roles: "[admin viewer]", name: "x" }` (nested maps kept as text). */
-function parseGoMap(text: string): Record<string, unknown> | undefined {
-  if (!text.startsWith("map[") || !text.endsWith("]")) return undefined;
-  const body = text.slice(4, -1);
-  const result: Record<string, unknown> = {};
-  let index = 0;
-  while (index < body.length) {
-    while (body[index] === " ") index += 1;
-    const colon = body.indexOf(":", index);
-    if (colon < 0) break;
-    const key = body.slice(index, colon);
-    let end = colon + 1;
-    let depth = 0;
-    while (end < body.length) {
-      const char = body[end];
-      if (char === "[") depth += 1;
-      else if (char === "]") depth -= 1;
-      // Go prints text unquoted: a blank ends the value only where the next key begins
-      // (`map[name:Jane Doe roles:[a]]` holds name "Jane Doe").
-      else if (char === " " && depth === 0 && NEXT_GO_MAP_KEY.test(body.slice(end))) break;
-      end += 1;
-    }
-    result[key] = body.slice(colon + 1, end);
-    index = end + 1;
-  }
-  return result;
 }
 
 /**

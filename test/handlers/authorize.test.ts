@@ -49,11 +49,6 @@ describe("Function: authorizeAdmin", () => {
   it.each([
     ["groups", { groups: "[kong-admins]" }, "Okta groups claim"],
     ["roles", { roles: '["kong-admins"]' }, "Entra ID app roles"],
-    [
-      "realm_access.roles",
-      { realm_access: "map[roles:[offline_access kong-admins]]" },
-      "Keycloak, Go map text",
-    ],
     ["realm_access.roles", { realm_access: '{"roles":["kong-admins"]}' }, "Keycloak, JSON text"],
     ["cognito:groups", { "cognito:groups": "[kong-admins]" }, "Cognito"],
     [
@@ -198,79 +193,117 @@ describe("Function: authorizeAdmin, its answers", () => {
   });
 });
 
-describe("Function: authorizeAdmin, claim shapes", () => {
-  const admits = (claims: Record<string, unknown>, ...paths: string[]) =>
-    authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims(...paths)).grantedBy;
-  const refuses = (claims: Record<string, unknown>, ...paths: string[]) =>
-    thrown(() => authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims(...paths)));
+describe("Function: authorizeAdmin, nested claim paths", () => {
+  const TIMES = { iss: "https://idp.example.com/realms/platform", iat: 1765000000, exp: 1765003600 };
 
-  it("reads a key of a Go map rendering that holds several keys, the list before other keys", () => {
-    // {"app_metadata":{"groups":["kong-admins","users"],"plan":"pro"}}; Go prints map keys sorted.
-    expect(admits({ app_metadata: "map[groups:[kong-admins users] plan:pro]" }, "app_metadata.groups")).toBe(
+  /** How HTTP API's JWT authorizer renders a claim: text; a list as "[a b]", an object as Go's map[k:v]. */
+  const render = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(render).join(" ")}]`
+      : value !== null && typeof value === "object"
+        ? `map[${Object.keys(value)
+            .sort()
+            .map((key) => `${key}:${render((value as Record<string, unknown>)[key])}`)
+            .join(" ")}]`
+        : String(value);
+
+  /** One request: the token's JSON payload in the Authorization header, its claims as the authorizer passes them. */
+  const request = (payload: Record<string, unknown>) => {
+    const full = { sub: "u1", ...TIMES, ...payload };
+    const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString("base64url");
+    const claims = Object.fromEntries(Object.entries(full).map(([name, value]) => [name, render(value)]));
+    return {
+      authorizer: { jwt: { claims } },
+      authorization: `Bearer ${encode({ alg: "RS256", kid: "k1" })}.${encode(full)}.c2lnbmF0dXJl`,
+    };
+  };
+  const decide = (
+    payload: Record<string, unknown>,
+    path: string,
+    edit?: (claims: Record<string, string>) => void,
+  ) => {
+    const { authorizer, authorization } = request(payload);
+    edit?.(authorizer.jwt.claims);
+    try {
+      return authorizeAdmin(authorizer, withClaims(path), authorization).grantedBy;
+    } catch (error) {
+      return (error as Error).name;
+    }
+  };
+
+  it("reads a nested path from the verified token's JSON (Keycloak realm and client roles)", () => {
+    expect(decide({ realm_access: { roles: ["offline_access", "kong-admins"] } }, "realm_access.roles")).toBe(
       "group:kong-admins",
     );
-    expect(
-      refuses({ app_metadata: "map[groups:[users] plan:kong-admins]" }, "app_metadata.groups"),
-    ).toBeInstanceOf(ForbiddenError);
+    const resourceAccess = {
+      account: { roles: ["manage-account", "view-profile"] },
+      "kong-license-report": { roles: ["kong-admins"] },
+    };
+    expect(decide({ resource_access: resourceAccess }, "resource_access.kong-license-report.roles")).toBe(
+      "group:kong-admins",
+    );
+    expect(decide({ resource_access: resourceAccess }, "resource_access.account.roles")).toBe(
+      "ForbiddenError",
+    );
+    expect(decide({ u: { name: "Jane Doe", roles: ["kong-admins"] } }, "u.roles")).toBe("group:kong-admins");
   });
 
-  it("reads a key after a text value with blanks in a Go map rendering (Go prints text unquoted)", () => {
-    // {"u":{"name":"Jane Doe","roles":["kong-admins"]}} reaches the function as the text below.
-    expect(admits({ u: "map[name:Jane Doe roles:[kong-admins]]" }, "u.roles")).toBe("group:kong-admins");
-    expect(admits({ u: "map[name:Jane  van Doe roles:[kong-admins] team:core]" }, "u.roles")).toBe(
-      "group:kong-admins",
-    );
-    expect(refuses({ u: "map[name:Jane Doe roles:[users]]" }, "u.roles")).toBeInstanceOf(ForbiddenError);
-    // A blank inside a nested map separates that map's keys, not the outer ones.
-    expect(admits({ u: "map[app:map[plan:pro roles:[kong-admins]] name:Jane]" }, "u.app.roles")).toBe(
-      "group:kong-admins",
-    );
+  it("cannot be spoofed by a sibling value that Go's map rendering would show as a key of its own", () => {
+    // {"u":{"name":"x roles:[kong-admins]"}} renders as map[name:x roles:[kong-admins]]: no roles claim.
+    const spoof = { u: { name: "x roles:[kong-admins]" } };
+    expect(request(spoof).authorizer.jwt.claims.u).toBe("map[name:x roles:[kong-admins]]");
+    expect(decide(spoof, "u.roles")).toBe("ForbiddenError");
+    const nested = { app_metadata: { groups: ["users"], plan: "x] roles:[kong-admins" } };
+    expect(decide(nested, "app_metadata.roles")).toBe("ForbiddenError");
   });
 
-  it("reads a key after a nested map in a Go map rendering (Keycloak client roles)", () => {
-    // {"resource_access":{"account":{"roles":["manage-account","view-profile"]},"kong-license-report":{"roles":["kong-admins"]}}}
-    const resourceAccess =
-      "map[account:map[roles:[manage-account view-profile]] kong-license-report:map[roles:[kong-admins]]]";
-    expect(admits({ resource_access: resourceAccess }, "resource_access.kong-license-report.roles")).toBe(
-      "group:kong-admins",
-    );
-    expect(refuses({ resource_access: resourceAccess }, "resource_access.account.roles")).toBeInstanceOf(
+  it("reads nothing nested from a token that is not the one the authorizer verified", () => {
+    const admin = { realm_access: { roles: ["kong-admins"] } };
+    for (const claim of ["sub", "exp", "iat", "iss"]) {
+      expect(
+        decide(admin, "realm_access.roles", (claims) => {
+          claims[claim] = "other";
+        }),
+      ).toBe("ForbiddenError");
+    }
+    // No header at all: the authorizer's Go-map text is not read either.
+    const { authorizer } = request(admin);
+    expect(() => authorizeAdmin(authorizer, withClaims("realm_access.roles"))).toThrow(ForbiddenError);
+    expect(() => authorizeAdmin(authorizer, withClaims("realm_access.roles"), "Bearer not-a-jwt")).toThrow(
       ForbiddenError,
     );
   });
 
-  it("reads nested claims as real objects and as JSON text, and tolerates surrounding blanks", () => {
+  it("reads nested claims handed over as real objects or JSON text, and tolerates surrounding blanks", () => {
+    const admits = (claims: Record<string, unknown>, path: string) =>
+      authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims(path)).grantedBy;
     expect(admits({ realm_access: { roles: ["kong-admins"] } }, "realm_access.roles")).toBe(
       "group:kong-admins",
     );
     expect(admits({ realm_access: ' {"roles":["kong-admins"]} ' }, "realm_access.roles")).toBe(
       "group:kong-admins",
     );
-    expect(admits({ realm_access: " map[roles:[kong-admins]] " }, "realm_access.roles")).toBe(
-      "group:kong-admins",
-    );
   });
 
-  it("answers 403, not a crash, when a step of the path is not an object", () => {
-    for (const realmAccess of [
-      null,
-      7,
-      true,
-      ["kong-admins"],
-      "[kong-admins]",
-      "kong-admins",
-      '{"roles":',
-    ] as const) {
-      expect(refuses({ realm_access: realmAccess }, "realm_access.roles")).toBeInstanceOf(ForbiddenError);
+  it("answers 403, not a crash, when a step of the path is not an object or not the claim's own", () => {
+    for (const realmAccess of [null, 7, true, ["kong-admins"], "[kong-admins]", "kong-admins", '{"roles":']) {
+      expect(decide({ realm_access: realmAccess }, "realm_access.roles")).toBe("ForbiddenError");
     }
+    // Inherited members are not claims: {}.constructor.name is "Object", never a group.
+    const policy = { groups: ["Object"], scopes: [], groupClaims: ["constructor.name", "x.__proto__"] };
+    const { authorizer, authorization } = request({ x: {} });
+    expect(() => authorizeAdmin(authorizer, policy, authorization)).toThrow(ForbiddenError);
   });
 
   it("prefers a claim whose whole name holds dots over the path into nested objects", () => {
-    const claims = {
+    const claims: Record<string, unknown> = {
       "https://example.com/groups": "[kong-admins]",
       "https://example": { "com/groups": "[users]" },
     };
-    expect(admits(claims, "https://example.com/groups")).toBe("group:kong-admins");
+    expect(
+      authorizeAdmin({ jwt: { claims: { sub: "u1", ...claims } } }, withClaims("https://example.com/groups"))
+        .grantedBy,
+    ).toBe("group:kong-admins");
   });
 
   it("adds the authorizer's scopes to those of the scope and scp claims", () => {

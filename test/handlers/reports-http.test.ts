@@ -190,4 +190,39 @@ describe("Handler: GET /license/reports", () => {
     });
     expect(logs.join("\n")).not.toContain("X-Amz-Signature");
   });
+
+  it("reads a nested group claim (Keycloak's realm_access.roles) from the verified token, never from the authorizer's map[…] text", async () => {
+    // Prepare: the same function configured for Keycloak's claim.
+    const keycloak = createReportsHttpHandler({
+      env: {
+        AWS_ENDPOINT_URL_S3: proxy.endpoint,
+        REPORT_BUCKET: BUCKET,
+        REPORT_PREFIX: "license-reports",
+        ADMIN_GROUPS: "kong-admins",
+        ADMIN_GROUPS_CLAIM: "realm_access.roles",
+      },
+      logger: createLogger({ write: (line) => logs.push(line) }),
+    }).handler;
+    const ask = async (realmAccess: unknown) => {
+      const event = await buildHttpApiEvent({
+        path: "/license/reports",
+        claims: cognitoClaims([], { realm_access: realmAccess }),
+      });
+      return { event, response: (await keycloak(event, buildLambdaContext() as never)) as HttpResponse };
+    };
+
+    // Act
+    const admin = await ask({ roles: ["offline_access", "kong-admins"] });
+    const spoof = await ask({ name: "x roles:[kong-admins]" });
+
+    // Assess: the spoof's map text reads like a roles key to a Go-map parser; the token holds none.
+    expect(admin.event.requestContext.authorizer.jwt.claims.realm_access).toBe(
+      "map[roles:[offline_access kong-admins]]",
+    );
+    expect(admin.response.statusCode).toBe(200);
+    expect(spoof.event.requestContext.authorizer.jwt.claims.realm_access).toBe(
+      "map[name:x roles:[kong-admins]]",
+    );
+    expect(spoof.response.statusCode).toBe(403);
+  });
 });

@@ -2,9 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { SignJWT } from "jose";
 import type { HttpApiEvent } from "#lib/http/http-api-event.ts";
+import { toAuthorizerContext } from "../../local/http-api-gateway.ts";
 
-/** Claims as an HTTP API JWT authorizer passes them on: every value a string, lists as "[a b]". */
-export type Claims = Record<string, string>;
+/**
+ * A token's claims as the identity provider signs them (JSON); the event's authorizer context holds
+ * them as HTTP API passes them on (every value a string: lists as "[a b]", objects as Go's map[k:v]).
+ */
+export type Claims = Record<string, unknown>;
 
 export interface HttpEventInput {
   readonly method?: string;
@@ -77,7 +81,14 @@ export async function buildHttpApiEvent(input: HttpEventInput = {}): Promise<Htt
       apiId: "abc123defg",
       ...(claims === null
         ? {}
-        : { authorizer: { jwt: { claims, scopes: input.scopes === undefined ? null : input.scopes } } }),
+        : {
+            authorizer: {
+              jwt: {
+                claims: toAuthorizerContext(claims).claims,
+                scopes: input.scopes === undefined ? null : input.scopes,
+              },
+            },
+          }),
       domainName: "abc123defg.execute-api.us-east-1.amazonaws.com",
       domainPrefix: "abc123defg",
       http: {
