@@ -1,4 +1,5 @@
 import { BadParameterError } from "../errors.ts";
+import { parseJsonText } from "../shared/json-text.ts";
 
 /** One KLCR "discreteness" rule: every match of `find` (a regex) in a key becomes `replace_with`. */
 export interface DiscreteRule {
@@ -20,15 +21,15 @@ const MAX_PATTERN_LENGTH = 1000;
  * file (`{"discrete": [...]}`). Throws BadParameterError naming the bad rule.
  */
 export function parseDiscreteRules(json: string, parameter = "discrete-rules"): DiscreteRule[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new BadParameterError(
-      parameter,
-      `${parameter} is not valid JSON (${(error as Error).message}); expected [{"find": "<regex>", "replace_with": "<text>"}, ...].`,
-    );
-  }
+  const value = parseJsonText(
+    json,
+    (reason, cause) =>
+      new BadParameterError(
+        parameter,
+        `${parameter} ${reason}; expected [{"find": "<regex>", "replace_with": "<text>"}, ...].`,
+        { cause },
+      ),
+  );
   return validateDiscreteRules(value, parameter);
 }
 

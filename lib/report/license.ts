@@ -1,4 +1,5 @@
 import { BadParameterError } from "../errors.ts";
+import { stripBom } from "../shared/json-text.ts";
 import type { LicenseInfo } from "./types.ts";
 
 /** Kong's built-in payload when no license is active (note the unpadded date). */
@@ -15,7 +16,7 @@ export const KEYRING_PREFIX = "$ke$1$";
 export function readLicensePayload(text: string): LicenseInfo | undefined {
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = JSON.parse(stripBom(text));
   } catch {
     return undefined;
   }

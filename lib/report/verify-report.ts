@@ -1,4 +1,5 @@
 import { InvalidReportFileError } from "../errors.ts";
+import { parseJsonText } from "../shared/json-text.ts";
 import {
   CHECKSUM_ALGORITHMS,
   CHECKSUM_HEX_LENGTH,
@@ -38,13 +39,10 @@ export function verifyReport(report: Readonly<Record<string, unknown>>): VerifyR
   return { valid: claimed !== null && claimed.toLowerCase() === computed, claimed, algorithm, computed };
 }
 
-/** Parses report JSON text, turning syntax errors into InvalidReportFileError. */
+/** Parses report JSON text (a BOM accepted, the depth capped), turning problems into InvalidReportFileError. */
 export function parseReportJson(text: string, source = "the file"): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidReportFileError(`${source} is not valid JSON (${(error as Error).message}).`, {
-      cause: error,
-    });
-  }
+  return parseJsonText(
+    text,
+    (reason, cause) => new InvalidReportFileError(`${source} ${reason}.`, { cause }),
+  );
 }
