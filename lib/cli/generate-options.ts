@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import {
   type DatabaseConfig,
   DEFAULT_PREFIX,
@@ -12,7 +11,10 @@ import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../report/checksum.ts";
 import { assertAsOfInRange, assertTimeZone, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
-import { parseOptions, readChoice, rejectPositionals, rejectRepeatedOptions } from "./parse-options.ts";
+import { formatHelp } from "./format-help.ts";
+import { GENERATE_COMMAND } from "./generate-table.ts";
+import { readChoice } from "./parse-options.ts";
+import { readCommandLine } from "./read-command-line.ts";
 
 /** Where the database is: the embedded demo, or a database as the Lambda configures it. */
 export type SourceOptions = { readonly kind: "demo" } | DatabaseConfig;
@@ -41,109 +43,14 @@ export interface GenerateOptions {
   readonly s3?: { readonly bucket: string; readonly prefix: string; readonly urlTtlSeconds: number };
 }
 
-export const GENERATE_HELP = `Usage: kong-license-report generate [source] [options]
-
-Produces Kong Gateway's License Report from the Kong PostgreSQL database.
-
-Source (exactly one is required):
-  --demo                        embedded demo Kong database (PGlite, nothing to install)
-  --database-url URL            direct PostgreSQL: postgres://user:password@host:5432/kong
-                                (or the KONG_DATABASE_URL environment variable)
-  --schema NAME                 schema holding Kong's tables, when not on the search_path
-                                TLS: add ?sslmode=require, or ?sslmode=verify-full&sslrootcert=CA.pem
-  --statement-timeout SECONDS   cancel a report statement after this long (default 60)
-  --lock-timeout SECONDS        stop waiting for a table lock, e.g. of kong migrations (default 10)
-  --data-api-resource-arn ARN   Aurora cluster ARN, through the RDS Data API
-  --data-api-secret-arn ARN     Secrets Manager secret with the database credentials
-  --data-api-database NAME      database name on the cluster
-  --data-api-endpoint URL       Data API endpoint (default: AWS_ENDPOINT_URL_RDS_DATA or AWS)
-  --region REGION               AWS region (default: AWS_REGION)
-
-Output:
-  --format json|tar             json (default): the report; tar: report-YYYY_MM_DD_HH_MM_PM.tar
-                                with response.json, details.json, summary.html, report.csv
-  --out FILE|-                  where to write (default: stdout for json, the tar name for tar)
-  --include-details             json only: add the "details" document under a "details" key
-  --no-details                  skip the per-workspace breakdown, discrete services and drift
-  --discrete-rules FILE         JSON [{"find": regex, "replace_with": text}] merging service keys
-  --list-discrete-services      include the distinct service keys behind the count
-  --s3-bucket NAME              upload to S3 instead and print the link document
-  --s3-prefix PREFIX            key prefix in the bucket (default: license-reports/)
-  --url-ttl SECONDS             presigned link lifetime (default 900, at most 604800 = 7 days)
-
-Report content:
-  --as-of YYYY-MM               reporting month (default: this month in --time-zone)
-  --time-zone ZONE              IANA zone of the reporting month (default UTC, as Kong nodes)
-  --kong-version VERSION        the Kong node's version (default: inferred from schema_meta)
-  --deployment-type TYPE        traditional|hybrid|dbless (default: inferred)
-  --node-uname TEXT             the Kong node's "uname -ms" (system_info.uname; or KONG_NODE_UNAME)
-  --node-cores N                the Kong node's CPU count (system_info.cores; or KONG_NODE_CORES)
-  --node-hostname NAME          the Kong node's hostname, e.g. its container id
-                                (system_info.hostname; or KONG_NODE_HOSTNAME)
-  --checksum-algorithm ALG      sha1 (default, Kong's) or sha256 (Kong's newest docs; unconfirmed)
-                                (or REPORT_CHECKSUM_ALGORITHM)
-  --license FILE                the license JSON the Kong node uses, if not in the licenses table
-  --cluster-name NAME           label of this Kong cluster on the page, details.json and report.csv;
-                                groups its reports in S3 (default: CLUSTER_NAME, else unnamed)
-  --previous FILE               an earlier report (.tar or .json) of this cluster: details.json gets
-                                since_previous and the page "since last report" and a trend, when
-                                FILE verifies (an upload with --s3-bucket finds it in S3 itself)
-
-  -h, --help                    this help
-
-Exit codes: 0 ok, 2 bad option, 3 not a Kong database, 4 database unreachable or refused,
-5 timeout or cluster resuming, 6 write or upload failed, 1 anything else.
-`;
+export const GENERATE_HELP = formatHelp(GENERATE_COMMAND);
 
 /** Parses and validates every option before anything touches a database or a file. */
 export function readGenerateOptions(
   args: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): GenerateOptions {
-  const parsed = parseOptions(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        demo: { type: "boolean" },
-        "database-url": { type: "string" },
-        schema: { type: "string" },
-        "statement-timeout": { type: "string" },
-        "lock-timeout": { type: "string" },
-        "data-api-resource-arn": { type: "string" },
-        "data-api-secret-arn": { type: "string" },
-        "data-api-database": { type: "string" },
-        "data-api-endpoint": { type: "string" },
-        region: { type: "string" },
-        format: { type: "string" },
-        out: { type: "string", short: "o" },
-        "include-details": { type: "boolean" },
-        "no-details": { type: "boolean" },
-        "discrete-rules": { type: "string" },
-        "list-discrete-services": { type: "boolean" },
-        "s3-bucket": { type: "string" },
-        "s3-prefix": { type: "string" },
-        "url-ttl": { type: "string" },
-        "as-of": { type: "string" },
-        "time-zone": { type: "string" },
-        "kong-version": { type: "string" },
-        "deployment-type": { type: "string" },
-        "node-uname": { type: "string" },
-        "node-cores": { type: "string" },
-        "node-hostname": { type: "string" },
-        "checksum-algorithm": { type: "string" },
-        license: { type: "string" },
-        "cluster-name": { type: "string" },
-        previous: { type: "string" },
-      },
-    }),
-  );
-  const { values } = parsed;
-  rejectRepeatedOptions(parsed);
-  rejectPositionals("generate", parsed.positionals);
+  const { help, values } = readCommandLine(GENERATE_COMMAND, args);
   const format = readChoice(values.format, "--format", REPORT_FORMATS, "json");
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["as-of"] !== undefined) {
@@ -180,9 +87,9 @@ export function readGenerateOptions(
     );
   }
   return {
-    help: values.help === true,
+    help,
     // --help alone needs no source; it never opens one.
-    source: values.help === true ? { kind: "demo" } : readSource(values, env),
+    source: help ? { kind: "demo" } : readSource(values, env),
     format,
     out: values.out ?? (values["s3-bucket"] === undefined && format === "json" ? "-" : undefined),
     includeDetails: values["include-details"] === true,
