@@ -13,7 +13,7 @@ import { defineCommand } from "./command-table.ts";
 import { formatHelp } from "./format-help.ts";
 import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { readChoice } from "./parse-options.ts";
+import { readChoice } from "./option-values.ts";
 import { readCommandLine } from "./read-command-line.ts";
 import { writeReportFile } from "./write-report-file.ts";
 

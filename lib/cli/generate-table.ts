@@ -1,5 +1,5 @@
 import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config.ts";
-import { defineCommand } from "./command-table.ts";
+import { defineCommand, type OptionValues } from "./command-table.ts";
 
 const SOURCE = "Source (exactly one is required)";
 
@@ -180,3 +180,6 @@ export const GENERATE_COMMAND = defineCommand({
     "5 timeout or cluster resuming, 6 write or upload failed, 1 anything else.",
   ],
 });
+
+/** generate's parsed options, typed from its table. */
+export type GenerateValues = OptionValues<typeof GENERATE_COMMAND.options>;

@@ -14,6 +14,7 @@ import { formatCount } from "../output/format.ts";
 import { defineCommand } from "./command-table.ts";
 import { formatHelp } from "./format-help.ts";
 import type { CliIo, ExitCode } from "./io.ts";
+import { readUrlTtl } from "./option-values.ts";
 import { readCommandLine } from "./read-command-line.ts";
 
 /** `history`'s command line: where the reports are and which page of them. */
@@ -79,13 +80,7 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
   }
   const limit = parseListLimit(values.limit, "--limit");
   const next = values.next === undefined ? undefined : checkPageToken(values.next, "--next");
-  const ttl = values["url-ttl"] === undefined ? DEFAULT_URL_TTL_SECONDS : Number(values["url-ttl"]);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_URL_TTL_SECONDS) {
-    throw new BadParameterError(
-      "--url-ttl",
-      `Invalid --url-ttl "${values["url-ttl"]}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`,
-    );
-  }
+  const ttl = readUrlTtl(values["url-ttl"]);
   const prefix = normalisePrefix(values["s3-prefix"] ?? DEFAULT_PREFIX);
   const endpoint = io.env.AWS_ENDPOINT_URL_S3;
   const client = createS3Client(endpoint === undefined ? {} : { endpoint });

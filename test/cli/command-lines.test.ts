@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readGenerateOptions } from "#lib/cli/generate-options.ts";
 import { runCliCapturing } from "../helpers/run-cli.ts";
 
 /**
@@ -121,6 +122,29 @@ describe("Command line: a value that looks like an option", () => {
     ],
   ])("%s %j is refused rather than taken as the value, exit 2", async (command, args, stderr) => {
     expect(await runCliCapturing({}, [command, ...args])).toEqual({ code: 2, stdout: "", stderr });
+  });
+});
+
+describe("Command line: --url-ttl, read the same way by generate and history", () => {
+  it.each([
+    ["generate", ["--demo", "--s3-bucket", "reports", "--url-ttl", "0"], "0"],
+    ["generate", ["--demo", "--s3-bucket", "reports", "--url-ttl", "604801"], "604801"],
+    ["history", ["--s3-bucket", "reports", "--url-ttl", "1.5"], "1.5"],
+    ["history", ["--s3-bucket", "reports", "--url-ttl", "7d"], "7d"],
+  ])("%s %j is refused before S3 is contacted, exit 2", async (command, args, ttl) => {
+    expect(await runCliCapturing({}, [command, ...args])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `Invalid --url-ttl "${ttl}": expected whole seconds from 1 to 604800 (7 days).\n`,
+    });
+  });
+
+  it("accepts the longest lifetime, 604800 seconds", () => {
+    expect(readGenerateOptions(["--demo", "--s3-bucket", "reports", "--url-ttl", "604800"], {}).s3).toEqual({
+      bucket: "reports",
+      prefix: "license-reports/",
+      urlTtlSeconds: 604800,
+    });
   });
 });
 
