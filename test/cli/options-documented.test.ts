@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { CommandSpec } from "#lib/cli/command-table.ts";
 import { DIFF_COMMAND } from "#lib/cli/diff-command.ts";
-import { ESTATE_COMMAND } from "#lib/cli/estate-command.ts";
+import { ESTATE_COMMAND } from "#lib/cli/estate-table.ts";
 import { GENERATE_COMMAND } from "#lib/cli/generate-table.ts";
 import { HISTORY_COMMAND } from "#lib/cli/history-command.ts";
 import { VERIFY_COMMAND } from "#lib/cli/verify-command.ts";
