@@ -41,6 +41,8 @@ export function refuseParseError(command: CommandSpec, args: readonly string[], 
       });
     }
   }
+  // Not reached with Node 20 or 24, whose checks are the ones above; a newer Node's stricter check
+  // surfaces as itself rather than as a refusal naming the wrong argument.
   return error;
 }
 

@@ -176,7 +176,13 @@ describe("Function: readCommandLine", () => {
       "--json",
       "--json takes no value: give --json alone, not --json=yes. See kong-license-report sample --help.",
     ],
-    // The first faulty argument is named, whatever follows it.
+    // The first faulty argument is named, whatever comes before or after it.
+    [
+      ["-o", "a", "--bucket"],
+      "--bucket",
+      "--bucket needs a value: --bucket NAME. See kong-license-report sample --help.",
+    ],
+    [["-ho"], "-o", "-o needs a value: -o FILE|-. See kong-license-report sample --help."],
     [
       ["--json", "--zzz", "--bucket"],
       "--zzz",
