@@ -1,9 +1,10 @@
-import { parseArgs } from "node:util";
 import { diffReports, formatDiffText } from "../diff/diff-reports.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
 import { ReportError } from "../errors.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
-import { parseOptions } from "./parse-options.ts";
+import { defineCommand } from "./command-table.ts";
+import { formatHelp } from "./format-help.ts";
+import { readCommandLine } from "./read-command-line.ts";
 
 /** What the diff command may touch, injected so tests run it in-process. */
 export interface DiffIo {
@@ -13,20 +14,29 @@ export interface DiffIo {
   readonly readFile: (path: string) => Promise<string | Uint8Array>;
 }
 
-export const DIFF_HELP = `Usage: kong-license-report diff [--json] [--no-verify] OLD NEW
+/** `diff`'s command line: OLD and NEW, and how to compare them. */
+export const DIFF_COMMAND = defineCommand({
+  name: "diff",
+  summary: "show what changed between two reports",
+  usage: "diff [--json] [--no-verify] OLD NEW",
+  description: [
+    "Shows what changed between two license reports: entity counts, plugins by tier (new,",
+    "removed and changed plugins), requests per month, and, when both files carry details",
+    "(a report tar, or JSON generated with details), workspaces added, removed or changed.",
+    "OLD and NEW are report .json files or report .tar files.",
+  ],
+  positionals: { count: 2, what: "two files, OLD and NEW (report .json or .tar files)" },
+  options: {
+    json: { type: "boolean", section: "Options", help: ["print the changes as JSON instead of text"] },
+    "no-verify": {
+      type: "boolean",
+      help: ["compare even when a file's checksum does not match its content"],
+    },
+  },
+  exitCodes: ["Exit codes: 0 compared, 1 a checksum does not verify, 2 bad option or unreadable file."],
+});
 
-Shows what changed between two license reports: entity counts, plugins by tier (new,
-removed and changed plugins), requests per month, and, when both files carry details
-(a report tar, or JSON generated with details), workspaces added, removed or changed.
-OLD and NEW are report .json files or report .tar files.
-
-Options:
-  --json        print the changes as JSON instead of text
-  --no-verify   compare even when a file's checksum does not match its content
-  -h, --help    show this help
-
-Exit codes: 0 compared, 1 a checksum does not verify, 2 bad option or unreadable file.
-`;
+export const DIFF_HELP = formatHelp(DIFF_COMMAND);
 
 /** `diff OLD NEW`: 0 when compared, 1 when a checksum does not verify, 2 on bad input. */
 export async function runDiffCommand(args: string[], io: DiffIo): Promise<number> {
@@ -42,28 +52,12 @@ export async function runDiffCommand(args: string[], io: DiffIo): Promise<number
 }
 
 async function diffCommand(args: string[], io: DiffIo): Promise<number> {
-  const { values, positionals } = parseOptions(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        "no-verify": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }),
-  );
-  if (values.help === true) {
+  const { help, values, positionals } = readCommandLine(DIFF_COMMAND, args);
+  if (help) {
     io.stdout(DIFF_HELP);
     return 0;
   }
-  if (positionals.length !== 2) {
-    io.stderr(
-      `diff takes exactly two files, OLD and NEW (got ${positionals.length}). See: kong-license-report diff --help\n`,
-    );
-    return 2;
-  }
+  // readCommandLine has held them to exactly two.
   const [oldPath, newPath] = positionals as [string, string];
   const older = await readReportDocument(oldPath, io.readFile);
   const newer = await readReportDocument(newPath, io.readFile);

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { openEnvironmentPort } from "../compose/open-source.ts";
 import { BadParameterError } from "../errors.ts";
 import { buildEstate } from "../estate/build-estate.ts";
@@ -10,61 +9,25 @@ import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.t
 import { REPORT_FORMATS } from "../output/file-name.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
+import { ESTATE_COMMAND, MAX_CONCURRENCY } from "./estate-table.ts";
+import { formatHelp } from "./format-help.ts";
 import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { parseOptions, printHelpOrRejectPositionals, readChoice } from "./parse-options.ts";
+import { readChoice } from "./option-values.ts";
+import { readCommandLine } from "./read-command-line.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** Exit code when the estate was written but at least one environment could not be read. */
 export const EXIT_ESTATE_INCOMPLETE = 7;
-const MAX_CONCURRENCY = 32;
-
-export const ESTATE_HELP = `Usage: kong-license-report estate --environments FILE [options]
-
-Collects the License Report of every Kong environment named in FILE (at most N at once) into
-one estate: each environment's report (each verifiable on its own), totals, discrete services
-across environments, and the environments that could not be read, with their error.
-
-  --environments FILE     JSON: {"environments": [{"environment": "prod", "database_url": "postgres://…"},
-                          {"environment": "us", "data_api": {"resource_arn", "secret_arn", "database",
-                          "region"?, "role_arn"?, "external_id"?, "endpoint"?}}, {"environment": "d", "demo": true}],
-                          "discrete": [{"find": regex, "replace_with": text}]}; \${NAME} expands from the
-                          environment variables, so passwords need not sit in the file (docs/estate.md)
-  --as-of YYYY-MM         reporting month of every environment (default: this month in --time-zone)
-  --time-zone ZONE        IANA zone of the reporting month (default UTC)
-  --format json|tar       json (default): estate.json; tar: estate-YYYY_MM_DD_HH_MM_PM.tar with
-                          estate.json, environments/<name>/response.json, summary.html, estate.csv
-  --out FILE|-            where to write (default: stdout for json, the tar name for tar)
-  --include-details       add each environment's details (per-workspace counts, drift) to the estate
-                          (and environments/<name>/details.json to the tar)
-  --concurrency N         environments collected at once, 1 to ${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})
-  -h, --help              this help
-
-Exit codes: 0 every environment reported, 7 the estate was written but some environments failed
-(listed on stderr and in the estate), 2 bad option or environments file, 6 write failed, 1 other.
-`;
+export const ESTATE_HELP = formatHelp(ESTATE_COMMAND);
 
 /** `estate`: every environment of the file, collected concurrently, written as one estate. */
 export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const parsed = parseOptions(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        environments: { type: "string" },
-        "as-of": { type: "string" },
-        "time-zone": { type: "string" },
-        format: { type: "string" },
-        out: { type: "string", short: "o" },
-        "include-details": { type: "boolean" },
-        concurrency: { type: "string" },
-      },
-    }),
-  );
-  const { values } = parsed;
-  if (printHelpOrRejectPositionals("estate", parsed, ESTATE_HELP, io)) return 0;
+  const { help, values } = readCommandLine(ESTATE_COMMAND, args);
+  if (help) {
+    io.stdout(ESTATE_HELP);
+    return 0;
+  }
   const file = values.environments;
   if (file === undefined) {
     throw new BadParameterError(

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { openBucketStore } from "../compose/bucket-store.ts";
 import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
@@ -12,49 +11,66 @@ import {
   type ReportListing,
 } from "../history/list-reports.ts";
 import { formatCount } from "../shared/format.ts";
+import { defineCommand } from "./command-table.ts";
+import { formatHelp } from "./format-help.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { parseOptions, printHelpOrRejectPositionals } from "./parse-options.ts";
+import { readUrlTtl } from "./option-values.ts";
+import { readCommandLine } from "./read-command-line.ts";
 
-export const HISTORY_HELP = `Usage: kong-license-report history --s3-bucket NAME [options]
+/** `history`'s command line: where the reports are and which page of them. */
+export const HISTORY_COMMAND = defineCommand({
+  name: "history",
+  summary: "list the reports stored in S3, newest first, with download links",
+  usage: "history --s3-bucket NAME [options]",
+  description: [
+    "Lists the reports stored in S3, newest first, with a fresh download link for each. Reads only",
+    "the bucket listing: two ListObjects calls per page, no report is downloaded.",
+  ],
+  options: {
+    "s3-bucket": { type: "string", value: "NAME", section: "Options", help: ["the report bucket"] },
+    "s3-prefix": {
+      type: "string",
+      value: "PREFIX",
+      help: [`key prefix of the reports (default: ${DEFAULT_PREFIX})`],
+    },
+    limit: {
+      type: "string",
+      value: "N",
+      help: [`reports per page, 1 to ${MAX_LIST_LIMIT} (default ${DEFAULT_LIST_LIMIT})`],
+    },
+    next: {
+      type: "string",
+      value: "TOKEN",
+      help: ["the next page: the token printed under the previous one"],
+    },
+    json: {
+      type: "boolean",
+      help: ['print { "reports": [ … ], "next": … } with each report\'s presigned url'],
+    },
+    "url-ttl": {
+      type: "string",
+      value: "SECONDS",
+      help: [
+        `lifetime of the download links (default ${DEFAULT_URL_TTL_SECONDS}, at most ${MAX_URL_TTL_SECONDS})`,
+      ],
+    },
+  },
+  notes: [
+    "AWS credentials and region come from the environment (AWS_PROFILE, AWS_REGION, …);",
+    "AWS_ENDPOINT_URL_S3 points at another S3 endpoint.",
+  ],
+  exitCodes: ["Exit codes: 0 ok, 2 bad option, 6 the bucket could not be listed."],
+});
 
-Lists the reports stored in S3, newest first, with a fresh download link for each. Reads only
-the bucket listing: two ListObjects calls per page, no report is downloaded.
-
-Options:
-  --s3-bucket NAME     the report bucket
-  --s3-prefix PREFIX   key prefix of the reports (default: ${DEFAULT_PREFIX})
-  --limit N            reports per page, 1 to ${MAX_LIST_LIMIT} (default ${DEFAULT_LIST_LIMIT})
-  --next TOKEN         the next page: the token printed under the previous one
-  --json               print { "reports": [ … ], "next": … } with each report's presigned url
-  --url-ttl SECONDS    lifetime of the download links (default ${DEFAULT_URL_TTL_SECONDS}, at most ${MAX_URL_TTL_SECONDS})
-  -h, --help           this help
-
-AWS credentials and region come from the environment (AWS_PROFILE, AWS_REGION, …);
-AWS_ENDPOINT_URL_S3 points at another S3 endpoint.
-
-Exit codes: 0 ok, 2 bad option, 6 the bucket could not be listed.
-`;
+export const HISTORY_HELP = formatHelp(HISTORY_COMMAND);
 
 /** `history`: one page of stored reports, as a table or JSON. */
 export async function runHistoryCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const parsed = parseOptions(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        "s3-bucket": { type: "string" },
-        "s3-prefix": { type: "string" },
-        limit: { type: "string" },
-        next: { type: "string" },
-        json: { type: "boolean" },
-        "url-ttl": { type: "string" },
-      },
-    }),
-  );
-  const { values } = parsed;
-  if (printHelpOrRejectPositionals("history", parsed, HISTORY_HELP, io)) return 0;
+  const { help, values } = readCommandLine(HISTORY_COMMAND, args);
+  if (help) {
+    io.stdout(HISTORY_HELP);
+    return 0;
+  }
   const bucket = values["s3-bucket"];
   if (bucket === undefined) {
     throw new BadParameterError(
@@ -64,13 +80,7 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
   }
   const limit = parseListLimit(values.limit, "--limit");
   const next = values.next === undefined ? undefined : checkPageToken(values.next, "--next");
-  const ttl = values["url-ttl"] === undefined ? DEFAULT_URL_TTL_SECONDS : Number(values["url-ttl"]);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_URL_TTL_SECONDS) {
-    throw new BadParameterError(
-      "--url-ttl",
-      `Invalid --url-ttl "${values["url-ttl"]}": expected whole seconds from 1 to ${MAX_URL_TTL_SECONDS} (7 days).`,
-    );
-  }
+  const ttl = readUrlTtl(values["url-ttl"]);
   const prefix = normalisePrefix(values["s3-prefix"] ?? DEFAULT_PREFIX);
   const endpoint = io.env.AWS_ENDPOINT_URL_S3;
   const bucketStore = openBucketStore({ bucket, ...(endpoint === undefined ? {} : { endpoint }) });

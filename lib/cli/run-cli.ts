@@ -1,38 +1,42 @@
 import { readFile } from "node:fs/promises";
+import type { CommandSpec } from "./command-table.ts";
 import { describeCliError } from "./describe-error.ts";
-import { runDiffCommand } from "./diff-command.ts";
+import { DIFF_COMMAND, runDiffCommand } from "./diff-command.ts";
 import { runEstateCommand } from "./estate-command.ts";
+import { ESTATE_COMMAND } from "./estate-table.ts";
+import { formatProgramHelp } from "./format-help.ts";
 import { runGenerateCommand } from "./generate-command.ts";
-import { runHistoryCommand } from "./history-command.ts";
+import { GENERATE_COMMAND } from "./generate-table.ts";
+import { HISTORY_COMMAND, runHistoryCommand } from "./history-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { runVerifyCommand } from "./verify-command.ts";
+import { runVerifyCommand, VERIFY_COMMAND } from "./verify-command.ts";
 
-export const CLI_HELP = `Usage: kong-license-report <command> [options]
+interface Command {
+  readonly spec: CommandSpec;
+  readonly run: (args: string[], io: CliIo) => Promise<ExitCode>;
+}
 
-Kong Gateway's License Report straight from the Kong PostgreSQL database.
+/** The commands, in the order the help lists them. */
+const COMMANDS: readonly Command[] = [
+  { spec: GENERATE_COMMAND, run: runGenerateCommand },
+  { spec: VERIFY_COMMAND, run: runVerifyCommand },
+  {
+    spec: DIFF_COMMAND,
+    run: (args, io) =>
+      runDiffCommand(args, {
+        stdout: (text) => io.stdout(text),
+        stderr: io.stderr,
+        readFile: (path) => readFile(path),
+      }),
+  },
+  { spec: ESTATE_COMMAND, run: runEstateCommand },
+  { spec: HISTORY_COMMAND, run: runHistoryCommand },
+];
 
-Commands:
-  generate   produce the report (JSON or tar) from PostgreSQL, the RDS Data API or the demo database
-  verify     check a report's checksum against its content
-  diff       show what changed between two reports
-  estate     the reports of many Kong environments in one verifiable estate
-  history    list the reports stored in S3, newest first, with download links
+export const CLI_HELP = formatProgramHelp(COMMANDS.map((command) => command.spec));
 
-Run "kong-license-report <command> --help" for a command's options.
-`;
-
-const commands: Record<string, (args: string[], io: CliIo) => Promise<ExitCode>> = {
-  generate: runGenerateCommand,
-  verify: runVerifyCommand,
-  estate: runEstateCommand,
-  history: runHistoryCommand,
-  diff: (args, io) =>
-    runDiffCommand(args, {
-      stdout: (text) => io.stdout(text),
-      stderr: io.stderr,
-      readFile: (path) => readFile(path),
-    }),
-};
+const NAMES = COMMANDS.map((command) => command.spec.name);
+const NAME_LIST = `${NAMES.slice(0, -1).join(", ")} or ${NAMES.at(-1)}`;
 
 /** Runs one CLI invocation; every error becomes one line on stderr and an exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -45,13 +49,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     io.stderr(`a command is required.\n${CLI_HELP}`);
     return 2;
   }
-  const command = commands[name];
+  const command = COMMANDS.find((candidate) => candidate.spec.name === name);
   if (command === undefined) {
-    io.stderr(`Unknown command "${name}": use generate, verify, diff, estate or history (see --help).\n`);
+    io.stderr(`Unknown command "${name}": use ${NAME_LIST} (see --help).\n`);
     return 2;
   }
   try {
-    return await command(args, io);
+    return await command.run(args, io);
   } catch (error) {
     const { message, exitCode } = describeCliError(error, io.env);
     io.stderr(`${message}\n`);

@@ -1,43 +1,40 @@
-import { parseArgs } from "node:util";
 import { readReportDocument } from "../diff/read-report-file.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
+import { defineCommand } from "./command-table.ts";
+import { formatHelp } from "./format-help.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { parseOptions } from "./parse-options.ts";
+import { readCommandLine } from "./read-command-line.ts";
 import { readEstateFile, reportEstateVerification } from "./verify-estate-file.ts";
 
-export const VERIFY_HELP = `Usage: kong-license-report verify FILE
+/** `verify`'s command line: one FILE, no options but --help. */
+export const VERIFY_COMMAND = defineCommand({
+  name: "verify",
+  summary: "check a report's checksum against its content",
+  usage: "verify FILE",
+  description: [
+    `Checks that a license report's "checksum" matches its content (Kong's algorithm:`,
+    "SHA-1 of the Lua inspect serialisation; a 64-hex checksum is checked as SHA-256 over",
+    "the same serialisation, as Kong's newest docs describe it, and the output says which",
+    "matched). FILE is a report JSON file or a report tar (its response.json is checked),",
+    "or an estate (estate.json or an estate tar): its SHA-256 digest and every environment's",
+    "report checksum are checked.",
+  ],
+  positionals: { count: 1, what: "one FILE (a report .json or .tar)" },
+  options: {},
+  exitCodes: ["Exit codes: 0 valid, 1 checksum does not match, 2 unreadable or not a report."],
+});
 
-Checks that a license report's "checksum" matches its content (Kong's algorithm:
-SHA-1 of the Lua inspect serialisation; a 64-hex checksum is checked as SHA-256 over
-the same serialisation, as Kong's newest docs describe it, and the output says which
-matched). FILE is a report JSON file or a report tar (its response.json is checked),
-or an estate (estate.json or an estate tar): its SHA-256 digest and every environment's
-report checksum are checked.
-
-Exit codes: 0 valid, 1 checksum does not match, 2 unreadable or not a report.
-`;
+export const VERIFY_HELP = formatHelp(VERIFY_COMMAND);
 
 /** `verify FILE`: 0 when the checksum matches, 1 when it does not, 2 on unreadable input. */
 export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { help: { type: "boolean", short: "h" } },
-    }),
-  );
-  if (values.help === true) {
+  const line = readCommandLine(VERIFY_COMMAND, args);
+  if (line.help) {
     io.stdout(VERIFY_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined || extra.length > 0) {
-    io.stderr(
-      "verify takes exactly one FILE (a report .json or .tar). See: kong-license-report verify --help\n",
-    );
-    return 2;
-  }
+  // readCommandLine has held it to exactly one.
+  const [file] = line.positionals as [string];
   const estate = await readEstateFile(file);
   if (estate !== undefined) return reportEstateVerification(file, estate, io);
   const document = await readReportDocument(file);

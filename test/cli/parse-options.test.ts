@@ -3,7 +3,7 @@ import { ESTATE_HELP } from "#lib/cli/estate-command.ts";
 import { HISTORY_HELP } from "#lib/cli/history-command.ts";
 import { runCliCapturing } from "../helpers/run-cli.ts";
 
-/** The options-only preamble estate, history and generate share (printHelpOrRejectPositionals). */
+/** The options-only preamble estate, history and generate share (readCommandLine). */
 describe("options-only commands", () => {
   it.each([
     ["estate", ESTATE_HELP],

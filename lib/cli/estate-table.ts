@@ -1,0 +1,66 @@
+import { DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts";
+import { defineCommand } from "./command-table.ts";
+
+/** The most environments the CLI collects at once. */
+export const MAX_CONCURRENCY = 32;
+
+/** `estate`'s command line: the environments file and how to write the estate. */
+export const ESTATE_COMMAND = defineCommand({
+  name: "estate",
+  summary: "the reports of many Kong environments in one verifiable estate",
+  usage: "estate --environments FILE [options]",
+  description: [
+    "Collects the License Report of every Kong environment named in FILE (at most N at once) into",
+    "one estate: each environment's report (each verifiable on its own), totals, discrete services",
+    "across environments, and the environments that could not be read, with their error.",
+  ],
+  options: {
+    environments: {
+      type: "string",
+      value: "FILE",
+      help: [
+        'JSON: {"environments": [{"environment": "prod", "database_url": "postgres://…"},',
+        '{"environment": "us", "data_api": {"resource_arn", "secret_arn", "database",',
+        '"region"?, "role_arn"?, "external_id"?, "endpoint"?}}, {"environment": "d", "demo": true}],',
+        `"discrete": [{"find": regex, "replace_with": text}]}; \${NAME} expands from the`,
+        "environment variables, so passwords need not sit in the file (docs/estate.md)",
+      ],
+    },
+    "as-of": {
+      type: "string",
+      value: "YYYY-MM",
+      help: ["reporting month of every environment (default: this month in --time-zone)"],
+    },
+    "time-zone": { type: "string", value: "ZONE", help: ["IANA zone of the reporting month (default UTC)"] },
+    format: {
+      type: "string",
+      value: "json|tar",
+      help: [
+        "json (default): estate.json; tar: estate-YYYY_MM_DD_HH_MM_PM.tar with",
+        "estate.json, environments/<name>/response.json, summary.html, estate.csv",
+      ],
+    },
+    out: {
+      type: "string",
+      short: "o",
+      value: "FILE|-",
+      help: ["where to write (default: stdout for json, the tar name for tar)"],
+    },
+    "include-details": {
+      type: "boolean",
+      help: [
+        "add each environment's details (per-workspace counts, drift) to the estate",
+        "(and environments/<name>/details.json to the tar)",
+      ],
+    },
+    concurrency: {
+      type: "string",
+      value: "N",
+      help: [`environments collected at once, 1 to ${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`],
+    },
+  },
+  exitCodes: [
+    "Exit codes: 0 every environment reported, 7 the estate was written but some environments failed",
+    "(listed on stderr and in the estate), 2 bad option or environments file, 6 write failed, 1 other.",
+  ],
+});
