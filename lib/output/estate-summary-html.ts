@@ -1,7 +1,9 @@
 import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
 import { compareBuckets, formatCount } from "./format.ts";
-import { escapeHtml, fix, formatShort, renderMonthBars, windowMonths } from "./summary-html.ts";
+import { escapeHtml } from "./html/html.ts";
+import { renderMonthChart, windowMonths } from "./html/month-chart.ts";
+import { STYLESHEET } from "./html/stylesheet.ts";
 
 type Reported = Extract<EstateEnvironment, { status: "ok" }>;
 
@@ -49,14 +51,14 @@ export function renderEstateSummaryHtml(estate: EstateDocument): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="${escapeHtml(`${estate.collector.name} ${estate.collector.version}`)}">
 <title>Kong License Estate — ${escapeHtml(estate.as_of)}</title>
-<style>${STYLE}</style>
+<style>${STYLESHEET.toString()}</style>
 </head>
 <body>
 <header>
 <h1>Kong License Estate</h1>
 <p class="subtitle">${formatCount(estate.totals.environments)} environment(s) · reporting month ${escapeHtml(estate.as_of)} (${escapeHtml(estate.time_zone)}) · generated ${escapeHtml(estate.generated_at)} · read from each Kong database</p>
 </header>
-<main>
+<main class="broad">
 ${sections.join("\n")}
 </main>
 </body>
@@ -126,37 +128,21 @@ function renderChart(
     entry.report.counters?.buckets
       .filter((bucket) => bucket.bucket === month)
       .reduce((sum, bucket) => sum + bucket.request_count, 0) ?? 0;
-  const stackTotals = months.map((month) =>
-    withCounters.reduce((sum, entry) => sum + counts(entry, month), 0),
-  );
-  const svg = renderMonthBars({
+  const svg = renderMonthChart({
     box: CHART,
-    months,
-    max: Math.max(0, ...stackTotals),
     maxBarWidth: 44,
     title: "Requests per month, stacked by environment, oldest first",
-    description: months.map((month, index) => `${month} ${formatCount(stackTotals[index] ?? 0)}`).join(", "),
-    renderBar: (index, { cx, barWidth, y }) => {
-      const month = months[index] as string;
-      let base = 0;
-      const segments = withCounters
-        .map((entry) => {
-          const count = counts(entry, month);
-          if (count === 0) return "";
-          const yTop = y(base + count);
-          const height = y(base) - yTop;
-          base += count;
-          const label = escapeHtml(`${entry.environment}, ${month}: ${formatCount(count)} requests`);
-          return `<rect x="${fix(cx - barWidth / 2)}" y="${fix(yTop)}" width="${fix(barWidth)}" height="${fix(Math.max(height, 0.5))}" fill="${colourOf.get(entry.environment) ?? COLOURS[0]}"><title>${label}</title></rect>`;
-        })
-        .join("");
-      const total = stackTotals[index] ?? 0;
-      const value =
-        total > 0
-          ? `<text class="value" x="${fix(cx)}" y="${fix(y(total) - 6)}" text-anchor="middle">${formatShort(total)}</text>`
-          : "";
-      return `${segments}${value}`;
-    },
+    bars: months.map((month) => ({
+      month,
+      segments: withCounters.map((entry) => {
+        const count = counts(entry, month);
+        return {
+          value: count,
+          title: `${entry.environment}, ${month}: ${formatCount(count)} requests`,
+          colour: colourOf.get(entry.environment) ?? (COLOURS[0] as string),
+        };
+      }),
+    })),
   });
   const legend = withCounters
     .map(
@@ -168,7 +154,7 @@ function renderChart(
   return `<section aria-labelledby="requests">
 <h2 id="requests">Monthly requests by environment</h2>
 <figure>
-${svg}
+${svg.toString()}
 <figcaption><ul class="legend">${legend}</ul>Requests counted by Kong per calendar month (<code>license_data</code>), the 12 months up to ${escapeHtml(estate.as_of)}.</figcaption>
 </figure>
 ${unknown > 0 ? `<p class="note">Requests without a month (bucket <code>UNKNOWN</code>, rows written before Kong 2.7): <strong>${formatCount(unknown)}</strong>. Not drawn.</p>` : ""}
@@ -317,47 +303,3 @@ function sumValues(counts: Readonly<Record<string, number>>): number {
 function sumTiers(tiers: PluginTiers): number {
   return TIERS.reduce((sum, tier) => sum + sumValues(tiers[tier]), 0);
 }
-
-const STYLE = `
-:root { color-scheme: light; --ink: #1d2433; --muted: #5b6477; --line: #d9dee8; --bad: #b42318; --badbg: #fff1f0; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; color: var(--ink); background: #f6f7fb; }
-header { background: #0b1f3a; color: #fff; padding: 20px 32px; }
-header h1 { margin: 0; font-size: 24px; }
-.subtitle { margin: 4px 0 0; color: #c9d4e6; }
-main { max-width: 1200px; margin: 0 auto; padding: 8px 32px 40px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
-section.failed { border-color: var(--bad); background: var(--badbg); color: var(--bad); }
-h2 { font-size: 18px; margin: 0 0 12px; }
-.cards { list-style: none; padding: 0; margin: 0 0 12px; display: flex; flex-wrap: wrap; gap: 10px; }
-.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; display: flex; flex-direction: column; }
-.cards li.bad { border-color: var(--bad); color: var(--bad); background: var(--badbg); }
-.cards .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.cards .label { color: inherit; opacity: .8; font-size: 13px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; overflow-wrap: anywhere; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; margin: 8px 0; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
-thead th { color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
-.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
-.numbers td.text { text-align: left; }
-tr.failed th, tr.failed td { color: var(--bad); background: var(--badbg); }
-tr.total th, tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
-tr.shared td { background: #f3f8ff; }
-td.error { white-space: normal; }
-.environments th, .environments td { padding: 4px 8px; }
-.environments td { white-space: nowrap; }
-.environments td.error { white-space: normal; }
-.source { display: block; color: var(--muted); font-weight: 400; font-size: 12px; }
-.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-.legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 16px; }
-.note { color: var(--muted); font-size: 13px; }
-section.failed .note { color: var(--bad); }
-svg text { font-size: 12px; fill: var(--muted); }
-svg .value { fill: var(--ink); font-weight: 600; }
-.tick line { stroke: var(--line); }
-.axis { stroke: var(--muted); }
-code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-`;

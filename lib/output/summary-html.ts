@@ -13,12 +13,15 @@ import type {
   WorkspaceDetail,
 } from "../report/types.ts";
 import { compareBuckets, formatCount, formatSigned, formatTimestamp } from "./format.ts";
+import { fix, formatShort } from "./html/chart-numbers.ts";
+import { escapeHtml } from "./html/html.ts";
+import { renderMonthChart, windowMonths } from "./html/month-chart.ts";
+import { STYLESHEET } from "./html/stylesheet.ts";
 
 const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
 const UNKNOWN_BUCKET = "UNKNOWN";
 /** Workspaces listed on the page; beyond this the largest are shown and report.csv has them all. */
 export const WORKSPACE_ROWS = 50;
-const WINDOW_MONTHS = 12;
 
 /**
  * A self-contained page a person can read: totals, tiers, a bar chart of the monthly requests,
@@ -50,7 +53,7 @@ export function renderSummaryHtml(collected: CollectedReport): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="${escapeHtml(`${report.collector?.name ?? "kong-license-report"} ${report.collector?.version ?? ""}`.trim())}">
 <title>Kong License Report — ${details.cluster === undefined ? "" : `${escapeHtml(details.cluster)} — `}${escapeHtml(generated)}</title>
-<style>${STYLE}</style>
+<style>${STYLESHEET.toString()}</style>
 </head>
 <body>
 <header>
@@ -535,107 +538,21 @@ ${dots}
 
 const CHART = { width: 760, height: 280, left: 72, right: 16, top: 28, bottom: 56 } as const;
 
-/** An SVG bar chart of months in chronological order, with a title, axis and per-bar tooltips. */
+/** The bar chart of months in chronological order, with its caption. */
 function renderBarChart(months: readonly Bucket[]): string {
-  const svg = renderMonthBars({
+  const svg = renderMonthChart({
     box: CHART,
-    months: months.map((b) => b.bucket),
-    max: Math.max(...months.map((b) => b.request_count), 0),
     maxBarWidth: 48,
     title: "Requests per month, oldest first",
-    description: months.map((b) => `${b.bucket} ${formatCount(b.request_count)}`).join(", "),
-    renderBar: (index, { cx, barWidth, baseline, y }) => {
-      const b = months[index] as Bucket;
-      const yTop = y(b.request_count);
-      const label = escapeHtml(`${b.bucket}: ${formatCount(b.request_count)} requests`);
-      const valueLabel =
-        months.length <= 12
-          ? `<text class="value" x="${fix(cx)}" y="${fix(yTop - 6)}" text-anchor="middle">${formatShort(b.request_count)}</text>`
-          : "";
-      return `<title>${label}</title><rect x="${fix(cx - barWidth / 2)}" y="${fix(yTop)}" width="${fix(barWidth)}" height="${fix(Math.max(baseline - yTop, 0))}"/>${valueLabel}`;
-    },
+    bars: months.map((b) => ({
+      month: b.bucket,
+      segments: [{ value: b.request_count, title: `${b.bucket}: ${formatCount(b.request_count)} requests` }],
+    })),
   });
   return `<figure>
-${svg}
+${svg.toString()}
 <figcaption>Requests counted by Kong per calendar month (<code>license_data</code>), oldest first.</figcaption>
 </figure>`;
-}
-
-/** An SVG's size and the margins around its plot. */
-export interface ChartBox {
-  readonly width: number;
-  readonly height: number;
-  readonly left: number;
-  readonly right: number;
-  readonly top: number;
-  readonly bottom: number;
-}
-
-/** Where one month's bar stands: its centre, width, the axis's y and the value-to-y scale. */
-export interface BarSlot {
-  readonly cx: number;
-  readonly barWidth: number;
-  readonly baseline: number;
-  readonly y: (value: number) => number;
-}
-
-/**
- * The SVG frame both summaries' monthly charts share: round-number grid, axis, one slot per month
- * with its label, and whatever `renderBar` draws in it (a bar, or a stack of them).
- */
-export function renderMonthBars(chart: {
-  readonly box: ChartBox;
-  readonly months: readonly string[];
-  /** The tallest bar (or stack): the grid's top tick covers it. */
-  readonly max: number;
-  readonly maxBarWidth: number;
-  readonly title: string;
-  readonly description: string;
-  readonly renderBar: (index: number, slot: BarSlot) => string;
-}): string {
-  const { box, months } = chart;
-  const plotWidth = box.width - box.left - box.right;
-  const plotHeight = box.height - box.top - box.bottom;
-  const baseline = box.top + plotHeight;
-  const ticks = niceTicks(chart.max);
-  const top = ticks[ticks.length - 1] ?? 1;
-  const slot = plotWidth / months.length;
-  const barWidth = Math.max(2, Math.min(chart.maxBarWidth, slot * 0.7));
-  const y = (value: number): number => baseline - (top === 0 ? 0 : (value / top) * plotHeight);
-  const grid = ticks
-    .map(
-      (t) =>
-        `<g class="tick"><line x1="${box.left}" x2="${box.width - box.right}" y1="${fix(y(t))}" y2="${fix(y(t))}"/><text x="${box.left - 8}" y="${fix(y(t) + 4)}" text-anchor="end">${formatShort(t)}</text></g>`,
-    )
-    .join("\n");
-  const bars = months
-    .map((month, index) => {
-      const cx = box.left + slot * index + slot / 2;
-      return `<g class="bar">${chart.renderBar(index, { cx, barWidth, baseline, y })}${renderMonthLabel(month, cx, baseline + 18)}</g>`;
-    })
-    .join("\n");
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${box.width} ${box.height}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
-<title id="chart-title">${escapeHtml(chart.title)}</title>
-<desc id="chart-desc">${escapeHtml(chart.description)}</desc>
-${grid}
-<line class="axis" x1="${box.left}" x2="${box.width - box.right}" y1="${baseline}" y2="${baseline}"/>
-${bars}
-</svg>`;
-}
-
-/** 0 plus up to 5 round steps covering `max` (1, 2, 2.5 or 5 × 10^k). */
-export function niceTicks(max: number): number[] {
-  if (max <= 0) return [0, 1];
-  const rough = max / 4;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = ([1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ??
-    10 * magnitude) as number;
-  const ticks: number[] = [];
-  for (let t = 0; t < max + step; t += step) {
-    ticks.push(Math.round(t * 1000) / 1000);
-    if (t >= max) break;
-  }
-  return ticks;
 }
 
 /**
@@ -662,55 +579,8 @@ function splitBuckets(
   return { months, unknown };
 }
 
-const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "2024-04" → "Apr" over "2024", so twelve labels fit side by side. */
-export function renderMonthLabel(bucket: string, x: number, y: number): string {
-  const match = /^(\d{4})-(\d{1,2})$/.exec(bucket);
-  const name = match === null ? undefined : MONTH_NAMES[Number(match[2]) - 1];
-  if (match === null || name === undefined) {
-    return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${escapeHtml(bucket)}</text>`;
-  }
-  return `<text class="month" x="${fix(x)}" y="${y}" text-anchor="middle">${name}<tspan x="${fix(x)}" dy="15">${match[1]}</tspan></text>`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Formatting
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
-
-/** Axis labels: 1500 → "1.5k", 2000000 → "2M". */
-export function formatShort(n: number): string {
-  const units: Array<[number, string]> = [
-    [1e12, "T"],
-    [1e9, "B"],
-    [1e6, "M"],
-    [1e3, "k"],
-  ];
-  for (const [size, suffix] of units) {
-    if (Math.abs(n) >= size) return `${Number((n / size).toFixed(1))}${suffix}`;
-  }
-  return String(Number(n.toFixed(2)));
-}
-
-/** `YYYY-MM` labels of the 12-month window ending at `asOf`, oldest first ([] without a month). */
-export function windowMonths(asOf: string | undefined): string[] {
-  const match = /^(\d{4})-(\d{2})$/.exec(asOf ?? "");
-  if (match === null) return [];
-  const end = Number(match[1]) * 12 + Number(match[2]) - 1;
-  return Array.from({ length: WINDOW_MONTHS }, (_, i) => {
-    const index = end - (WINDOW_MONTHS - 1) + i;
-    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
-  });
-}
 
 /** What the counters cover, in words: the window, its time zone, and months outside it. */
 function renderWindow(report: LicenseReport, months: readonly Bucket[]): string {
@@ -772,10 +642,6 @@ function workspaceSize(ws: WorkspaceDetail): number {
   );
 }
 
-export function fix(n: number): string {
-  return String(Math.round(n * 10) / 10);
-}
-
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -791,61 +657,3 @@ function sumValues(counts: Readonly<Record<string, number>>): number {
 function sumTiers(tiers: PluginTiers): number {
   return TIERS.reduce((sum, tier) => sum + sumValues(tiers[tier]), 0);
 }
-
-const STYLE = `
-:root { color-scheme: light; --ink: #1d2433; --muted: #5b6477; --line: #d9dee8; --accent: #1f6feb; --warn: #b42318; --warnbg: #fff1f0; --okbg: #ecfdf3; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; color: var(--ink); background: #f6f7fb; }
-header { background: #0b1f3a; color: #fff; padding: 20px 32px; }
-header h1 { margin: 0; font-size: 24px; }
-.subtitle { margin: 4px 0 0; color: #c9d4e6; }
-.cluster { margin: 4px 0 0; font-size: 17px; }
-main { max-width: 1100px; margin: 0 auto; padding: 8px 32px 40px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
-h2 { font-size: 18px; margin: 0 0 12px; }
-h3 { font-size: 15px; margin: 16px 0 8px; }
-.cards { list-style: none; padding: 0; margin: 0 0 12px; display: flex; flex-wrap: wrap; gap: 10px; }
-.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; display: flex; flex-direction: column; }
-.cards .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.cards .label { color: var(--muted); font-size: 13px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; overflow-wrap: anywhere; }
-table { border-collapse: collapse; margin: 8px 0; }
-caption { text-align: left; font-weight: 600; padding: 4px 0; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
-thead th { color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
-.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
-.numbers tbody th { font-weight: normal; overflow-wrap: anywhere; }
-.numbers td.text { text-align: left; }
-.total th, .total td { font-weight: 600; border-top: 2px solid var(--line); }
-.tiers { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-.tier { min-width: 220px; }
-.empty { color: var(--muted); text-align: left !important; }
-.scroll { overflow-x: auto; }
-.wide { width: 100%; }
-tr.drift th, tr.drift td { background: var(--warnbg); }
-.warn { color: var(--warn); background: var(--warnbg); border-left: 4px solid var(--warn); padding: 8px 12px; }
-.ok { background: var(--okbg); border-left: 4px solid #12b76a; padding: 8px 12px; }
-.note { color: var(--muted); font-size: 13px; }
-.demo { margin: 16px 0 0; padding: 10px 14px; background: #fffaeb; border: 1px solid #f5c451; border-left: 6px solid #b54708; border-radius: 6px; color: #7a2e0e; font-weight: 600; }
-.window { margin: 0 0 8px; }
-.warnings li { margin: 2px 0; }
-.omitted th code { white-space: nowrap; overflow-wrap: normal; }
-.keys { columns: 2; font-size: 13px; }
-code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; overflow-wrap: anywhere; }
-figure { margin: 0; }
-figcaption { color: var(--muted); font-size: 13px; }
-svg text { font: 12px system-ui, sans-serif; fill: var(--muted); }
-svg .value { fill: var(--ink); font-weight: 600; }
-svg .tick line { stroke: var(--line); }
-svg .axis { stroke: var(--ink); }
-svg .bar rect { fill: var(--accent); }
-tr.changed th, tr.changed td { font-weight: 600; }
-.trend { display: flex; flex-wrap: wrap; gap: 12px; }
-figure.small { border: 1px solid var(--line); border-radius: 6px; padding: 4px; }
-svg .small-title { font-weight: 600; fill: var(--ink); font-size: 13px; }
-svg .trend-line { fill: none; stroke: var(--accent); stroke-width: 2; }
-svg .point circle { fill: var(--accent); }
-@media print { body { background: #fff; } section { break-inside: avoid; } details { display: block; } }
-`;
