@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { CollectedReport } from "../report/types.ts";
 import type { ReportFormat } from "./file-name.ts";
 import { renderReportCsv } from "./report-csv.ts";
-import { renderSummaryHtml } from "./summary-html.ts";
+import { renderSummaryHtml } from "./report-page/render-report-page.ts";
 import { createTarStream, type ReportFile } from "./tar.ts";
 
 export type { ReportFile } from "./tar.ts";

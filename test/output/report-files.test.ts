@@ -2,7 +2,7 @@ import { buffer } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import { renderReportCsv } from "#lib/output/report-csv.ts";
 import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
-import { renderSummaryHtml } from "#lib/output/summary-html.ts";
+import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
 import { untar } from "../helpers/untar.ts";
