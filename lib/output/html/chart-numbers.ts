@@ -5,8 +5,10 @@ export function fix(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
-/** Axis labels: 1500 → "1.5k", 2000000 → "2M". */
+/** Axis labels: 1500 → "1.5k", 2000000 → "2M"; what is not a finite number as it is (as formatCount). */
 export function formatShort(n: number): string {
+  // A stored report read back may hold anything where a count belongs: shown, never thrown on.
+  if (typeof n !== "number" || !Number.isFinite(n)) return String(n);
   const units: Array<[number, string]> = [
     [1e12, "T"],
     [1e9, "B"],
