@@ -12,3 +12,9 @@ export function sumValues(counts: Readonly<Record<string, number>>): number {
 export function sumTiers(tiers: PluginTiers): number {
   return TIERS.reduce((sum, tier) => sum + sumValues(tiers[tier]), 0);
 }
+
+/** The plugin columns of a CSV row: free, enterprise, custom and their total. */
+export function tierCells(tiers: PluginTiers): number[] {
+  const [free, enterprise, custom] = TIERS.map((tier) => sumValues(tiers[tier])) as [number, number, number];
+  return [free, enterprise, custom, free + enterprise + custom];
+}
