@@ -19,10 +19,17 @@ export function formatCsv(
 }
 
 /**
- * RFC 4180 quoting of a text field. Text starting with `=`, `+`, `-`, `@`, tab or CR gets a
- * leading `'` so a spreadsheet shows a workspace name instead of evaluating it as a formula.
+ * The guard every text cell goes through (OWASP "CSV Injection"): a leading `'` when the text
+ * starts with tab or CR, or when its first non-blank character starts a formula: `=`, `+`, `-`,
+ * `@`, or their fullwidth (`＝ ＋ － ＠`) and small (`﹦ ﹢ ﹣`) forms, which spreadsheets read the
+ * same (blanks: any Unicode space, line breaks, zero-width characters). Then RFC 4180 quoting when
+ * the text holds `"`, `,`, CR or LF, and also `;`, the separator in many locales, so a cell can
+ * never split into one that starts with a formula.
  */
 export function quoteCsv(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
+
+const FORMULA_START = /^(?:[\t\r]|[\s\u200b-\u200d\u2060]*[=+\-@＝＋－＠﹦﹢﹣])/u;
+const NEEDS_QUOTES = /[",;\r\n]/;
