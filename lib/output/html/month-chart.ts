@@ -53,10 +53,11 @@ export function renderMonthChart(chart: MonthChart): Html {
   const baseline = box.top + plotHeight;
   const totals = bars.map((bar) => bar.segments.reduce((sum, segment) => sum + segment.value, 0));
   const ticks = niceTicks(Math.max(0, ...totals));
+  // niceTicks ends at 1 or more: the scale never divides by 0.
   const top = ticks[ticks.length - 1] ?? 1;
   const slot = plotWidth / bars.length;
   const barWidth = Math.max(2, Math.min(chart.maxBarWidth, slot * 0.7));
-  const y = (value: number): number => baseline - (top === 0 ? 0 : (value / top) * plotHeight);
+  const y = (value: number): number => baseline - (value / top) * plotHeight;
   const grid = ticks.map(
     (t) =>
       html`<g class="tick"><line x1="${fix(box.left)}" x2="${fix(box.width - box.right)}" y1="${fix(y(t))}" y2="${fix(y(t))}"/><text x="${fix(box.left - 8)}" y="${fix(y(t) + 4)}" text-anchor="end">${formatShort(t)}</text></g>`,
