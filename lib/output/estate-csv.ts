@@ -1,6 +1,7 @@
 import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
-import type { PluginTiers } from "../report/types.ts";
-import { CSV_TOTAL_ROW, quoteCsv } from "./report-csv.ts";
+import { formatCsv } from "./csv.ts";
+import { CSV_TOTAL_ROW } from "./report-csv.ts";
+import { tierCells } from "./tier-sums.ts";
 
 /** Column names of estate.csv, in order. */
 export const ESTATE_CSV_COLUMNS = [
@@ -24,16 +25,16 @@ export const ESTATE_CSV_COLUMNS = [
 ] as const;
 
 /**
- * estate.csv: one row per environment and a totals row, RFC 4180 with a UTF-8 byte-order mark
- * (as report.csv). A failed environment has empty counts and its error; a key its report leaves
- * out is an empty cell. The totals row's discrete_services is distinct across environments.
+ * estate.csv: one table (formatCsv: RFC 4180, CRLF, UTF-8 byte-order mark, as report.csv), one
+ * row per environment and a totals row. A failed environment has empty counts and its error; a
+ * key its report leaves out is an empty cell. The totals row's discrete_services is distinct
+ * across environments.
  */
 export function renderEstateCsv(estate: EstateDocument): string {
-  const lines = [ESTATE_CSV_COLUMNS.join(",")];
-  for (const entry of estate.environments) lines.push(environmentRow(entry));
   const { totals } = estate;
-  lines.push(
-    row([
+  return formatCsv(ESTATE_CSV_COLUMNS, [
+    ...estate.environments.map(environmentRow),
+    [
       CSV_TOTAL_ROW,
       `${totals.environments_reported} of ${totals.environments} reported`,
       "",
@@ -48,23 +49,22 @@ export function renderEstateCsv(estate: EstateDocument): string {
       totals.counters?.total_requests ?? "",
       estate.digest,
       "",
-    ]),
-  );
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
+    ],
+  ]);
 }
 
-function environmentRow(entry: EstateEnvironment): string {
+function environmentRow(entry: EstateEnvironment): Array<string | number> {
   if (entry.status === "failed") {
-    return row([
+    return [
       entry.environment,
       "failed",
       entry.source ?? "",
       ...Array.from({ length: ESTATE_CSV_COLUMNS.length - 4 }, () => ""),
       entry.error,
-    ]);
+    ];
   }
   const { report } = entry;
-  return row([
+  return [
     entry.environment,
     "ok",
     entry.source ?? "",
@@ -79,17 +79,5 @@ function environmentRow(entry: EstateEnvironment): string {
     report.counters?.total_requests ?? "",
     report.checksum,
     "",
-  ]);
-}
-
-function tierCells(tiers: PluginTiers): number[] {
-  const sum = (counts: Readonly<Record<string, number>>) => Object.values(counts).reduce((a, n) => a + n, 0);
-  const free = sum(tiers.free);
-  const enterprise = sum(tiers.enterprise);
-  const custom = sum(tiers.custom);
-  return [free, enterprise, custom, free + enterprise + custom];
-}
-
-function row(cells: ReadonlyArray<string | number>): string {
-  return cells.map((cell) => (typeof cell === "number" ? String(cell) : quoteCsv(cell))).join(",");
+  ];
 }

@@ -1,6 +1,6 @@
 import type { EstateDocument } from "../estate/types.ts";
 import { renderEstateCsv } from "./estate-csv.ts";
-import { renderEstateSummaryHtml } from "./estate-summary-html.ts";
+import { renderEstateSummaryHtml } from "./estate-page/render-estate-page.ts";
 import { formatReportFileName, type ReportFormat } from "./file-name.ts";
 import { RESPONSE_JSON, type ReportFile } from "./report-files.ts";
 

@@ -1,4 +1,6 @@
-import type { CollectedReport, PluginTiers, WorkspaceDetail } from "../report/types.ts";
+import type { CollectedReport, WorkspaceDetail } from "../report/types.ts";
+import { formatCsv } from "./csv.ts";
+import { tierCells } from "./tier-sums.ts";
 
 /** Column names of report.csv, in order. */
 export const CSV_COLUMNS = [
@@ -19,19 +21,16 @@ export const CSV_COLUMNS = [
 export const CSV_TOTAL_ROW = "TOTAL";
 
 /**
- * report.csv: a header, one row per workspace and a totals row, for spreadsheets. RFC 4180 (CRLF,
- * fields quoted when they hold a comma, quote or line break) with a UTF-8 byte-order mark so
- * spreadsheet programs read non-ASCII names correctly. The totals row holds the report's own
- * counts; its discrete_services is the distinct count across workspaces, not a column sum.
- * `cluster` repeats the cluster label on every row (empty when unnamed), so the CSVs of several
- * clusters can be concatenated.
+ * report.csv: one table, for spreadsheets: a header, one row per workspace and a totals row. The
+ * totals row holds the report's own counts; its discrete_services is the distinct count across
+ * workspaces, not a column sum. `cluster` repeats the cluster label on every row (empty when
+ * unnamed), so the CSVs of several clusters can be concatenated. AI Gateway usage is ai-usage.csv.
  */
 export function renderReportCsv(collected: CollectedReport): string {
   const { report, details } = collected;
-  const lines = [CSV_COLUMNS.join(",")];
   const cluster = details.cluster ?? "";
-  for (const ws of details.workspaces ?? []) lines.push(workspaceRow(ws, cluster));
-  const total: Array<string | number> = [
+  const rows = (details.workspaces ?? []).map((ws) => workspaceRow(ws, cluster));
+  rows.push([
     CSV_TOTAL_ROW,
     "",
     report.services_count,
@@ -40,29 +39,30 @@ export function renderReportCsv(collected: CollectedReport): string {
     report.consumers_count,
     ...tierCells(report.plugins_count.tiers),
     cluster,
-  ];
-  lines.push(total.map(formatCell).join(","));
-  lines.push(...aiGatewayLines(collected));
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
+  ]);
+  return formatCsv(CSV_COLUMNS, rows);
 }
 
-/** Columns of the AI Gateway block, after a blank line below the workspace table. */
-export const CSV_AI_GATEWAY_COLUMNS = ["ai_gateway_month", "model", "model_hours"] as const;
+/** Column names of ai-usage.csv, in order. */
+export const AI_USAGE_CSV_COLUMNS = ["month", "model", "model_hours", "cluster"] as const;
 
-/** Model-hours per month and model (license_llm_data, Kong 3.10+), with a totals row; none without the table. */
-function aiGatewayLines({ details }: CollectedReport): string[] {
+/**
+ * ai-usage.csv: the model-hours of Kong's AI Gateway counter (license_llm_data, Kong 3.10+) per
+ * month and model, then a totals row; `cluster` as in report.csv. Without that table (an older
+ * Kong, or no details) the header alone: nothing was measured, which a total of 0 would hide.
+ */
+export function renderAiUsageCsv({ details }: CollectedReport): string {
   const ai = details.ai_gateway;
-  if (ai === undefined) return [];
-  return [
-    "",
-    CSV_AI_GATEWAY_COLUMNS.join(","),
-    ...ai.by_month_and_model.map((row) => [row.month, row.model, row.model_hours].map(formatCell).join(",")),
-    [CSV_TOTAL_ROW, "", ai.model_hours].map(formatCell).join(","),
-  ];
+  const cluster = details.cluster ?? "";
+  if (ai === undefined) return formatCsv(AI_USAGE_CSV_COLUMNS, []);
+  return formatCsv(AI_USAGE_CSV_COLUMNS, [
+    ...ai.by_month_and_model.map((row) => [row.month, row.model, row.model_hours, cluster]),
+    [CSV_TOTAL_ROW, "", ai.model_hours, cluster],
+  ]);
 }
 
-function workspaceRow(ws: WorkspaceDetail, cluster: string): string {
-  const cells: Array<string | number> = [
+function workspaceRow(ws: WorkspaceDetail, cluster: string): Array<string | number> {
+  return [
     ws.name,
     ws.id,
     ws.services,
@@ -72,29 +72,4 @@ function workspaceRow(ws: WorkspaceDetail, cluster: string): string {
     ...tierCells(ws.plugins),
     cluster,
   ];
-  return cells.map(formatCell).join(",");
-}
-
-function tierCells(tiers: PluginTiers): number[] {
-  const free = sumValues(tiers.free);
-  const enterprise = sumValues(tiers.enterprise);
-  const custom = sumValues(tiers.custom);
-  return [free, enterprise, custom, free + enterprise + custom];
-}
-
-function sumValues(counts: Readonly<Record<string, number>>): number {
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
-}
-
-function formatCell(value: string | number): string {
-  return typeof value === "number" ? String(value) : quoteCsv(value);
-}
-
-/**
- * RFC 4180 quoting of a text field. Text starting with `=`, `+`, `-`, `@`, tab or CR gets a
- * leading `'` so a spreadsheet shows a workspace name instead of evaluating it as a formula.
- */
-export function quoteCsv(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { CollectedReport } from "../report/types.ts";
 import type { ReportFormat } from "./file-name.ts";
-import { renderReportCsv } from "./report-csv.ts";
-import { renderSummaryHtml } from "./summary-html.ts";
+import { renderAiUsageCsv, renderReportCsv } from "./report-csv.ts";
+import { renderSummaryHtml } from "./report-page/render-report-page.ts";
 import { createTarStream, type ReportFile } from "./tar.ts";
 
 export type { ReportFile } from "./tar.ts";
@@ -18,8 +18,8 @@ export const RESPONSE_JSON = "response.json";
 
 /**
  * The files of one report. `json`: the report pretty-printed (Kong's shape plus `collector`, and
- * `details` only when asked). `tar`: response.json (the report exactly), details.json, summary.html
- * and report.csv.
+ * `details` only when asked). `tar`: response.json (the report exactly), details.json, summary.html,
+ * report.csv (the workspaces) and ai-usage.csv (AI Gateway model-hours; the header alone without them).
  */
 export function buildReportFiles(collected: CollectedReport, options: ReportFilesOptions): ReportFile[] {
   const { report, details } = collected;
@@ -32,6 +32,7 @@ export function buildReportFiles(collected: CollectedReport, options: ReportFile
     { name: "details.json", content: toJsonBuffer(details) },
     { name: "summary.html", content: Buffer.from(renderSummaryHtml(collected), "utf8") },
     { name: "report.csv", content: Buffer.from(renderReportCsv(collected), "utf8") },
+    { name: "ai-usage.csv", content: Buffer.from(renderAiUsageCsv(collected), "utf8") },
   ];
 }
 

@@ -85,7 +85,7 @@ describe("Command: generate (demo database)", () => {
     expect(await cli("verify", file)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK /) });
   });
 
-  it("writes a tar with response.json, details.json, summary.html and report.csv that verifies", async () => {
+  it("writes a tar with response.json, details.json, summary.html, report.csv and ai-usage.csv that verifies", async () => {
     const file = join(folder, "demo.tar");
     const run = await cli(
       "generate",
@@ -107,7 +107,7 @@ describe("Command: generate (demo database)", () => {
     const verify = await cli("verify", file);
     expect(verify.code).toBe(0);
     const names = [...(await untar(await readFile(file))).keys()];
-    expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
+    expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv", "ai-usage.csv"]);
   });
 
   it("labels the cluster in details.json, report.csv and summary.html with --cluster-name", async () => {
@@ -130,9 +130,8 @@ describe("Command: generate (demo database)", () => {
     >;
     expect(Object.keys(details).slice(0, 3)).toEqual(["generated_at", "checksum", "cluster"]);
     expect(details.cluster).toBe("prod-eu-1");
-    // The workspace table ends at the first blank line (the AI Gateway block follows it).
-    const csvTable = (files.get("report.csv")?.toString("utf8") ?? "").split("\r\n\r\n")[0] ?? "";
-    const csvRows = csvTable.trim().split("\r\n");
+    // report.csv is one table: the header, the workspaces, the totals row.
+    const csvRows = (files.get("report.csv")?.toString("utf8") ?? "").trim().split("\r\n");
     // The demo's five workspaces and the totals row, each ending with the label.
     expect(csvRows.slice(1).map((row) => row.split(",").at(-1))).toEqual(Array(6).fill("prod-eu-1"));
     expect(files.get("summary.html")?.toString("utf8")).toContain("Cluster <strong>prod-eu-1</strong>");

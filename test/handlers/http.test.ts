@@ -140,7 +140,7 @@ describeTargets("Handler: GET /license/report on %s", (target) => {
     expect(put?.headers["x-amz-server-side-encryption"]).toBe("AES256");
   });
 
-  it("streams a tar whose response.json is the report, with details.json, summary.html and report.csv", async () => {
+  it("streams a tar whose response.json is the report, with details.json, summary.html, report.csv and ai-usage.csv", async () => {
     // Act
     const response = await call({ query: "format=tar" });
 
@@ -157,7 +157,13 @@ describeTargets("Handler: GET /license/report on %s", (target) => {
     const archive = Buffer.from(await download.arrayBuffer());
     expect(archive.byteLength).toBe(link.bytes);
     const files = await untar(archive);
-    expect([...files.keys()]).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
+    expect([...files.keys()]).toEqual([
+      "response.json",
+      "details.json",
+      "summary.html",
+      "report.csv",
+      "ai-usage.csv",
+    ]);
     const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "") as Record<string, unknown>;
     expect(computeChecksum(report)).toBe(report.checksum);
     expect(report.checksum).toBe(link.checksum);

@@ -143,6 +143,39 @@ export function withPage<T>(
   });
 }
 
+/** What a page did on its own while it loaded: every request past its own file, and every dialog. */
+export interface PageActivity {
+  readonly requests: string[];
+  readonly dialogs: string[];
+}
+
+/**
+ * Opens an HTML file with a watch on what it does by itself (requests, dialogs such as alert()),
+ * lets it run for `settleMs` (a meta refresh of 0 s, an onerror handler), then hands over the page.
+ */
+export function withWatchedPage<T>(
+  htmlPath: string,
+  use: (page: Page, activity: PageActivity) => Promise<T>,
+  settleMs = 500,
+): Promise<T> {
+  return withBrowser(async (browser) => {
+    const page = await browser.newPage();
+    const url = pathToFileURL(htmlPath).href;
+    const activity: PageActivity = { requests: [], dialogs: [] };
+    page.on("request", (request) => {
+      if (request.url() !== url) activity.requests.push(request.url());
+    });
+    page.on("dialog", (dialog) => {
+      activity.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    await page.setViewport({ width: 1200, height: 900, deviceScaleFactor: 1 });
+    await page.goto(url, { waitUntil: "load" });
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return use(page, activity);
+  });
+}
+
 /** The DOM Chromium builds from an HTML file, serialised after parsing. */
 export function dumpDom(htmlPath: string): Promise<string> {
   return withPage(htmlPath, { width: 1200, height: 900 }, (page) => page.content());

@@ -3,7 +3,7 @@ import { buildEstate } from "#lib/estate/build-estate.ts";
 import type { EnvironmentOutcome } from "#lib/estate/types.ts";
 import { renderEstateCsv } from "#lib/output/estate-csv.ts";
 import { buildEstateFiles } from "#lib/output/estate-files.ts";
-import { renderEstateSummaryHtml } from "#lib/output/estate-summary-html.ts";
+import { renderEstateSummaryHtml } from "#lib/output/estate-page/render-estate-page.ts";
 import { sampleMarch, signReport, XSS_NAME } from "../helpers/sample-report.ts";
 
 /** prod: the March sample (12 months + UNKNOWN); stage: the same deployment at a tenth of the traffic. */

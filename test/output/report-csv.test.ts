@@ -1,82 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { CSV_COLUMNS, quoteCsv, renderReportCsv } from "#lib/output/report-csv.ts";
+import { quoteCsv } from "#lib/output/csv.ts";
+import {
+  AI_USAGE_CSV_COLUMNS,
+  CSV_COLUMNS,
+  renderAiUsageCsv,
+  renderReportCsv,
+} from "#lib/output/report-csv.ts";
+import type { CollectedReport } from "#lib/report/types.ts";
+import { parseCsv } from "../helpers/csv.ts";
 import { sampleMarch, XSS_NAME } from "../helpers/sample-report.ts";
 
-/** A strict RFC 4180 reader: CRLF records, quoted fields with doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else field += ch;
-      i += 1;
-    } else if (ch === '"' && field === "") {
-      quoted = true;
-      i += 1;
-    } else if (ch === ",") {
-      row.push(field);
-      field = "";
-      i += 1;
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i += 2;
-    } else if (ch === "\n" || ch === "\r" || ch === '"') {
-      throw new Error(`bare ${JSON.stringify(ch)} at ${i}`);
-    } else {
-      field += ch;
-      i += 1;
-    }
-  }
-  if (field !== "" || row.length > 0) throw new Error("last record not terminated by CRLF");
-  return rows;
-}
-
 describe("renderReportCsv", () => {
-  it("adds the AI Gateway model-hours per month and model below the workspaces, with a total", () => {
-    const march = sampleMarch();
-    const csv = renderReportCsv({
-      ...march,
-      details: {
-        ...march.details,
-        ai_gateway: {
-          model_hours: 6,
-          by_month: [{ month: "2025-03", model_hours: 6 }],
-          by_model: [
-            { model: "openai/gpt-4o", model_hours: 4 },
-            { model: "anthropic/claude-sonnet-4", model_hours: 2 },
-          ],
-          by_month_and_model: [
-            { month: "2025-03", model: "anthropic/claude-sonnet-4", model_hours: 2 },
-            { month: "2025-03", model: "openai/gpt-4o", model_hours: 4 },
-          ],
-        },
-      },
-    });
-    const rows = parseCsv(csv.slice(1));
-    const blank = rows.findIndex((row) => row.length === 1 && row[0] === "");
-    expect(rows.slice(blank)).toEqual([
-      [""],
-      ["ai_gateway_month", "model", "model_hours"],
-      ["2025-03", "anthropic/claude-sonnet-4", "2"],
-      ["2025-03", "openai/gpt-4o", "4"],
-      ["TOTAL", "", "6"],
-    ]);
-    expect(renderReportCsv(march)).not.toContain("ai_gateway_month");
-  });
-
   it("writes a header, one row per workspace and a totals row", () => {
     const csv = renderReportCsv(sampleMarch());
     expect(csv.startsWith("\uFEFF")).toBe(true);
@@ -122,5 +56,69 @@ describe("renderReportCsv", () => {
     const { workspaces: _w, discrete_services: _d, ...rest } = details;
     const rows = parseCsv(renderReportCsv({ report, details: rest }).slice(1));
     expect(rows).toEqual([[...CSV_COLUMNS], ["TOTAL", "", "12", "", "30", "7", "12", "5", "1", "18", ""]]);
+  });
+});
+
+/** March with a month of AI Gateway use by two models. */
+function withAiUsage(): CollectedReport {
+  const march = sampleMarch();
+  return {
+    ...march,
+    details: {
+      ...march.details,
+      ai_gateway: {
+        model_hours: 6,
+        by_month: [{ month: "2025-03", model_hours: 6 }],
+        by_model: [
+          { model: "openai/gpt-4o", model_hours: 4 },
+          { model: "anthropic/claude-sonnet-4", model_hours: 2 },
+        ],
+        by_month_and_model: [
+          { month: "2025-03", model: "anthropic/claude-sonnet-4", model_hours: 2 },
+          { month: "2025-03", model: "openai/gpt-4o", model_hours: 4 },
+        ],
+      },
+    },
+  };
+}
+
+describe("report.csv is one table", () => {
+  it("holds only the workspaces and their totals, also when the report has AI Gateway usage", () => {
+    const csv = renderReportCsv(withAiUsage());
+    expect(csv).toBe(renderReportCsv(sampleMarch()));
+    expect(csv).not.toContain("\r\n\r\n");
+    expect(csv).not.toContain("model");
+    const rows = parseCsv(csv.slice(1));
+    expect(rows.every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
+  });
+});
+
+describe("renderAiUsageCsv", () => {
+  it("writes ai-usage.csv: the model-hours per month and model, a total, the cluster on every row", () => {
+    const collected = withAiUsage();
+    collected.details.cluster = "prod-eu-1";
+    const csv = renderAiUsageCsv(collected);
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    expect(parseCsv(csv.slice(1))).toEqual([
+      ["month", "model", "model_hours", "cluster"],
+      ["2025-03", "anthropic/claude-sonnet-4", "2", "prod-eu-1"],
+      ["2025-03", "openai/gpt-4o", "4", "prod-eu-1"],
+      ["TOTAL", "", "6", "prod-eu-1"],
+    ]);
+    expect([...AI_USAGE_CSV_COLUMNS]).toEqual(["month", "model", "model_hours", "cluster"]);
+  });
+
+  it("writes a total of 0 when Kong has the counter but no use, and the header alone without the counter", () => {
+    const march = sampleMarch();
+    const unused = {
+      ...march,
+      details: {
+        ...march.details,
+        ai_gateway: { model_hours: 0, by_month: [], by_model: [], by_month_and_model: [] },
+      },
+    };
+    expect(renderAiUsageCsv(unused)).toBe("\uFEFFmonth,model,model_hours,cluster\r\nTOTAL,,0,\r\n");
+    expect(march.details.ai_gateway).toBeUndefined();
+    expect(renderAiUsageCsv(march)).toBe("\uFEFFmonth,model,model_hours,cluster\r\n");
   });
 });

@@ -1,8 +1,8 @@
 import { buffer } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
-import { renderReportCsv } from "#lib/output/report-csv.ts";
+import { renderAiUsageCsv, renderReportCsv } from "#lib/output/report-csv.ts";
 import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
-import { renderSummaryHtml } from "#lib/output/summary-html.ts";
+import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
 import { untar } from "../helpers/untar.ts";
@@ -42,7 +42,7 @@ describe("Function: buildReportFiles", () => {
     expect(computeChecksum(report)).toBe(collected.report.checksum);
   });
 
-  it("tar: response.json (the report exactly), details.json, summary.html and report.csv, in that order", async () => {
+  it("tar: response.json (the report exactly), details.json, summary.html, report.csv and ai-usage.csv, in that order", async () => {
     // Prepare
     const collected = sampleMarch();
     const files = buildReportFiles(collected, { format: "tar" });
@@ -52,7 +52,13 @@ describe("Function: buildReportFiles", () => {
     const unpacked = await untar(archive);
 
     // Assess
-    expect([...unpacked.keys()]).toEqual(["response.json", "details.json", "summary.html", "report.csv"]);
+    expect([...unpacked.keys()]).toEqual([
+      "response.json",
+      "details.json",
+      "summary.html",
+      "report.csv",
+      "ai-usage.csv",
+    ]);
     const report = JSON.parse(unpacked.get("response.json")?.toString("utf8") ?? "") as Record<
       string,
       unknown
@@ -63,6 +69,7 @@ describe("Function: buildReportFiles", () => {
     expect(JSON.parse(unpacked.get("details.json")?.toString("utf8") ?? "")).toEqual(collected.details);
     expect(unpacked.get("summary.html")?.toString("utf8")).toBe(renderSummaryHtml(collected));
     expect(unpacked.get("report.csv")?.toString("utf8")).toBe(renderReportCsv(collected));
+    expect(unpacked.get("ai-usage.csv")?.toString("utf8")).toBe(renderAiUsageCsv(collected));
   });
 
   it("json stream: exactly the file's bytes", async () => {

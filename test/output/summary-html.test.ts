@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffReports } from "#lib/diff/diff-reports.ts";
-import { renderSummaryHtml } from "#lib/output/summary-html.ts";
+import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
 import type { CollectedReport } from "#lib/report/types.ts";
 import {
   chromiumExecutable,

@@ -1,0 +1,38 @@
+import type { EstateDocument } from "../../estate/types.ts";
+import { formatCount } from "../../shared/format.ts";
+import { html } from "../html/html.ts";
+import { renderPage } from "../html/page-shell.ts";
+import { assignColours } from "./colours.ts";
+import { renderDiscrete } from "./discrete.ts";
+import { renderEnvironments } from "./environments.ts";
+import { renderFailures } from "./failures.ts";
+import { renderIntegrity } from "./integrity.ts";
+import { renderPlugins } from "./plugins.ts";
+import { renderRequests } from "./requests.ts";
+import { renderTotals } from "./totals.ts";
+
+/**
+ * The estate's summary.html: totals, failures in red, monthly requests stacked by environment
+ * (inline SVG), the per-environment table, plugins by tier and the cross-environment discrete
+ * services. No script, no external resource (a CSP forbids both); every value is escaped by the
+ * html tag, counts included (a stored report may hold anything where a number belongs).
+ */
+export function renderEstateSummaryHtml(estate: EstateDocument): string {
+  const colours = assignColours(estate);
+  return renderPage({
+    title: `Kong License Estate — ${estate.as_of}`,
+    generator: `${estate.collector.name} ${estate.collector.version}`,
+    heading: "Kong License Estate",
+    header: html`<p class="subtitle">${formatCount(estate.totals.environments)} environment(s) · reporting month ${estate.as_of} (${estate.time_zone}) · generated ${estate.generated_at} · read from each Kong database</p>`,
+    broad: true,
+    sections: [
+      renderTotals(estate),
+      renderFailures(estate.environments),
+      renderRequests(estate, colours),
+      renderEnvironments(estate, colours),
+      renderPlugins(estate.totals.plugins_count.tiers),
+      renderDiscrete(estate),
+      renderIntegrity(estate),
+    ],
+  });
+}

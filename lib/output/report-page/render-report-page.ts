@@ -1,0 +1,54 @@
+import type { CollectedReport, LicenseReport } from "../../report/types.ts";
+import { formatTimestamp } from "../../shared/format.ts";
+import { html } from "../html/html.ts";
+import { renderPage } from "../html/page-shell.ts";
+import { renderAiGateway } from "./ai-gateway.ts";
+import { renderCounters } from "./counters.ts";
+import { renderDiscrete } from "./discrete.ts";
+import { renderIntegrity } from "./integrity.ts";
+import { renderNotes } from "./notes.ts";
+import { renderOverview } from "./overview.ts";
+import { renderRequests } from "./requests.ts";
+import { renderRouteKafkas } from "./route-kafkas.ts";
+import { renderSincePrevious } from "./since-previous.ts";
+import { renderTiers } from "./tiers.ts";
+import { renderTrend } from "./trend.ts";
+import { renderWorkspaces } from "./workspaces.ts";
+
+/**
+ * summary.html: a self-contained page a person can read: totals, tiers, a bar chart of the monthly
+ * requests, the per-workspace table, counter drift, omitted keys, warnings and the checksum. No
+ * scripts, no external resources (a CSP forbids both); every value is escaped by the html tag.
+ */
+export function renderSummaryHtml(collected: CollectedReport): string {
+  const { report, details } = collected;
+  const generated = formatTimestamp(report.timestamp);
+  const demo = isDemo(report);
+  return renderPage({
+    title: `Kong License Report — ${details.cluster === undefined ? "" : `${details.cluster} — `}${generated}`,
+    generator: `${report.collector?.name ?? "kong-license-report"} ${report.collector?.version ?? ""}`.trim(),
+    heading: "Kong License Report",
+    header: html`${details.cluster !== undefined && html`<p class="cluster">Cluster <strong>${details.cluster}</strong></p>\n`}<p class="subtitle">Generated ${generated} · reporting month ${report.collector?.as_of ?? "—"} (${report.collector?.time_zone ?? "UTC"}) · ${demo ? "embedded demo database, not your Kong" : "read from the Kong database"}</p>`,
+    lead:
+      demo &&
+      html`<p class="demo" role="note">Demo data: this report was built from the embedded demo database, not your Kong. Do not send it to Kong; run <code>generate</code> with <code>--database-url</code> or the Data API options for your own report.</p>`,
+    sections: [
+      renderOverview(report, details),
+      renderSincePrevious(details.since_previous),
+      renderTrend(details.trend),
+      renderRequests(report),
+      renderTiers(report),
+      renderRouteKafkas(details),
+      renderAiGateway(details),
+      renderWorkspaces(details),
+      renderDiscrete(details),
+      renderCounters(details.entity_counters),
+      renderNotes(details),
+      renderIntegrity(report, details),
+    ],
+  });
+}
+
+function isDemo(report: LicenseReport): boolean {
+  return (report.collector?.source as string | undefined) === "demo-database";
+}
