@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { diffReports, formatDiffText } from "../diff/diff-reports.ts";
+import { diffReports } from "../diff/diff-reports.ts";
+import { formatDiffText } from "../diff/format-diff-text.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
 import { ReportError } from "../errors.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
