@@ -29,7 +29,7 @@ const tiers = {
       "lib/http/authorize.ts",
       // the adapters' error mapping only: the functions that turn driver/SDK failures into errors
       fromMarker("lib/sql/pg-sql-port.ts", "export function translatePgError"),
-      fromMarker("lib/aws/rds-data-sql-port.ts", "function classify("),
+      "lib/aws/rds-data-errors.ts",
     ],
     vitestConfig: "vitest.mutate-unit.config.ts",
   },
