@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { openDatabasePort } from "../lib/compose/open-database-port.ts";
 import { parseEnvironmentsFile } from "../lib/estate/environments-file.ts";
 import type { ReportStore } from "../lib/store/report-store.ts";
-import { runEstateInProcess } from "../lib/use-cases/estate-steps.ts";
+import { runEstateInProcess } from "../lib/use-cases/run-estate-in-process.ts";
 import { startDataApiServer } from "../local/data-api/server.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -6,14 +6,9 @@ import type { Env } from "../lib/config/read-env.ts";
 import { readStorageConfig, type StorageConfig } from "../lib/config/storage.ts";
 import { BadParameterError } from "../lib/errors.ts";
 import { redactUrl } from "../lib/log.ts";
-import {
-  type AggregateInput,
-  aggregateEstate,
-  type EstatePlan,
-  parseConfiguredEnvironments,
-  planEstate,
-  readEstateRequest,
-} from "../lib/use-cases/estate-steps.ts";
+import { type AggregateInput, aggregateEstate } from "../lib/use-cases/aggregate-estate.ts";
+import { parseConfiguredEnvironments, readEstateRequest } from "../lib/use-cases/estate-inputs.ts";
+import { type EstatePlan, planEstate } from "../lib/use-cases/plan-estate.ts";
 import type { EstateLink } from "../lib/use-cases/store-estate.ts";
 
 /** Everything the estate-level steps are composed from; tests pass their own env, logger or runtime. */

@@ -7,9 +7,9 @@ import { readStorageConfig, type StorageConfig } from "../lib/config/storage.ts"
 import {
   type CollectItem,
   collectStoredEnvironment,
-  parseConfiguredEnvironments,
   type StoredEnvironment,
-} from "../lib/use-cases/estate-steps.ts";
+} from "../lib/use-cases/collect-stored-environment.ts";
+import { parseConfiguredEnvironments } from "../lib/use-cases/estate-inputs.ts";
 
 /** Everything the collect step is composed from; tests pass their own env, logger or runtime. */
 export interface EstateCollectDependencies extends HandlerDependencies {

@@ -10,7 +10,8 @@ import { respond } from "../lib/http/error-response.ts";
 import { describeStartedEstate } from "../lib/http/estate-answer.ts";
 import { ESTATE_METHODS, readEstateQuery, readEstateRoute } from "../lib/http/estate-request.ts";
 import type { HttpApiEvent, HttpResponse } from "../lib/http/http-api-event.ts";
-import { parseConfiguredEnvironments, runEstateInProcess } from "../lib/use-cases/estate-steps.ts";
+import { parseConfiguredEnvironments } from "../lib/use-cases/estate-inputs.ts";
+import { runEstateInProcess } from "../lib/use-cases/run-estate-in-process.ts";
 
 /** Everything GET /license/estate is composed from; tests pass their own env, logger or runtime. */
 export interface EstateHttpDependencies extends HandlerDependencies {

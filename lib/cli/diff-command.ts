@@ -1,4 +1,5 @@
-import { diffReports, formatDiffText } from "../diff/diff-reports.ts";
+import { diffReports } from "../diff/diff-reports.ts";
+import { formatDiffText } from "../diff/format-diff-text.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
 import { ReportError } from "../errors.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";

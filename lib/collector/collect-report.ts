@@ -1,5 +1,6 @@
 import packageJson from "../../package.json" with { type: "json" };
-import { collectDetails, type DetailsPaging } from "../details/collect-details.ts";
+import { collectDetails } from "../details/collect-details.ts";
+import type { DetailsPaging } from "../details/details-context.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { NotKongDatabaseError } from "../errors.ts";
 import { buildReport, type NodeFacts } from "../report/build-report.ts";

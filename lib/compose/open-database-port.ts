@@ -1,5 +1,6 @@
 import { createAssumedRoleCredentials, createRdsDataClient } from "../aws/clients.ts";
-import { createRdsDataSqlPort, type RdsDataRetryOptions, regionOfArn } from "../aws/rds-data-sql-port.ts";
+import { createRdsDataSqlPort, type RdsDataRetryOptions } from "../aws/rds-data-sql-port.ts";
+import { regionOfArn } from "../aws/region-of-arn.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
 import { describeTarget } from "../sql/describe-target.ts";
 import type { PgSqlPortOptions } from "../sql/pg-sql-port.ts";

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { InvalidReportFileError } from "../errors.ts";
 import { parseReportJson } from "../report/verify-report.ts";
-import { type ReportDocument, toReportDocument } from "./diff-reports.ts";
+import { type ReportDocument, toReportDocument } from "./report-document.ts";
 
 export type ReadFile = (path: string) => Promise<string | Uint8Array>;
 

@@ -3,7 +3,7 @@ import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { ReportError } from "../errors.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { SqlPort } from "../sql/port.ts";
-import { redactSecrets } from "./environments-file.ts";
+import { redactSecrets } from "./redact-secrets.ts";
 import type {
   EnvironmentOutcome,
   EnvironmentSource,

@@ -1,5 +1,6 @@
-import { diffReports, type ReportDocument } from "../diff/diff-reports.ts";
+import { diffReports } from "../diff/diff-reports.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
+import type { ReportDocument } from "../diff/report-document.ts";
 import type { CollectedReport, ReportDetails, SincePrevious, TrendPoint } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import type { ReportStore } from "../store/report-store.ts";

@@ -1,5 +1,5 @@
 import { BadParameterError } from "../errors.ts";
-import type { EstateRequest } from "../use-cases/estate-steps.ts";
+import type { EstateRequest } from "../use-cases/estate-inputs.ts";
 import { parseFormat, parseInclude, parseMonth } from "../use-cases/report-options.ts";
 import { checkRoute, type HttpApiEvent, readQuery } from "./http-api-event.ts";
 

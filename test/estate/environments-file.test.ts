@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
 import { describe, expect, it } from "vitest";
 import { BadParameterError } from "#lib/errors.ts";
-import { parseEnvironmentsFile, redactSecrets } from "#lib/estate/environments-file.ts";
+import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
+import { redactSecrets } from "#lib/estate/redact-secrets.ts";
 
 const CLUSTER = "arn:aws:rds:eu-west-1:123456789012:cluster:kong-prod";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-db-AbCdEf";

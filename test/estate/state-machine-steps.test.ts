@@ -10,16 +10,16 @@ import type { ReportStore } from "#lib/store/report-store.ts";
 import {
   aggregateEstate,
   type CaughtEnvironment,
-  collectStoredEnvironment,
   describeStepFailure,
-  type EstateRun,
-  environmentKey,
-  parseConfiguredEnvironments,
-  planEstate,
-  readEstateRequest,
-  runEstateInProcess,
+} from "#lib/use-cases/aggregate-estate.ts";
+import {
+  collectStoredEnvironment,
   type StoredEnvironment,
-} from "#lib/use-cases/estate-steps.ts";
+} from "#lib/use-cases/collect-stored-environment.ts";
+import { parseConfiguredEnvironments, readEstateRequest } from "#lib/use-cases/estate-inputs.ts";
+import { type EstateRun, environmentKey } from "#lib/use-cases/estate-run.ts";
+import { planEstate } from "#lib/use-cases/plan-estate.ts";
+import { runEstateInProcess } from "#lib/use-cases/run-estate-in-process.ts";
 import { closedPort } from "../helpers/closed-port.ts";
 import { type LocalS3, startLocalS3 } from "../helpers/local-s3.ts";
 

@@ -6,13 +6,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "#lib/log.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
-import {
-  buildLocalEnvironments,
-  describeLocalStack,
-  LOCAL_RESOURCES,
-  type LocalStack,
-  startLocalStack,
-} from "../../local/bin/local-stack.ts";
+import { describeLocalStack } from "../../local/stack/describe-local-stack.ts";
+import { buildLocalEnvironments } from "../../local/stack/env-files.ts";
+import { LOCAL_RESOURCES } from "../../local/stack/local-resources.ts";
+import { type LocalStack, startLocalStack } from "../../local/stack/start-local-stack.ts";
 import { describePostgres } from "../helpers/kong-db.ts";
 import { untar } from "../helpers/untar.ts";
 

@@ -8,7 +8,7 @@ import { readAdminPolicy } from "#lib/config/admin.ts";
 import { readEstateRunConfig } from "#lib/config/estate.ts";
 import { readReportConfig } from "#lib/config/report.ts";
 import { RETENTION_CLASSES, retentionPrefix } from "#lib/history/report-key.ts";
-import { LOCAL_PUBLIC_ROUTES, LOCAL_ROUTES } from "../../local/bin/local-stack.ts";
+import { LOCAL_PUBLIC_ROUTES, LOCAL_ROUTES } from "../../local/stack/local-resources.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationResource, CloudFormationTemplate } from "../../scripts/package.mjs";
 import {

@@ -1,0 +1,71 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { LOCAL_RESOURCES } from "./local-resources.ts";
+import type { LocalStack } from "./start-local-stack.ts";
+
+// The files a running instance leaves for another shell: `env` (its tokens and URLs, to `source`)
+// and `envs.json` (an environments file for the estate command), in the local stack's folder.
+
+/**
+ * An environments file for `kong-license-report estate` over this stack's local databases: the
+ * demo behind the local Data API endpoint, and the CLI's embedded demo database (a second,
+ * separate PGlite instance), so the estate can be tried with no Kong at hand.
+ */
+export function buildLocalEnvironments(stack: LocalStack): Record<string, unknown> {
+  return {
+    environments: [
+      {
+        environment: "local-data-api",
+        data_api: {
+          resource_arn: LOCAL_RESOURCES.clusterArn,
+          secret_arn: LOCAL_RESOURCES.secretArn,
+          database: stack.databaseName,
+          endpoint: stack.dataApiUrl,
+        },
+      },
+      { environment: "embedded-demo", demo: true },
+    ],
+  };
+}
+
+/** The files one instance wrote; `envText` tells whether `envFile` is still its own at stop. */
+export interface EnvFiles {
+  readonly envFile: string;
+  readonly environmentsFile: string;
+  readonly envText: string;
+}
+
+/** Writes the env file (owner-only: it holds tokens) and, beside it, the environments file. */
+export async function writeEnvFiles(directory: string, stack: LocalStack): Promise<EnvFiles> {
+  const envFile = await chooseEnvFile(directory, Number(new URL(stack.reportUrl).port));
+  await mkdir(dirname(envFile), { recursive: true });
+  const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\nexport REPORTS_URL='${stack.reportsUrl}'\n`;
+  await writeFile(envFile, envText, { mode: 0o600 });
+  const environmentsFile = join(dirname(envFile), `${basename(envFile).replace(/^env/, "envs")}.json`);
+  await writeFile(environmentsFile, `${JSON.stringify(buildLocalEnvironments(stack), null, 2)}\n`);
+  return { envFile, environmentsFile, envText };
+}
+
+/** Removes the env file at stop: only this instance's, and only if nobody rewrote it since. */
+export async function removeEnvFile(files: EnvFiles): Promise<void> {
+  if ((await readFile(files.envFile, "utf8").catch(() => "")) === files.envText)
+    await rm(files.envFile, { force: true });
+}
+
+/** `.local-stack/env`, or `env-<port>` while another running instance holds that one. */
+async function chooseEnvFile(directory: string, port: number): Promise<string> {
+  const shared = join(directory, "env");
+  const owner = /^# pid (\d+)/.exec(await readFile(shared, "utf8").catch(() => ""))?.[1];
+  return owner !== undefined && Number(owner) !== process.pid && isRunning(Number(owner))
+    ? join(directory, `env-${port}`)
+    : shared;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

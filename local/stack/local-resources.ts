@@ -1,0 +1,22 @@
+// What the local stack stands in for: the deployed routes and the deployment's parameters.
+
+/** The deployed routes (serverless.yml): behind the JWT authorizer, and without one. */
+export const LOCAL_ROUTES = [
+  "GET /license/report",
+  "HEAD /license/report",
+  "ANY /license/report",
+  "GET /license/reports",
+  "HEAD /license/reports",
+] as const;
+export const LOCAL_PUBLIC_ROUTES = ["OPTIONS /license/report"] as const;
+export const DEFAULT_PORT = 3000;
+/** Stand-ins for the deployment parameters (same shapes as the real ARNs, never used against AWS). */
+export const LOCAL_RESOURCES = {
+  clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong-local",
+  secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-local-AbCdEf",
+  bucket: "kong-license-reports-local",
+  prefix: "license-reports/",
+  adminGroup: "kong-report-admins",
+  issuer: "https://idp.local-stack.invalid",
+  audience: "kong-license-report-local",
+} as const;
