@@ -17,6 +17,10 @@ export default defineConfig({
     // under what was measured, none below 80 %. A folder that loses tested branches fails the run.
     // lib/report raised 2026-11-30 after the mutation survivors' tests: 96.6 % on PGlite with only
     // test/report, test/unit, test/details and test/fixtures (the full run can only cover more).
+    // 2026-12-07, after the layers moved (issue 22): every floor one point under a PGlite-only run of
+    // the new folders. lib/diff and lib/estate went down because code moved in (reading a report file
+    // came from lib/cli, 72 % of its branches; the environments file split), not because tests left;
+    // lib/cli and lib/output went up with the option tables and the page sections.
     coverage: {
       provider: "v8",
       include: ["lib/**/*.ts", "handlers/**/*.ts"],
@@ -27,24 +31,24 @@ export default defineConfig({
         "handlers/**": { branches: 89 },
         "lib/*.ts": { branches: 89 },
         "lib/aws/**": { branches: 91 },
-        "lib/cli/**": { branches: 81 },
-        "lib/collector/**": { branches: 95 },
-        "lib/compose/**": { branches: 85 },
-        "lib/config/**": { branches: 89 },
+        "lib/cli/**": { branches: 85 },
+        "lib/collector/**": { branches: 99 },
+        "lib/compose/**": { branches: 83 },
+        "lib/config/**": { branches: 90 },
         "lib/demo/**": { branches: 99 },
         "lib/details/**": { branches: 83 },
-        "lib/diff/**": { branches: 88 },
-        "lib/estate/**": { branches: 88 },
+        "lib/diff/**": { branches: 85 },
+        "lib/estate/**": { branches: 86 },
         "lib/history/**": { branches: 82 },
         "lib/http/**": { branches: 85 },
         "lib/middy/**": { branches: 87 },
-        "lib/output/**": { branches: 87 },
+        "lib/output/**": { branches: 93 },
         "lib/report/**": { branches: 95 },
         "lib/sql/**": { branches: 84 },
-        "lib/shared/**": { branches: 87 },
+        "lib/shared/**": { branches: 96 },
         "lib/store/**": { branches: 99 },
         "lib/triggers/**": { branches: 97 },
-        "lib/use-cases/**": { branches: 88 },
+        "lib/use-cases/**": { branches: 92 },
       },
     },
   },
