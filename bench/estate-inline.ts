@@ -69,7 +69,10 @@ async function measureSize(size: string): Promise<void> {
         data_api: { ...ARNS, database, endpoint: server.url },
       })),
     };
-    const config = parseEnvironmentsFile(JSON.stringify(file), { fileName: "bench", env: {} });
+    const config = parseEnvironmentsFile(JSON.stringify(file), {
+      fileName: "bench",
+      references: { kind: "environment", env: {} },
+    });
     const started = performance.now();
     const link = await runEstateInProcess(
       { format: "tar", includeDetails: false },

@@ -37,10 +37,7 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
     ): Promise<EstatePlan | EstateLink> {
       const { storage, estate, runtime } = setup();
       const log = invocationLog.child({ step: event?.step });
-      const environments = parseConfiguredEnvironments(
-        await runtime.readEnvironments({ signal }),
-        dependencies.env,
-      );
+      const environments = parseConfiguredEnvironments(await runtime.readEnvironments({ signal }));
       if (event?.step === "plan") {
         const plan = planEstate({
           request: readEstateRequest(event.request),

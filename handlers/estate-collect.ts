@@ -28,10 +28,7 @@ export function createEstateCollectHandler(dependencies: EstateCollectDependenci
     async run(item: CollectItem, { setup, log: invocationLog, signal }): Promise<StoredEnvironment> {
       const { storage, runtime } = setup();
       const log = invocationLog.child({ environment: item?.environment, run: item?.run?.id });
-      const config = parseConfiguredEnvironments(
-        await runtime.readEnvironments({ signal }),
-        dependencies.env,
-      );
+      const config = parseConfiguredEnvironments(await runtime.readEnvironments({ signal }));
       const started = performance.now();
       const stored = await collectStoredEnvironment(item, {
         config,

@@ -44,10 +44,7 @@ export function createEstateHttpHandler(dependencies: EstateHttpDependencies) {
       const caller = authorizeAdmin(event.requestContext?.authorizer, admins, event.headers?.authorization);
       const request = readEstateQuery(event);
       const log = invocationLog.child({ caller: caller.subject, granted_by: caller.grantedBy });
-      const config = parseConfiguredEnvironments(
-        await runtime.readEnvironments({ signal }),
-        dependencies.env,
-      );
+      const config = parseConfiguredEnvironments(await runtime.readEnvironments({ signal }));
       const count = config.environments.length;
       if (estate.stateMachineArn !== undefined && count > estate.inlineMaxEnvironments) {
         const started = await runtime.startExecution({

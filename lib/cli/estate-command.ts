@@ -41,7 +41,10 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   const concurrency = readConcurrency(values.concurrency);
   const out = values.out ?? (format === "json" ? "-" : undefined);
   const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
-  const config = parseEnvironmentsFile(await readEnvironmentsFile(file), { fileName: file, env: io.env });
+  const config = parseEnvironmentsFile(await readEnvironmentsFile(file), {
+    fileName: file,
+    references: { kind: "environment", env: io.env },
+  });
 
   const started = new Date();
   const asOf = values["as-of"] ?? formatYearMonth(monthIn(started, timeZone));

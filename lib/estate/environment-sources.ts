@@ -1,5 +1,6 @@
 import { CLUSTER_ARN, DATABASE_NAME, SECRET_ARN } from "../sql/database-source.ts";
 import { type Fail, isRecord, quoteAll, type ReadText } from "./entry-fields.ts";
+import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
 import type { EnvironmentSource } from "./types.ts";
 
 /** The keys of an entry that name its source; exactly one is given. */
@@ -29,6 +30,7 @@ export function readSource(
   text: ReadText,
   at: Fail,
   secrets: string[],
+  references: ReferenceSource,
 ): EnvironmentSource {
   if (kind !== "database_url" && raw.schema !== undefined) {
     at('"schema" applies to "database_url" only.');
@@ -38,7 +40,7 @@ export function readSource(
     return { kind: "demo" };
   }
   if (kind === "database_url") {
-    const url = text("database_url") as string;
+    const url = readDatabaseUrl(raw.database_url, references, secrets, at);
     let parsed: URL | undefined;
     try {
       parsed = new URL(url);
@@ -52,6 +54,7 @@ export function readSource(
           "{PASSWORD_VARIABLE}@host:5432/kong (the password from a variable).",
       );
     }
+    // A password written in the file (no reference) is a secret too.
     const password = parsed?.password ?? "";
     if (password !== "") secrets.push(password, safeDecode(password));
     const schema = text("schema");
@@ -123,6 +126,38 @@ export function readSource(
     ...(externalId === undefined ? {} : { externalId }),
     ...(endpoint === undefined ? {} : { endpoint }),
   };
+}
+
+// postgres://user:password@rest: the password is the one place of a URL a reference may stand.
+const URL_WITH_USER = /^(postgres(?:ql)?:\/\/)([^:@/?#]*)(?::([^@/?#]*))?@(.*)$/s;
+
+/**
+ * The entry's "database_url", its password's `${NAME}` references expanded and URL-encoded (a
+ * password with "/", "#" or "?" then works); a reference anywhere else in the URL is refused.
+ */
+function readDatabaseUrl(value: unknown, references: ReferenceSource, secrets: string[], at: Fail): string {
+  if (typeof value !== "string" || value.trim() === "")
+    return at('"database_url" must be a non-empty string.');
+  const parts = URL_WITH_USER.exec(value);
+  if (parts === null) return refuseReferences(value, "database_url", at);
+  const [, scheme, user, password, rest] = parts as unknown as [
+    string,
+    string,
+    string,
+    string | undefined,
+    string,
+  ];
+  refuseReferences(`${scheme}${user}@${rest}`, "database_url", at);
+  if (password === undefined) return value;
+  const expanded = expandSecretReferences(
+    password,
+    "database_url",
+    references,
+    secrets,
+    at,
+    encodeURIComponent,
+  );
+  return `${scheme}${user}:${expanded}@${rest}`;
 }
 
 function safeDecode(text: string): string {

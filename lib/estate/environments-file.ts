@@ -2,15 +2,15 @@ import { validateDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { type Fail, isRecord, quoteAll, type ReadText } from "./entry-fields.ts";
 import { readSource, SOURCE_KEYS, type SourceKey } from "./environment-sources.ts";
-import { expandReferences } from "./expand-references.ts";
+import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
 import { readNodeFacts } from "./node-facts.ts";
 import type { EnvironmentSpec, EstateConfig } from "./types.ts";
 
 export interface ParseEnvironmentsOptions {
   /** How the file is named in messages (a path, an S3 key, an SSM parameter name). */
   readonly fileName: string;
-  /** Where `${NAME}` references are looked up (process.env in the CLI, the Lambda's env). */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where `${NAME}` references of secret fields are looked up: the CLI's environment, or none (AWS). */
+  readonly references: ReferenceSource;
   /** The option or parameter that named the file, for the usage error; default "--environments". */
   readonly parameter?: string;
 }
@@ -37,9 +37,9 @@ const ENTRY_KEYS = [
 
 /**
  * Reads an environments file (JSON, a superset of KLCR's `envs.json`) and validates all of it
- * before any database is touched: `${NAME}` expands from `env`, and a duplicate name, an unknown
- * key, a bad ARN or a missing variable is a BadParameterError (exit 2) naming the entry.
- * Messages never echo a database URL or an expanded value.
+ * before any database is touched: `${NAME}` expands in secret fields only (expand-references.ts),
+ * and a duplicate name, an unknown key, a bad ARN or a refused or missing variable is a
+ * BadParameterError (exit 2) naming the entry. Messages never echo a database URL or an expanded value.
  */
 export function parseEnvironmentsFile(text: string, options: ParseEnvironmentsOptions): EstateConfig {
   const parameter = options.parameter ?? "--environments";
@@ -75,7 +75,7 @@ export function parseEnvironmentsFile(text: string, options: ParseEnvironmentsOp
 
   const seen = new Map<string, number>();
   const environments = list.map((entry: unknown, index) => {
-    const spec = readEntry(entry, index, options.env, fail);
+    const spec = readEntry(entry, index, options.references, fail);
     const folded = spec.name.toLowerCase();
     const first = seen.get(folded);
     if (first !== undefined) {
@@ -90,12 +90,7 @@ export function parseEnvironmentsFile(text: string, options: ParseEnvironmentsOp
 }
 
 // One entry: its name, its keys, exactly one source and the node facts; every string expanded.
-function readEntry(
-  raw: unknown,
-  index: number,
-  env: ParseEnvironmentsOptions["env"],
-  fail: Fail,
-): EnvironmentSpec {
+function readEntry(raw: unknown, index: number, references: ReferenceSource, fail: Fail): EnvironmentSpec {
   let label = `entry #${index + 1}`;
   if (!isRecord(raw)) return fail(`${label} must be an object {"environment": "<name>", <source>}.`);
   const name = raw.environment;
@@ -116,9 +111,14 @@ function readEntry(
     const item = object[key];
     if (item === undefined) return undefined;
     if (typeof item !== "string" || item.trim() === "") return at(`"${path}" must be a non-empty string.`);
-    return expandReferences(item, path, env, secrets, at);
+    return refuseReferences(item, path, at);
   };
 
+  // KLCR's token: a secret field, so its references follow the secret rules (and it is never echoed).
+  if (typeof raw.admin_token === "string") {
+    expandSecretReferences(raw.admin_token, "admin_token", references, secrets, at);
+    secrets.push(raw.admin_token);
+  }
   if (raw.deployment !== undefined && raw.deployment !== "enterprise") {
     at(
       `"deployment" ${JSON.stringify(raw.deployment)} cannot be read from a database; only KLCR's "enterprise" (self-managed Kong with its PostgreSQL) is supported.`,
@@ -132,6 +132,6 @@ function readEntry(
         : `${quoteAll(given)} exclude each other: give exactly one source.`,
     );
   }
-  const source = readSource(given[0] as SourceKey, raw, text, at, secrets);
+  const source = readSource(given[0] as SourceKey, raw, text, at, secrets, references);
   return { name, source, node: readNodeFacts(raw, text, at), secrets: [...new Set(secrets)] };
 }

@@ -54,18 +54,22 @@ export function readEstateRequest(input: unknown): EstateRequest {
   };
 }
 
+/** On AWS a secret comes from Secrets Manager or SSM, never from the function's own environment. */
+const NO_REFERENCES_ON_AWS =
+  'on AWS the environments file reads no environment variable (the function\'s own holds its AWS credentials). Give database credentials as a "data_api" secret_arn, and other secrets as Secrets Manager or SSM references (docs/estate.md).';
+
 /**
  * Parses the deployment's environments file. A bad file is the deployment's fault, not the caller's:
  * its message (naming the entry) becomes a ConfigError on ESTATE_ENVIRONMENTS.
  */
-export function parseConfiguredEnvironments(
-  file: { readonly text: string; readonly fileName: string },
-  env: Readonly<Record<string, string | undefined>>,
-): EstateConfig {
+export function parseConfiguredEnvironments(file: {
+  readonly text: string;
+  readonly fileName: string;
+}): EstateConfig {
   try {
     return parseEnvironmentsFile(file.text, {
       fileName: file.fileName,
-      env,
+      references: { kind: "none", why: NO_REFERENCES_ON_AWS },
       parameter: "ESTATE_ENVIRONMENTS",
     });
   } catch (error) {

@@ -58,31 +58,27 @@ describeTargets("Command: estate over the local Data API endpoint (%s)", (target
     const core = await db.createFixture(SCHEMAS.ee313, DATASETS.t2Kong39, DATASETS.countersWindow);
     const oss = await db.createFixture(SCHEMAS.oss35, DATASETS.oss35Basic);
     endpoints.push(await startTestEndpoint(db, core.schema), await startTestEndpoint(db, oss.schema));
-    const dataApi = (variable: string) => ({
+    const dataApi = (endpoint: string | undefined) => ({
       resource_arn: RESOURCE_ARN,
       secret_arn: SECRET_ARN,
       database: databaseNameOf(db),
-      endpoint: `\${${variable}}`,
+      endpoint,
     });
     envs = join(folder, `envs-${target}.json`);
     await writeFile(
       envs,
       JSON.stringify({
         environments: [
-          { environment: "core", data_api: dataApi("CORE_ENDPOINT") },
-          { environment: "<oss>", data_api: dataApi("OSS_ENDPOINT") },
+          { environment: "core", data_api: dataApi(endpoints[0]?.url) },
+          { environment: "<oss>", data_api: dataApi(endpoints[1]?.url) },
           {
             environment: "down",
-            database_url: `postgres://kong:\${DOWN_PASSWORD}@127.0.0.1:${await closedPort()}/kong`,
+            database_url: `postgres://kong:\${ESTATE_SECRET_DOWN}@127.0.0.1:${await closedPort()}/kong`,
           },
         ].map((entry) => (entry.environment === "<oss>" ? { ...entry, environment: "oss" } : entry)),
       }),
     );
-    env = {
-      CORE_ENDPOINT: endpoints[0]?.url,
-      OSS_ENDPOINT: endpoints[1]?.url,
-      DOWN_PASSWORD: "hunter2-secret",
-    };
+    env = { ESTATE_SECRET_DOWN: "hunter2-secret" };
     // PGlite plus two fixture schemas and two endpoints: slow on a busy 2-core runner.
   }, 240_000);
 
@@ -255,5 +251,49 @@ describe("Command: estate refuses bad input before touching a database", () => {
     expect(unreadable.stderr).toBe(
       `Cannot read --environments file ${join(folder, "none.json")}: no such file.\n`,
     );
+  });
+
+  it("never reads AWS_SECRET_ACCESS_KEY, wherever the file asks for it, and no output holds its value", async () => {
+    // Prepare: the value asked for in every field of every kind of entry.
+    const value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const ask = "${AWS_SECRET_ACCESS_KEY}";
+    const entries = [
+      { environment: "a", database_url: `postgres://kong:${ask}@db/kong` },
+      { environment: "b", database_url: `postgres://kong:pw@${ask}/kong` },
+      { environment: "c", database_url: `postgres://kong:pw@db/${ask}` },
+      { environment: "d", database_url: `postgres://kong:pw@db/kong?application_name=${ask}` },
+      { environment: "e", demo: true, kong_version: ask },
+      { environment: "f", demo: true, node_uname: ask },
+      { environment: "g", demo: true, admin_token: ask },
+      {
+        environment: "h",
+        data_api: { resource_arn: ask, secret_arn: ask, database: ask, endpoint: ask, role_arn: ask },
+      },
+    ];
+    const outputs: string[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const path = join(folder, `aws-secret-${index}.json`);
+      const out = join(folder, `aws-secret-${index}.tar`);
+      await writeFile(path, JSON.stringify({ environments: [entry] }));
+
+      // Act
+      const run = await cli(
+        { AWS_SECRET_ACCESS_KEY: value, ESTATE_SECRET_VARIABLES: "AWS_SECRET_ACCESS_KEY" },
+        "estate",
+        "--environments",
+        path,
+        "--format",
+        "tar",
+        "--out",
+        out,
+      );
+
+      // Assess: refused before any connection, naming the field; nothing written.
+      expect(run.code, `${entry.environment}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(/AWS_\* variables are never read|holds a \$\{…\} reference/);
+      outputs.push(run.stdout, run.stderr, await readFile(out, "utf8").catch(() => ""));
+    }
+    expect(outputs.join("\n")).not.toContain(value);
+    expect(outputs.join("\n")).not.toContain("wJalr");
   });
 });

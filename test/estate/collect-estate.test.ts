@@ -59,16 +59,19 @@ describeTargets("an estate of real Kong databases (%s)", (target) => {
             resource_arn: RESOURCE_ARN,
             secret_arn: SECRET_ARN,
             database: databaseNameOf(db),
-            endpoint: "${CORE_ENDPOINT}",
+            endpoint: endpoint.url,
           },
         },
-        { environment: "down", database_url: `postgres://kong:\${DOWN_PASSWORD}@127.0.0.1:${down}/kong` },
+        {
+          environment: "down",
+          database_url: `postgres://kong:\${ESTATE_SECRET_DOWN}@127.0.0.1:${down}/kong`,
+        },
       ],
       discrete: [{ find: "^http://(booking|payment):500[12]null$", replace_with: "http://user:5000null" }],
     });
     const config = parseEnvironmentsFile(file, {
       fileName: "envs.json",
-      env: { CORE_ENDPOINT: endpoint.url, DOWN_PASSWORD: "s3cret-pass" },
+      references: { kind: "environment", env: { ESTATE_SECRET_DOWN: "s3cret-pass" } },
     });
     // PGlite has no URL: its fixtures are handed over by schema; everything else opens for real.
     const openPort: OpenEnvironmentPort = async (source) => {
@@ -200,10 +203,7 @@ describe("collectEstate: defaults and errors nobody expected", () => {
     // Prepare: the embedded demo database (lib/demo/seed.sql documents its values).
     const config = parseEnvironmentsFile(
       JSON.stringify({ environments: [{ environment: "demo", demo: true }] }),
-      {
-        fileName: "envs.json",
-        env: {},
-      },
+      { fileName: "envs.json", references: { kind: "environment", env: {} } },
     );
     const before = formatYearMonth(monthIn(new Date(), "UTC"));
 
@@ -229,11 +229,17 @@ describe("collectEstate: defaults and errors nobody expected", () => {
     const config = parseEnvironmentsFile(
       JSON.stringify({
         environments: [
-          { environment: "crashes", database_url: "postgres://kong:${DB_PASSWORD}@db.internal:5432/kong" },
+          {
+            environment: "crashes",
+            database_url: "postgres://kong:${ESTATE_SECRET_DB}@db.internal:5432/kong",
+          },
           { environment: "throws", database_url: "postgres://kong@db2.internal:5432/kong" },
         ],
       }),
-      { fileName: "envs.json", env: { DB_PASSWORD: "hunter2-Secret" } },
+      {
+        fileName: "envs.json",
+        references: { kind: "environment", env: { ESTATE_SECRET_DB: "hunter2-Secret" } },
+      },
     );
     const openPort: OpenEnvironmentPort = async (source) => {
       if (source.kind === "postgres" && source.url.includes("db2.internal")) throw "socket closed";

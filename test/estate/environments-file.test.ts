@@ -9,7 +9,10 @@ const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-db-AbC
 const ROLE = "arn:aws:iam::210987654321:role/kong-license-report";
 
 function parse(value: unknown, env: Record<string, string> = {}) {
-  return parseEnvironmentsFile(JSON.stringify(value), { fileName: "envs.json", env });
+  return parseEnvironmentsFile(JSON.stringify(value), {
+    fileName: "envs.json",
+    references: { kind: "environment", env },
+  });
 }
 
 function usageErrorOf(value: unknown, env: Record<string, string> = {}): BadParameterError {
@@ -28,7 +31,7 @@ describe("parseEnvironmentsFile", () => {
     const config = parse(
       {
         environments: [
-          { environment: "prod-eu", database_url: "postgres://kong:${PROD_PASSWORD}@db.prod:5432/kong" },
+          { environment: "prod-eu", database_url: "postgres://kong:${ESTATE_SECRET_PROD}@db.prod:5432/kong" },
           {
             environment: "prod-us",
             data_api: {
@@ -48,12 +51,13 @@ describe("parseEnvironmentsFile", () => {
         ],
         discrete: [{ find: "dev|stage", replace_with: "prod" }],
       },
-      { PROD_PASSWORD: "p@ss:word" },
+      { ESTATE_SECRET_PROD: "p@ss:word" },
     );
     expect(config.environments).toEqual([
       {
         name: "prod-eu",
-        source: { kind: "postgres", url: "postgres://kong:p@ss:word@db.prod:5432/kong" },
+        // The expanded value is URL-encoded where it lands: "@" and ":" stay the password's own.
+        source: { kind: "postgres", url: "postgres://kong:p%40ss%3Aword@db.prod:5432/kong" },
         node: {},
         // As expanded, and as the URL carries it (percent-encoded): both are kept out of messages.
         secrets: ["p@ss:word", "p%40ss%3Aword"],
@@ -160,10 +164,12 @@ describe("parseEnvironmentsFile", () => {
 
   it("names a missing variable, and never echoes a database URL", () => {
     const missing = usageErrorOf({
-      environments: [{ environment: "prod", database_url: "postgres://kong:${PROD_PASSWORD}@db:5432/kong" }],
+      environments: [
+        { environment: "prod", database_url: "postgres://kong:${ESTATE_SECRET_PROD}@db:5432/kong" },
+      ],
     });
     expect(missing.message).toBe(
-      'envs.json: environment "prod" (entry #1): "database_url" refers to ${PROD_PASSWORD}, which is not set in the environment.',
+      'envs.json: environment "prod" (entry #1): "database_url" refers to ${ESTATE_SECRET_PROD}, which is not set in the environment.',
     );
     const bad = usageErrorOf({
       environments: [{ environment: "prod", database_url: "mysql://kong:hunter22@db/kong" }],
@@ -190,9 +196,9 @@ describe("parseEnvironmentsFile", () => {
   });
 
   it("reports JSON syntax errors as usage errors", () => {
-    expect(() => parseEnvironmentsFile("{", { fileName: "envs.json", env: {} })).toThrow(
-      /^envs\.json: not valid JSON/,
-    );
+    expect(() =>
+      parseEnvironmentsFile("{", { fileName: "envs.json", references: { kind: "environment", env: {} } }),
+    ).toThrow(/^envs\.json: not valid JSON/);
   });
 });
 
@@ -201,5 +207,102 @@ describe("redactSecrets", () => {
     expect(
       redactSecrets("login for postgres://kong:p4ss@db/kong failed; token abcd1234 rejected", ["abcd1234"]),
     ).toBe("login for postgres://kong:***@db/kong failed; token *** rejected");
+  });
+
+  it("never garbles the words around a short secret: it is replaced only where it stands alone", () => {
+    // The password "kong" (4 characters) in a message about the kong database on kong-db.
+    expect(
+      redactSecrets(
+        'password authentication failed for user "kong" on kong-db.kong.internal/kong_prod (kong).',
+        ["kong"],
+      ),
+    ).toBe('password authentication failed for user "***" on kong-db.kong.internal/kong_prod (***).');
+    // A 1-character secret too: before, values under 4 characters were not secrets at all.
+    expect(redactSecrets("x failed at x-ray: x", ["x"])).toBe("*** failed at x-ray: ***");
+    // Long secrets go wherever they stand, even inside a word.
+    expect(redactSecrets("tokenS3cretValue!", ["S3cretValue"])).toBe("token***!");
+  });
+});
+
+describe("${NAME} references: only in secret fields, only allowed variables, never AWS_*", () => {
+  const SECRET_VALUE = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  const ENV = { AWS_SECRET_ACCESS_KEY: SECRET_VALUE, ESTATE_SECRET_DB: "s3cret", OTHER_PASSWORD: "p/w#1?" };
+  const entry = (fields: Record<string, unknown>) => ({ environments: [{ environment: "prod", ...fields }] });
+  const PREFIX = 'envs.json: environment "prod" (entry #1): ';
+
+  it.each([
+    ["kong_version", { demo: true, kong_version: "${AWS_SECRET_ACCESS_KEY}" }],
+    ["node_uname", { demo: true, node_uname: "${ESTATE_SECRET_DB}" }],
+    ["schema", { database_url: "postgres://kong@db/kong", schema: "${ESTATE_SECRET_DB}" }],
+  ])("refuses a reference in %s, where no secret belongs", (field, fields) => {
+    expect(usageErrorOf(entry(fields), ENV).message).toBe(
+      `${PREFIX}"${field}" holds a \${…} reference; references expand only in the password of "database_url" and "admin_token".`,
+    );
+  });
+
+  it.each([
+    ["the database name", "postgres://kong:pw@db/${ESTATE_SECRET_DB}"],
+    ["the host", "postgres://kong:pw@${ESTATE_SECRET_DB}/kong"],
+    ["the user", "postgres://${ESTATE_SECRET_DB}:pw@db/kong"],
+    ["application_name", "postgres://kong:pw@db/kong?application_name=${ESTATE_SECRET_DB}"],
+    ["a URL without a user", "postgres://db/kong?password=${ESTATE_SECRET_DB}"],
+  ])("refuses a reference in %s of database_url", (_part, url) => {
+    expect(usageErrorOf(entry({ database_url: url }), ENV).message).toBe(
+      `${PREFIX}"database_url" holds a \${…} reference; references expand only in the password of "database_url" and "admin_token".`,
+    );
+  });
+
+  it("never reads an AWS_* variable, even where a secret belongs and even when listed", () => {
+    const env = { ...ENV, ESTATE_SECRET_VARIABLES: "AWS_SECRET_ACCESS_KEY" };
+    const error = usageErrorOf(
+      entry({ database_url: "postgres://kong:${AWS_SECRET_ACCESS_KEY}@db/kong" }),
+      env,
+    );
+    expect(error.message).toBe(
+      `${PREFIX}"database_url" refers to \${AWS_SECRET_ACCESS_KEY}: AWS_* variables are never read (they hold this process's own AWS credentials and settings).`,
+    );
+    expect(error.message).not.toContain(SECRET_VALUE);
+  });
+
+  it("reads a variable named ESTATE_SECRET_… or listed in ESTATE_SECRET_VARIABLES, and no other", () => {
+    const url = "postgres://kong:${OTHER_PASSWORD}@db:5432/kong";
+    expect(usageErrorOf(entry({ database_url: url }), ENV).message).toBe(
+      `${PREFIX}"database_url" refers to \${OTHER_PASSWORD}, which is not an allowed variable: name it ESTATE_SECRET_… or list it in ESTATE_SECRET_VARIABLES (comma-separated).`,
+    );
+    const listed = parse(entry({ database_url: url }), {
+      ...ENV,
+      ESTATE_SECRET_VARIABLES: "A, OTHER_PASSWORD",
+    });
+    // "p/w#1?" URL-encoded: the host, port and database are still read right.
+    const source = listed.environments[0]?.source;
+    expect(source).toEqual({ kind: "postgres", url: "postgres://kong:p%2Fw%231%3F@db:5432/kong" });
+    const parsed = new URL(source?.kind === "postgres" ? source.url : "");
+    expect([parsed.hostname, parsed.port, parsed.pathname, decodeURIComponent(parsed.password)]).toEqual([
+      "db",
+      "5432",
+      "/kong",
+      "p/w#1?",
+    ]);
+    expect(listed.environments[0]?.secrets).toEqual(["p/w#1?", "p%2Fw%231%3F"]);
+  });
+
+  it("reads no variable at all on AWS, and says where a secret comes from there", () => {
+    const error = (() => {
+      try {
+        parseEnvironmentsFile(
+          JSON.stringify(entry({ database_url: "postgres://kong:${ESTATE_SECRET_DB}@db/kong" })),
+          {
+            fileName: "s3://config/envs.json",
+            references: { kind: "none", why: "use Secrets Manager." },
+          },
+        );
+      } catch (caught) {
+        return caught as Error;
+      }
+      return new Error("expected a usage error");
+    })();
+    expect(error.message).toBe(
+      's3://config/envs.json: environment "prod" (entry #1): "database_url" refers to ${ESTATE_SECRET_DB}: use Secrets Manager.',
+    );
   });
 });

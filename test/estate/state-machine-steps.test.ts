@@ -80,19 +80,16 @@ describe("Estate steps: plan, collect and aggregate over the demo database and a
     s3 = await startLocalS3([BUCKET]);
     store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
     downPort = await closedPort();
-    config = parseConfiguredEnvironments(
-      {
-        fileName: "environments.json",
-        text: JSON.stringify({
-          environments: [
-            { environment: "prod", demo: true },
-            { environment: "down", database_url: `postgres://kong@127.0.0.1:${downPort}/kong` },
-          ],
-          discrete: [],
-        }),
-      },
-      {},
-    );
+    config = parseConfiguredEnvironments({
+      fileName: "environments.json",
+      text: JSON.stringify({
+        environments: [
+          { environment: "prod", demo: true },
+          { environment: "down", database_url: `postgres://kong@127.0.0.1:${downPort}/kong` },
+        ],
+        discrete: [],
+      }),
+    });
   });
 
   afterAll(async () => {
