@@ -3,6 +3,7 @@ import { formatDiffText } from "../diff/format-diff-text.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
 import { ReportError } from "../errors.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
+import { stringifyJson } from "../shared/visible-text.ts";
 import { defineCommand } from "./command-table.ts";
 import { formatHelp } from "./format-help.ts";
 import { readCommandLine } from "./read-command-line.ts";
@@ -79,6 +80,6 @@ async function diffCommand(args: string[], io: DiffIo): Promise<number> {
     verified = [true, true];
   }
   const diff = diffReports(older, newer, verified);
-  io.stdout(values.json === true ? `${JSON.stringify(diff, null, 2)}\n` : formatDiffText(diff));
+  io.stdout(values.json === true ? `${stringifyJson(diff, 2)}\n` : formatDiffText(diff));
   return 0;
 }

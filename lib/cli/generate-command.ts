@@ -12,6 +12,7 @@ import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
+import { stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
@@ -45,7 +46,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
     const link = await uploadReport(source.port, bucket, options, collectOptions, progress);
-    io.stdout(`${JSON.stringify(link, null, 2)}\n`);
+    io.stdout(`${stringifyJson(link, 2)}\n`);
     return 0;
   }
   const sql = countQueries(io.stderrIsTTY === true ? reportPages(source.port, progress) : source.port);

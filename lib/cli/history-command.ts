@@ -11,6 +11,7 @@ import {
   type ReportListing,
 } from "../history/list-reports.ts";
 import { formatCount } from "../shared/format.ts";
+import { stringifyJson } from "../shared/visible-text.ts";
 import { defineCommand } from "./command-table.ts";
 import { formatHelp } from "./format-help.ts";
 import type { CliIo, ExitCode } from "./io.ts";
@@ -93,7 +94,7 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
       ...(next === undefined ? {} : { next }),
     });
     io.stdout(
-      values.json === true ? `${JSON.stringify(listing, null, 2)}\n` : formatListing(listing, bucket, prefix),
+      values.json === true ? `${stringifyJson(listing, 2)}\n` : formatListing(listing, bucket, prefix),
     );
     return 0;
   } finally {

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { showInvisible } from "../shared/visible-text.ts";
 import type { CommandSpec } from "./command-table.ts";
 import { describeCliError } from "./describe-error.ts";
 import { DIFF_COMMAND, runDiffCommand } from "./diff-command.ts";
@@ -38,8 +39,18 @@ export const CLI_HELP = formatProgramHelp(COMMANDS.map((command) => command.spec
 const NAMES = COMMANDS.map((command) => command.spec.name);
 const NAME_LIST = `${NAMES.slice(0, -1).join(", ")} or ${NAMES.at(-1)}`;
 
-/** Runs one CLI invocation; every error becomes one line on stderr and an exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+/**
+ * Runs one CLI invocation; every error becomes one line on stderr and an exit code. Every text the
+ * commands write (messages, tables, diffs, JSON) shows invisible characters as escapes, with the one
+ * rule of lib/shared/visible-text.ts: a name or a forged file cannot move the cursor, recolour a
+ * line or reverse the text after it. Bytes (a report or a tar streamed to stdout) pass unchanged.
+ */
+export async function runCli(argv: readonly string[], terminal: CliIo): Promise<ExitCode> {
+  const io: CliIo = {
+    ...terminal,
+    stdout: (chunk) => terminal.stdout(typeof chunk === "string" ? showInvisible(chunk) : chunk),
+    stderr: (text) => terminal.stderr(showInvisible(text)),
+  };
   const [name, ...args] = argv;
   if (name === "--help" || name === "-h" || name === "help") {
     io.stdout(CLI_HELP);

@@ -1,4 +1,5 @@
 import type { EstateDocument } from "../estate/types.ts";
+import { stringifyJson } from "../shared/visible-text.ts";
 import { renderEstateCsv } from "./estate-csv.ts";
 import { renderEstateSummaryHtml } from "./estate-page/render-estate-page.ts";
 import { formatReportFileName, type ReportFormat } from "./file-name.ts";
@@ -40,5 +41,5 @@ export function formatEstateFileName(format: ReportFormat, instant: Date, timeZo
 }
 
 function toJsonBuffer(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8");
+  return Buffer.from(`${stringifyJson(value, 2)}\n`, "utf8");
 }

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { CollectedReport } from "../report/types.ts";
+import { stringifyJson } from "../shared/visible-text.ts";
 import type { ReportFormat } from "./file-name.ts";
 import { renderAiUsageCsv, renderReportCsv } from "./report-csv.ts";
 import { renderSummaryHtml } from "./report-page/render-report-page.ts";
@@ -48,5 +49,5 @@ export function openReportStream(files: readonly ReportFile[], format: ReportFor
 }
 
 function toJsonBuffer(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8");
+  return Buffer.from(`${stringifyJson(value, 2)}\n`, "utf8");
 }

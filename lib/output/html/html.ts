@@ -13,6 +13,8 @@
  * throws. Under 200 lines with its scanner, no dependency.
  */
 
+import { showInvisible } from "../../shared/visible-text.ts";
+
 /** Markup built by the `html` tag: the only value the tag writes without escaping. */
 class Markup {
   readonly #text: string;
@@ -60,11 +62,12 @@ export function joinHtml(fragments: readonly HtmlValue[], separator: string): Ht
  * `\u202e`), so a name can neither hide in the page nor reorder the text after it.
  */
 export function escapeHtml(text: string): string {
-  return text.replace(SPECIALS, (ch) => ENTITIES[ch] ?? visibleEscape(ch));
+  // Tab, LF and CR are whitespace in a page; every other invisible character is shown (one rule
+  // with the terminal: lib/shared/visible-text.ts).
+  return showInvisible(text, "\t\n\r").replace(SPECIALS, (ch) => ENTITIES[ch] ?? ch);
 }
 
-// Control characters (tab, LF and CR are kept: whitespace) and the bidi embeddings, overrides, isolates.
-const SPECIALS = /[&<>"'`\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+const SPECIALS = /[&<>"'`]/g;
 const ENTITIES: Readonly<Record<string, string>> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -73,12 +76,6 @@ const ENTITIES: Readonly<Record<string, string>> = {
   "'": "&#39;",
   "`": "&#96;",
 };
-
-function visibleEscape(ch: string): string {
-  if (ch === "\t" || ch === "\n" || ch === "\r") return ch;
-  const code = ch.charCodeAt(0);
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
-}
 
 function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === false;
