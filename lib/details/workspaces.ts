@@ -1,12 +1,14 @@
 import type { PluginTiers, WorkspaceDetail } from "../report/types.ts";
+import { createNameRecord } from "../shared/name-record.ts";
 import type { DetailsContext } from "./details-context.ts";
 import { DISCRETE_KEY_SQL } from "./discrete-services.ts";
 import { type PageSpec, readPages } from "./paging.ts";
 import { toCount } from "./row-values.ts";
 
-// Every tier present, none counted: plugin-counts.ts adds to them.
+// Every tier present, none counted: plugin-counts.ts adds to them. Keyed by plugin names, which are
+// the user's own: records without a prototype ("constructor" or "__proto__" count like any name).
 function emptyTiers(): PluginTiers {
-  return { free: {}, enterprise: {}, custom: {} };
+  return { free: createNameRecord(), enterprise: createNameRecord(), custom: createNameRecord() };
 }
 
 /** Kong's report counts proxy consumers only (`type = 0`) where the column exists. */

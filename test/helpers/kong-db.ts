@@ -65,6 +65,8 @@ export const DATASETS = {
   /** On SCHEMAS.ee313: four workspaces (one with a hostile name), discrete-service keys, drifted counters. */
   detailsWorkspaces: fixtureFile("test/fixtures/datasets/details-workspaces.sql"),
   tiersMixed: fixtureFile("test/fixtures/datasets/tiers-mixed.sql"),
+  /** On SCHEMAS.ee313: workspace, service and plugin names that are markup, formulas, escapes, bidi and Object.prototype members. */
+  hostileNames: fixtureFile("test/fixtures/datasets/hostile-names.sql"),
   upgradePending: fixtureFile("test/fixtures/datasets/upgrade-pending.sql"),
   /** On SCHEMAS.ee313: one migration past 3.13 (3.14), 3.10-3.14 plugins, Kafka family, AI counter rows. */
   kong314: fixtureFile("test/fixtures/datasets/kong-3.14.sql"),
