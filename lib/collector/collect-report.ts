@@ -25,6 +25,7 @@ import {
 } from "../report/reporting-month.ts";
 import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "../report/types.ts";
 import type { SqlPort } from "../sql/port.ts";
+import { describeReplacedCharacters } from "./replaced-characters.ts";
 
 export interface CollectOptions {
   /** Generation time (the report's `timestamp`); default now. */
@@ -104,7 +105,7 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     const { generated_at, checksum, ...rest } = collected.details;
     collected.details = { generated_at, checksum, cluster: options.clusterName, ...rest };
   }
-  if (options.details === undefined || options.details === false) return collected;
+  if (options.details === undefined || options.details === false) return withReplacedCharacters(collected);
 
   const { warnings, ...extra } = await collectDetails(sql, {
     schema,
@@ -114,10 +115,19 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     ...(options.details.paging === undefined ? {} : { paging: options.details.paging }),
     ...queryOptions,
   });
-  return {
+  return withReplacedCharacters({
     report: collected.report,
     // The report's warnings and the details' are about different things: none appears in both.
     details: { ...collected.details, ...extra, warnings: [...collected.details.warnings, ...warnings] },
+  });
+}
+
+function withReplacedCharacters(collected: CollectedReport): CollectedReport {
+  const replaced = describeReplacedCharacters(collected);
+  if (replaced.length === 0) return collected;
+  return {
+    ...collected,
+    details: { ...collected.details, warnings: [...collected.details.warnings, ...replaced] },
   };
 }
 

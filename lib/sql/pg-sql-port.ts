@@ -66,6 +66,12 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
           await client.query(
             `SET lock_timeout = ${limits.lockTimeoutMs}; SET statement_timeout = ${limits.statementTimeoutMs}`,
           );
+          // A SQL_ASCII database keeps names as the bytes it was given, and PostgreSQL refuses to send
+          // bytes that are not UTF-8 to a UTF8 client (SQLSTATE 22021: the whole report failed).
+          // Taken as they are, pg decodes them with U+FFFD for what is not UTF-8.
+          await client.query(
+            "SELECT set_config('client_encoding', 'SQL_ASCII', false) WHERE current_setting('server_encoding') = 'SQL_ASCII'",
+          );
           if (options.searchPath !== undefined) await assertSchemaExists(client, options.searchPath, where);
           tuned.add(client);
         }
