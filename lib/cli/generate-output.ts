@@ -1,8 +1,7 @@
-import { DEFAULT_PREFIX } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
 import type { GenerateValues } from "./generate-table.ts";
-import { optional, readChoice, readUrlTtl } from "./option-values.ts";
+import { optional, readChoice, readS3Prefix, readUrlTtl } from "./option-values.ts";
 
 /** What generate writes and where: a file, stdout or S3, and how much of the details. */
 export interface OutputOptions {
@@ -60,5 +59,5 @@ function readS3(values: GenerateValues): OutputOptions["s3"] | undefined {
     }
     return undefined;
   }
-  return { bucket, prefix: prefix ?? DEFAULT_PREFIX, urlTtlSeconds: readUrlTtl(values["url-ttl"]) };
+  return { bucket, prefix: readS3Prefix(prefix), urlTtlSeconds: readUrlTtl(values["url-ttl"]) };
 }

@@ -15,7 +15,7 @@ import { stringifyJson } from "../shared/visible-text.ts";
 import { defineCommand } from "./command-table.ts";
 import { formatHelp } from "./format-help.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { readUrlTtl } from "./option-values.ts";
+import { readS3Prefix, readUrlTtl } from "./option-values.ts";
 import { readCommandLine } from "./read-command-line.ts";
 
 /** `history`'s command line: where the reports are and which page of them. */
@@ -82,7 +82,7 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
   const limit = parseListLimit(values.limit, "--limit");
   const next = values.next === undefined ? undefined : checkPageToken(values.next, "--next");
   const ttl = readUrlTtl(values["url-ttl"]);
-  const prefix = normalisePrefix(values["s3-prefix"] ?? DEFAULT_PREFIX);
+  const prefix = readS3Prefix(values["s3-prefix"]);
   const endpoint = io.env.AWS_ENDPOINT_URL_S3;
   const bucketStore = openBucketStore({ bucket, ...(endpoint === undefined ? {} : { endpoint }) });
   try {
@@ -100,10 +100,6 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
   } finally {
     bucketStore.close();
   }
-}
-
-function normalisePrefix(prefix: string): string {
-  return prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
 }
 
 /** A table for a terminal: one line per report, the next-page hint last. */

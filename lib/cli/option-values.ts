@@ -1,5 +1,6 @@
-import { DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
+import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
+import { readKeyPrefix } from "../store/key-prefix.ts";
 import type { OptionSpec, OptionValues, StringOption } from "./command-table.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -63,4 +64,11 @@ export function readUrlTtl(value: string | undefined): number {
 /** `{ key: value }`, or no key at all when the value is undefined (exactOptionalPropertyTypes). */
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** `--s3-prefix`, checked as REPORT_PREFIX is: "" or ending in "/", S3's safe characters, no "..". */
+export function readS3Prefix(value: string | undefined): string {
+  const read = readKeyPrefix(value ?? DEFAULT_PREFIX, "--s3-prefix");
+  if ("problem" in read) throw new BadParameterError("--s3-prefix", read.problem);
+  return read.prefix;
 }

@@ -2,6 +2,7 @@ import { ConfigError } from "../errors.ts";
 import { CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE } from "../history/cluster.ts";
 import type { LogLevel } from "../log.ts";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../report/checksum.ts";
+import { readKeyPrefix } from "../store/key-prefix.ts";
 import { MAX_PRESIGN_SECONDS } from "../store/report-store.ts";
 import { type Env, matching, optional, optionalUrl, readChoice, readInteger } from "./read-env.ts";
 
@@ -38,8 +39,6 @@ export const DEFAULT_URL_TTL_SECONDS = 900;
 export const MAX_URL_TTL_SECONDS = MAX_PRESIGN_SECONDS;
 
 export const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-// S3's "safe characters" for object keys.
-const SAFE_KEY_CHARACTERS = /^[A-Za-z0-9!_.*'()/-]+$/;
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** Reads and validates the bucket, prefix, link lifetime, time zone, encryption and log level. */
@@ -99,21 +98,9 @@ function readBucket(env: Env): string {
 function readPrefix(env: Env): string {
   const raw = env.REPORT_PREFIX;
   if (raw === undefined) return DEFAULT_PREFIX;
-  const prefix = raw.trim();
-  if (prefix === "") return "";
-  if (prefix.startsWith("/") || prefix.split("/").some((part) => part === "." || part === "..")) {
-    throw new ConfigError(
-      "REPORT_PREFIX",
-      `REPORT_PREFIX "${prefix}" is not a usable key prefix: it must not start with "/" or contain "." or ".." segments (e.g. license-reports/).`,
-    );
-  }
-  if (prefix.length > 512 || !SAFE_KEY_CHARACTERS.test(prefix)) {
-    throw new ConfigError(
-      "REPORT_PREFIX",
-      "REPORT_PREFIX holds characters S3 keys should avoid or is longer than 512 characters. Use letters, digits and ! - _ . * ' ( ) / only.",
-    );
-  }
-  return prefix.endsWith("/") ? prefix : `${prefix}/`;
+  const read = readKeyPrefix(raw, "REPORT_PREFIX");
+  if ("problem" in read) throw new ConfigError("REPORT_PREFIX", read.problem);
+  return read.prefix;
 }
 
 function readTimeZone(env: Env): string {
