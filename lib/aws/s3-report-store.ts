@@ -20,6 +20,7 @@ import {
   type ReportUpload,
   type StoredReport,
 } from "../store/report-store.ts";
+import { adviseOnS3Failure } from "./s3-advice.ts";
 import { toMessageClause } from "./sdk-message-clause.ts";
 
 export interface S3ReportStoreOptions {
@@ -149,7 +150,7 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
         return { objects, truncated: answer.IsTruncated === true };
       } catch (error) {
         throw new ReportStoreReadError(
-          `Listing the stored reports under s3://${bucket}/${request.prefix} failed: ${describeSdkError(error)}. Check that the bucket exists and that the caller may list it (s3:ListBucket on this prefix).`,
+          `Listing the stored reports under s3://${bucket}/${request.prefix} failed: ${describeSdkError(error)}. ${adviseOnS3Failure(error, "s3:ListBucket")}`,
           { cause: error },
         );
       }
@@ -171,9 +172,10 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
         bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
       } catch (error) {
         if (error instanceof ReportStoreReadError) throw error;
-        throw new ReportStoreReadError(`Reading ${where} failed: ${describeSdkError(error)}.`, {
-          cause: error,
-        });
+        throw new ReportStoreReadError(
+          `Reading ${where} failed: ${describeSdkError(error)}. ${adviseOnS3Failure(error, "s3:GetObject")}`,
+          { cause: error },
+        );
       }
       return bytes;
     },
@@ -219,7 +221,7 @@ function toUploadError(
       ? "Nothing was stored."
       : `Aborting the multipart upload also failed (${describeSdkError(abortFailure)}); the bucket's lifecycle rule for incomplete multipart uploads removes the parts.`;
   return new ReportUploadError(
-    `Uploading the report to ${where} failed: ${reason}. ${leftover} Check that the bucket exists, that the function may write to it and that S3 is reachable, then retry.`,
+    `Uploading the report to ${where} failed: ${reason}. ${leftover} ${adviseOnS3Failure(error, "s3:PutObject")}`,
     { cause: error },
   );
 }

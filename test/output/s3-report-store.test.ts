@@ -262,7 +262,7 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
     // Assess
     expect(failure).toBeInstanceOf(ReportUploadError);
     expect((failure as Error).message).toBe(
-      `Uploading the report to s3://${BUCKET}/t/never.json failed: deadline reached. Nothing was stored. Check that the bucket exists, that the function may write to it and that S3 is reachable, then retry.`,
+      `Uploading the report to s3://${BUCKET}/t/never.json failed: deadline reached. Nothing was stored. Retry; if it fails again, S3's answer above says why.`,
     );
     expect(proxy.seen).toEqual([]);
   });
@@ -304,7 +304,7 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
 
       expect(error).toBeInstanceOf(ReportStoreReadError);
       expect((error as Error).message).toBe(
-        `Reading s3://${BUCKET}/t/missing.json failed: NoSuchKey: The specified key does not exist.`,
+        `Reading s3://${BUCKET}/t/missing.json failed: NoSuchKey: The specified key does not exist. The object is gone: the bucket's lifecycle rules may have expired it.`,
       );
     });
   });
