@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { loadResourceSpecification } from "./cfn-spec.mjs";
 import { lintTemplate } from "./lint-template.mjs";
 
 const require = createRequire(import.meta.url);
@@ -356,7 +357,7 @@ function main() {
   }
   const errors = findings.filter((finding) => finding.level === "crit");
   console.log(
-    `cfn-lint (spec 117.0.0 from @aws-cdk/cfnspec): ${errors.length} errors, ${findings.length - errors.length} warnings ` +
+    `cfn-lint (spec ${loadResourceSpecification().ResourceSpecificationVersion}): ${errors.length} errors, ${findings.length - errors.length} warnings ` +
       `over ${Object.keys(LINT_VARIANTS).length} parameter variants in ${lintSeconds.toFixed(1)} s`,
   );
   console.log(formatResources(template));
