@@ -1,6 +1,7 @@
 import type { EntityCounterComparison, WorkspaceCounterDrift } from "../report/types.ts";
+import { compareBytes } from "../shared/compare-bytes.ts";
 import type { DetailsContext } from "./details-context.ts";
-import { compareBytes, toCount } from "./row-values.ts";
+import { toCount } from "./row-values.ts";
 import { proxyConsumerFilter } from "./workspaces.ts";
 
 /** Entity types counted live, as Kong's report counts them (consumers: proxy consumers only). */

@@ -1,4 +1,5 @@
 import { BadParameterError } from "../errors.ts";
+import { isRecord } from "../shared/is-record.ts";
 import { parseJsonText } from "../shared/json-text.ts";
 
 /** One KLCR "discreteness" rule: every match of `find` (a regex) in a key becomes `replace_with`. */
@@ -110,8 +111,4 @@ export function compileDiscreteRules(rules: readonly DiscreteRule[]): CompiledRu
       return out;
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,9 @@
 import type { WorkspaceDetail } from "../report/types.ts";
+import { compareBytes } from "../shared/compare-bytes.ts";
 import type { SqlRow } from "../sql/port.ts";
 import type { DetailsContext } from "./details-context.ts";
 import { type PageSpec, readPages } from "./paging.ts";
-import { compareBytes, toCount } from "./row-values.ts";
+import { toCount } from "./row-values.ts";
 
 /** Adds each workspace's plugin counts, by tier, to `workspaces` (one implicit workspace before Kong 2.1). */
 export async function addPlugins(

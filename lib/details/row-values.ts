@@ -1,3 +1,5 @@
+import { compareBytes } from "../shared/compare-bytes.ts";
+
 // The SQL returns counts as text (bigint does not fit a JS number safely) and sorts with COLLATE "C":
 // these read the counts back and sort in JS exactly as the database did.
 
@@ -6,11 +8,6 @@ export function toCount(text: string | null | undefined): number {
   const n = Number(text ?? 0);
   if (!Number.isSafeInteger(n)) throw new RangeError(`count ${String(text)} is not a safe integer`);
   return n;
-}
-
-/** Byte order, as PostgreSQL's "C" collation sorts. */
-export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
 /** Sorts `list` in place in byte order and returns it. */

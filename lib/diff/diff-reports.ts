@@ -1,8 +1,10 @@
+import { TIER_NAMES } from "../report/plugin-tiers.ts";
 import type { NumberChange, PluginChange, PluginCount, ReportDiff, ReportSide } from "../report/types.ts";
 import { compareBuckets, formatTimestamp } from "../shared/format.ts";
+import { isRecord } from "../shared/is-record.ts";
 import { numberChange, textChange } from "./changes.ts";
 import { diffWorkspaces } from "./diff-workspaces.ts";
-import { dig, isRecord } from "./json-values.ts";
+import { dig } from "./json-values.ts";
 import type { ReportDocument } from "./report-document.ts";
 
 const COUNT_KEYS = [
@@ -12,7 +14,6 @@ const COUNT_KEYS = [
   "consumers_count",
   "rbac_users",
 ] as const;
-const TIER_ORDER = ["free", "enterprise", "custom"];
 
 /** Compares two reports (older first): counts, tiers, plugins, monthly requests, workspaces. */
 export function diffReports(
@@ -51,7 +52,7 @@ export function diffReports(
   // Kong's three tiers always show (a tier may be empty), plus any other the files hold.
   const tierNames = [
     ...new Set([
-      ...(hasTiers(a, b) ? TIER_ORDER : []),
+      ...(hasTiers(a, b) ? TIER_NAMES : []),
       ...[...pluginsA.values(), ...pluginsB.values()].map((p) => p.tier),
     ]),
   ].sort((x, y) => tierRank(x) - tierRank(y) || compareText(x, y));
@@ -189,8 +190,8 @@ function maskKey(key: unknown): string | undefined {
 }
 
 function tierRank(tier: string): number {
-  const index = TIER_ORDER.indexOf(tier);
-  return index === -1 ? TIER_ORDER.length : index;
+  const index = (TIER_NAMES as readonly string[]).indexOf(tier);
+  return index === -1 ? TIER_NAMES.length : index;
 }
 
 function byTierThenName(x: PluginCount, y: PluginCount): number {

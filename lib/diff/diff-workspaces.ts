@@ -1,6 +1,7 @@
 import type { WorkspaceChanges } from "../report/types.ts";
+import { isRecord } from "../shared/is-record.ts";
 import { numberChange } from "./changes.ts";
-import { asNumber, isRecord } from "./json-values.ts";
+import { asNumber } from "./json-values.ts";
 
 /** Workspaces added, removed and changed between two reports' details; undefined unless both have them. */
 export function diffWorkspaces(

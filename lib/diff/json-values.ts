@@ -1,9 +1,6 @@
-// Reports are read as untyped JSON: any era of Kong's report, or a file that is not one at all.
+import { isRecord } from "../shared/is-record.ts";
 
-/** A plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// Reports are read as untyped JSON: any era of Kong's report, or a file that is not one at all.
 
 /** The value at `path` in nested objects, or undefined where any step is missing. */
 export function dig(value: unknown, ...path: string[]): unknown {

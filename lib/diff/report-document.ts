@@ -1,5 +1,5 @@
 import { InvalidReportFileError } from "../errors.ts";
-import { isRecord } from "./json-values.ts";
+import { isRecord } from "../shared/is-record.ts";
 
 /** A report as read from a file: Kong's keys, plus `details` when the file carries them. */
 export interface ReportDocument {

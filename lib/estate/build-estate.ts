@@ -1,8 +1,10 @@
 import { TOOL } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
+import { TIER_NAMES } from "../report/plugin-tiers.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
+import { compareBytes } from "../shared/compare-bytes.ts";
 import { compareBuckets } from "../shared/format.ts";
 import { addCount, createNameRecord } from "../shared/name-record.ts";
 import { computeEstateDigest } from "./estate-digest.ts";
@@ -25,8 +27,6 @@ export interface BuildEstateOptions {
   /** Default: this tool's name and version. */
   readonly collector?: { readonly name: string; readonly version: string };
 }
-
-const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
 
 /**
  * Builds estate.json from the environments' outcomes: a pure function over plain data, so the
@@ -120,11 +120,11 @@ function mergeDiscreteServices(
       else holders.push(outcome.environment);
     }
   }
-  return [...byKey.keys()].sort(compareCodeUnits).map((key) => ({ key, environments: byKey.get(key) ?? [] }));
+  return [...byKey.keys()].sort(compareBytes).map((key) => ({ key, environments: byKey.get(key) ?? [] }));
 }
 
 function sumTotals(environments: number, reports: readonly LicenseReport[], discrete: number): EstateTotals {
-  const tiers = new Map<TierName, Map<string, number>>(TIERS.map((tier) => [tier, new Map()]));
+  const tiers = new Map<TierName, Map<string, number>>(TIER_NAMES.map((tier) => [tier, new Map()]));
   const buckets = new Map<string, number>();
   let rbacUsers: number | undefined;
   let totalRequests: number | undefined;
@@ -147,7 +147,7 @@ function sumTotals(environments: number, reports: readonly LicenseReport[], disc
         buckets.set(bucket, (buckets.get(bucket) ?? 0) + count);
       }
     }
-    for (const tier of TIERS) {
+    for (const tier of TIER_NAMES) {
       const counts = tiers.get(tier) as Map<string, number>;
       for (const [name, count] of Object.entries(report.plugins_count?.tiers?.[tier] ?? {})) {
         addCount(counts, name, count);
@@ -176,10 +176,6 @@ function sumTotals(environments: number, reports: readonly LicenseReport[], disc
 
 function sortTiers(tiers: ReadonlyMap<TierName, ReadonlyMap<string, number>>): PluginTiers {
   const sorted = (tier: TierName) =>
-    createNameRecord([...(tiers.get(tier) ?? [])].sort(([a], [b]) => compareCodeUnits(a, b)));
+    createNameRecord([...(tiers.get(tier) ?? [])].sort(([a], [b]) => compareBytes(a, b)));
   return { free: sorted("free"), enterprise: sorted("enterprise"), custom: sorted("custom") };
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,8 +11,3 @@ export type ReadText = (key: string, object?: Record<string, unknown>, path?: st
 export function quoteAll(keys: readonly string[]): string {
   return keys.map((key) => JSON.stringify(key)).join(", ");
 }
-
-/** A plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -1,5 +1,6 @@
+import { isRecord } from "../shared/is-record.ts";
 import { CLUSTER_ARN, DATABASE_NAME, SECRET_ARN } from "../sql/database-source.ts";
-import { type Fail, isRecord, quoteAll, type ReadText } from "./entry-fields.ts";
+import { type Fail, quoteAll, type ReadText } from "./entry-fields.ts";
 import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
 import type { EnvironmentSource } from "./types.ts";
 

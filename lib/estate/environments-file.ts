@@ -1,6 +1,7 @@
 import { validateDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
-import { type Fail, isRecord, quoteAll, type ReadText } from "./entry-fields.ts";
+import { isRecord } from "../shared/is-record.ts";
+import { type Fail, quoteAll, type ReadText } from "./entry-fields.ts";
 import { readSource, SOURCE_KEYS, type SourceKey } from "./environment-sources.ts";
 import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
 import { readNodeFacts } from "./node-facts.ts";

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { compareBytes } from "../shared/compare-bytes.ts";
 
 /** A JSON value as decoded by `JSON.parse`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -146,9 +147,4 @@ export function formatLuaNumber(n: number): string {
 
 function trimZeros(text: string): string {
   return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-}
-
-/** LuaJIT compares strings bytewise (memcmp); JavaScript's default compares UTF-16 units. */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

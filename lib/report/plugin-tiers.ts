@@ -3,6 +3,9 @@ import { compareMinor, type KongMinor } from "./kong-version.ts";
 import tierLists from "./plugin-tiers.json" with { type: "json" };
 import type { PluginTiers, TierName } from "./types.ts";
 
+/** Kong's license tiers, in the order the report, the pages and the CSVs list them. */
+export const TIER_NAMES: readonly TierName[] = ["free", "enterprise", "custom"];
+
 interface TierList {
   readonly free: readonly string[];
   readonly enterprise: readonly string[];

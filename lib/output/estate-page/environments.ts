@@ -1,8 +1,9 @@
 import type { EstateDocument } from "../../estate/types.ts";
+import { TIER_NAMES } from "../../report/plugin-tiers.ts";
 import type { LicenseReport, PluginTiers } from "../../report/types.ts";
 import { formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
-import { sumValues, TIERS } from "../tier-sums.ts";
+import { sumValues } from "../tier-sums.ts";
 import { colourOf, type EnvironmentColours } from "./colours.ts";
 
 /** One row per environment (failed ones in red with their error) and the totals row. */
@@ -55,7 +56,7 @@ function countCells(counts: Counts, discrete: number): Html {
     counts.consumers_count,
     counts.rbac_users,
   ].map((value) => html`<td>${value === undefined ? "—" : formatCount(value)}</td>`);
-  const plugins = TIERS.map((tier) => formatCount(sumValues(tiers[tier]))).join(" · ");
+  const plugins = TIER_NAMES.map((tier) => formatCount(sumValues(tiers[tier]))).join(" · ");
   const requests = counts.counters?.total_requests;
   return html`${cells}<td>${plugins}</td><td>${requests === undefined ? "—" : formatCount(requests)}</td>`;
 }

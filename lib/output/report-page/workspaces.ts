@@ -1,7 +1,8 @@
+import { TIER_NAMES } from "../../report/plugin-tiers.ts";
 import type { ReportDetails, WorkspaceDetail } from "../../report/types.ts";
 import { formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
-import { sumValues, TIERS } from "../tier-sums.ts";
+import { sumValues } from "../tier-sums.ts";
 
 /** Workspaces listed on the page; beyond this the largest are shown and report.csv has them all. */
 export const WORKSPACE_ROWS = 50;
@@ -34,7 +35,7 @@ export function renderWorkspaces(details: ReportDetails): Html | undefined {
       ...(hasDiscrete ? [ws.discrete_services ?? 0] : []),
       ws.routes,
       ws.consumers,
-      ...TIERS.map((tier) => sumValues(ws.plugins[tier])),
+      ...TIER_NAMES.map((tier) => sumValues(ws.plugins[tier])),
     ];
     const label = ws.implicit === true ? `${ws.name} (implicit: no workspaces in this schema)` : ws.name;
     const title = ws.id !== "" && html` title="${ws.id}"`;
@@ -75,6 +76,9 @@ function compareNatural(a: string, b: string): number {
 
 function workspaceSize(ws: WorkspaceDetail): number {
   return (
-    ws.services + ws.routes + ws.consumers + TIERS.reduce((sum, tier) => sum + sumValues(ws.plugins[tier]), 0)
+    ws.services +
+    ws.routes +
+    ws.consumers +
+    TIER_NAMES.reduce((sum, tier) => sum + sumValues(ws.plugins[tier]), 0)
   );
 }
