@@ -30,6 +30,14 @@ export interface StringOption extends OptionBase {
 
 export type OptionSpec = BooleanOption | StringOption;
 
+/** `-o, --out FILE|-`: where a command that writes a report or an estate writes it. */
+export const OUT_OPTION = {
+  type: "string",
+  short: "o",
+  value: "FILE|-",
+  help: ["where to write (default: stdout for json, the tar name for tar)"],
+} as const satisfies StringOption;
+
 /** The arguments that are not options, for commands that take some (`verify FILE`, `diff OLD NEW`). */
 export interface PositionalsSpec {
   /** How many exactly. */

@@ -1,5 +1,5 @@
 import { DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts";
-import { defineCommand } from "./command-table.ts";
+import { defineCommand, OUT_OPTION } from "./command-table.ts";
 
 /** The most environments the CLI collects at once. */
 export const MAX_CONCURRENCY = 32;
@@ -40,12 +40,7 @@ export const ESTATE_COMMAND = defineCommand({
         "estate.json, environments/<name>/response.json, summary.html, estate.csv",
       ],
     },
-    out: {
-      type: "string",
-      short: "o",
-      value: "FILE|-",
-      help: ["where to write (default: stdout for json, the tar name for tar)"],
-    },
+    out: OUT_OPTION,
     "include-details": {
       type: "boolean",
       help: [

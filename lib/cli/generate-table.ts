@@ -1,5 +1,5 @@
 import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
-import { defineCommand, type OptionValues } from "./command-table.ts";
+import { defineCommand, type OptionValues, OUT_OPTION } from "./command-table.ts";
 
 const SOURCE = "Source (exactly one is required)";
 
@@ -66,12 +66,7 @@ export const GENERATE_COMMAND = defineCommand({
         "with response.json, details.json, summary.html, report.csv, ai-usage.csv",
       ],
     },
-    out: {
-      type: "string",
-      short: "o",
-      value: "FILE|-",
-      help: ["where to write (default: stdout for json, the tar name for tar)"],
-    },
+    out: OUT_OPTION,
     "include-details": {
       type: "boolean",
       help: ['json only: add the "details" document under a "details" key'],

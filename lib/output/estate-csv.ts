@@ -1,4 +1,5 @@
-import type { EstateDocument, EstateEnvironment } from "../estate/types.ts";
+import type { EstateDocument, EstateEnvironment, EstateTotals } from "../estate/types.ts";
+import type { PluginTiers } from "../report/types.ts";
 import { formatCsv } from "./csv.ts";
 import { CSV_TOTAL_ROW } from "./report-csv.ts";
 import { tierCells } from "./tier-sums.ts";
@@ -39,14 +40,7 @@ export function renderEstateCsv(estate: EstateDocument): string {
       `${totals.environments_reported} of ${totals.environments} reported`,
       "",
       "",
-      totals.workspaces_count,
-      totals.services_count,
-      totals.discrete_services,
-      totals.routes_count,
-      totals.consumers_count,
-      totals.rbac_users ?? "",
-      ...tierCells(totals.plugins_count.tiers),
-      totals.counters?.total_requests ?? "",
+      ...countCells(totals, totals.discrete_services),
       estate.digest,
       "",
     ],
@@ -69,15 +63,31 @@ function environmentRow(entry: EstateEnvironment): Array<string | number> {
     "ok",
     entry.source ?? "",
     report.kong_version ?? "",
-    report.workspaces_count,
-    report.services_count,
-    entry.discrete_services,
-    report.routes_count,
-    report.consumers_count,
-    report.rbac_users ?? "",
-    ...tierCells(report.plugins_count.tiers),
-    report.counters?.total_requests ?? "",
+    ...countCells(report, entry.discrete_services),
     report.checksum,
     "",
+  ];
+}
+
+/** The count columns, workspaces to total_requests, of one report or of the estate's totals. */
+function countCells(
+  counts: Pick<
+    EstateTotals,
+    "workspaces_count" | "services_count" | "routes_count" | "consumers_count" | "rbac_users"
+  > & {
+    readonly plugins_count: { readonly tiers: PluginTiers };
+    readonly counters?: { readonly total_requests: number };
+  },
+  discreteServices: number,
+): Array<string | number> {
+  return [
+    counts.workspaces_count,
+    counts.services_count,
+    discreteServices,
+    counts.routes_count,
+    counts.consumers_count,
+    counts.rbac_users ?? "",
+    ...tierCells(counts.plugins_count.tiers),
+    counts.counters?.total_requests ?? "",
   ];
 }
