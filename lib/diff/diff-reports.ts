@@ -14,6 +14,12 @@ const COUNT_KEYS = [
   "consumers_count",
   "rbac_users",
 ] as const;
+/** Counts one level down, as [parent key, key]; the diff names them by key. */
+const NESTED_COUNT_KEYS = [
+  ["deployment_info", "connected_dp_count"],
+  ["plugins_count", "unique_route_lambdas"],
+  ["plugins_count", "unique_route_kafkas"],
+] as const;
 
 /** Compares two reports (older first): counts, tiers, plugins, monthly requests, workspaces. */
 export function diffReports(
@@ -24,23 +30,9 @@ export function diffReports(
   const a = older.content;
   const b = newer.content;
   const counts = COUNT_KEYS.map((key) => numberChange(key, a[key], b[key]));
-  counts.push(
-    numberChange(
-      "connected_dp_count",
-      dig(a, "deployment_info", "connected_dp_count"),
-      dig(b, "deployment_info", "connected_dp_count"),
-    ),
-    numberChange(
-      "unique_route_lambdas",
-      dig(a, "plugins_count", "unique_route_lambdas"),
-      dig(b, "plugins_count", "unique_route_lambdas"),
-    ),
-    numberChange(
-      "unique_route_kafkas",
-      dig(a, "plugins_count", "unique_route_kafkas"),
-      dig(b, "plugins_count", "unique_route_kafkas"),
-    ),
-  );
+  for (const [parent, key] of NESTED_COUNT_KEYS) {
+    counts.push(numberChange(key, dig(a, parent, key), dig(b, parent, key)));
+  }
   const discreteA = dig(older.details, "discrete_services", "count");
   const discreteB = dig(newer.details, "discrete_services", "count");
   if (discreteA !== undefined || discreteB !== undefined)
