@@ -8,7 +8,8 @@ import { removeEnvFile, writeEnvFiles } from "../stack/env-files.ts";
 import { LOCAL_STACK_HELP, parseLocalStackArgs } from "../stack/local-stack-args.ts";
 import { startLocalStack } from "../stack/start-local-stack.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// The repository root (local/bin/ is two levels down): .local-stack/ sits there, as docs/local-stack.md says.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 async function main(): Promise<number> {
   const args = parseLocalStackArgs();
