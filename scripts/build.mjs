@@ -1,10 +1,11 @@
 // Bundles the Lambda handlers (Node 24, their runtime) and the CLI (Node 20.19+, its engines) with esbuild:
-// ESM, the AWS SDK inside.
+// ESM, the AWS SDK inside; and saves the demo database's data directory beside the CLI.
 // Usage: node scripts/build.mjs [--outdir DIR]   (npm run build: DIR = dist)
-import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { tsImport } from "tsx/esm/api";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdirAt = process.argv.indexOf("--outdir");
@@ -120,6 +121,14 @@ const demoSource = join(root, "lib", "demo");
 const demoFiles = (await readdir(demoSource)).filter((name) => name.endsWith(".sql"));
 await Promise.all(demoFiles.map((name) => copyFile(join(demoSource, name), join(dist, name))));
 
+// ...and, above all, its saved data directory: `--demo` loads it instead of building the database
+// (initdb plus the SQL) on every run. The same function the program runs from the sources makes it,
+// so it comes from node_modules/.cache when an earlier build or test run already made it.
+const { DEMO_SNAPSHOT_FILE } = await tsImport("../lib/demo/demo-snapshot.ts", import.meta.url);
+const { readDemoSnapshot } = await tsImport("../lib/demo/open-demo-database.ts", import.meta.url);
+const snapshot = await readDemoSnapshot();
+await writeFile(join(dist, DEMO_SNAPSHOT_FILE), snapshot);
+
 const overBudget = [];
 for (const target of targets) {
   const { size } = await stat(join(dist, target.out));
@@ -130,7 +139,9 @@ for (const target of targets) {
   );
   if (over) overBudget.push(target);
 }
-console.log(`${dist}/ demo SQL: ${demoFiles.join(", ")}`);
+console.log(
+  `${dist}/ demo SQL: ${demoFiles.join(", ")}; demo database: ${DEMO_SNAPSHOT_FILE} ${(snapshot.length / 1024).toFixed(0)} KiB`,
+);
 for (const target of overBudget) {
   // Name what weighs most, by package, so the growth can be found.
   const byPackage = new Map();
