@@ -3,19 +3,19 @@
 //   curl ──► local HTTP API (JWT check, payload 2.0 event) ──► handlers/http.ts (the real middy handler)
 //                                                               ├─► local Data API endpoint ──► PGlite / PostgreSQL (demo Kong data)
 //                                                               └─► s3rver (SigV4, presigned URLs) ◄── curl -L downloads
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import S3rver from "@20minutes/s3rver";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { createHttpHandler } from "../../handlers/http.ts";
 import { createReportsHttpHandler } from "../../handlers/reports-http.ts";
-import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
+import { openDemoPglite, readDemoSql } from "../../lib/demo/open-demo-database.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { startDataApiServer } from "../data-api/server.ts";
 import { startLocalHttpApi } from "../http-api-gateway.ts";
@@ -64,11 +64,6 @@ export interface LocalStackOptions {
    * instance). It must not exist yet: an existing database is never replaced. Dropped on close.
    */
   readonly demoDatabase?: string;
-  /**
-   * A directory for a snapshot of the embedded demo database (PGlite data directory), keyed by the
-   * demo SQL: later starts load it instead of running initdb and the demo SQL again. Default: none.
-   */
-  readonly cacheDir?: string;
   /** The handler's JSON logs (default: stdout). */
   readonly logger?: Logger;
   /** API Gateway-style access log lines (default: none). */
@@ -189,10 +184,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         token_use: "id",
       }),
     };
-    // After the stack answers: snapshot a freshly built embedded database for the next start.
-    // Stopping right after the start waits for it rather than losing it.
-    const snapshotSaved = database.saveSnapshot?.().catch(() => undefined);
-    cleanups.push(async () => snapshotSaved);
     return {
       startup: { databaseMs: databaseReady - started, totalMs: performance.now() - started },
       reportUrl: `${api.url}/license/report`,
@@ -219,12 +210,10 @@ interface OpenedDatabase {
   readonly name: string;
   readonly description: string;
   close(): Promise<void>;
-  /** Writes the snapshot a later start loads (embedded database built from SQL, with a cacheDir). */
-  saveSnapshot?(): Promise<void>;
 }
 
 async function openDatabase(options: LocalStackOptions): Promise<OpenedDatabase> {
-  if (options.databaseUrl === undefined) return openEmbeddedDatabase(options.cacheDir);
+  if (options.databaseUrl === undefined) return openEmbeddedDatabase();
   const name = options.demoDatabase ?? `kong_report_demo_${randomBytes(4).toString("hex")}`;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new Error(`Demo database name "${name}" is not allowed: use lowercase letters, digits and _.`);
@@ -252,44 +241,15 @@ async function openDatabase(options: LocalStackOptions): Promise<OpenedDatabase>
   };
 }
 
-/** The demo in embedded PGlite: from the snapshot in cacheDir when it matches the demo SQL, else built. */
-async function openEmbeddedDatabase(cacheDir: string | undefined): Promise<OpenedDatabase> {
-  const sql = await readDemoSql();
-  const snapshot =
-    cacheDir === undefined
-      ? undefined
-      : join(cacheDir, `demo-pglite-${createHash("sha256").update(sql).digest("hex").slice(0, 16)}.tar`);
-  const saved = snapshot === undefined ? undefined : await readFile(snapshot).catch(() => undefined);
-  let db: PGlite;
-  let built = false;
-  if (saved === undefined) {
-    db = await PGlite.create();
-    await db.exec(sql).catch(async (error: unknown) => {
-      await db.close();
-      throw error;
-    });
-    built = true;
-  } else {
-    db = await PGlite.create({ loadDataDir: new Blob([saved]) });
-  }
+/** The demo in embedded PGlite, from the same saved data directory as the CLI's --demo (lib/demo/). */
+async function openEmbeddedDatabase(): Promise<OpenedDatabase> {
+  const db = await openDemoPglite();
   const current = await db.query<{ name: string }>("SELECT current_database() AS name");
   return {
     backend: { kind: "pglite", db },
     name: current.rows[0]?.name ?? "postgres",
-    description: `PGlite (embedded, in memory) with the demo Kong data${saved === undefined ? "" : ", from the snapshot in the cache"}`,
+    description: "PGlite (embedded, in memory) with the demo Kong data",
     close: () => db.close(),
-    ...(snapshot === undefined || !built
-      ? {}
-      : {
-          saveSnapshot: async () => {
-            const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
-            await mkdir(dirname(snapshot), { recursive: true });
-            // Another instance may write the same snapshot at the same time: rename is atomic.
-            const partial = `${snapshot}.${process.pid}.partial`;
-            await writeFile(partial, dump);
-            await rename(partial, snapshot);
-          },
-        }),
   };
 }
 
@@ -507,7 +467,6 @@ async function main(): Promise<number> {
     port,
     ...(values["database-url"] === undefined ? {} : { databaseUrl: values["database-url"] }),
     ...(values["database-name"] === undefined ? {} : { demoDatabase: values["database-name"] }),
-    cacheDir: join(ROOT, ".local-stack", "cache"),
     logger,
     accessLog: (line) => process.stdout.write(`${line}\n`),
   });
