@@ -35,7 +35,7 @@ export async function buildDemoSnapshot(sql: string): Promise<Uint8Array> {
     // One by one: DROP DATABASE refuses to run inside the transaction a multi-statement text gets.
     for (const statement of SHRINK_STATEMENTS) await db.query(statement);
     const tar = await db.dumpDataDir("none");
-    return gzipSync(new Uint8Array(await tar.arrayBuffer()), { level: 9 });
+    return gzipSync(new Uint8Array(await tar.arrayBuffer()));
   } finally {
     await db.close();
   }
