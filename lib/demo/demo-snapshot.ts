@@ -7,7 +7,7 @@ export const DEMO_SNAPSHOT_FILE = "demo-pgdata.tar.gz";
 
 /**
  * What makes the saved directory small to unpack and to run (each measured in docs/benchmark.md,
- * "The demo database"): initdb's 16 MB WAL segment is unpacked into memory like any file, so 1 MB
+ * "The demo line"): initdb's 16 MB WAL segment is unpacked into memory like any file, so 1 MB
  * segments; postgres's shared memory lives in the WebAssembly heap, so 8 MB of shared buffers (the
  * demo holds 2 MB of data) keep the heap at its 128 MB minimum instead of 200 MB; nothing creates a
  * database in the demo, so template0 and template1 go (half of the files). The settings are ALTER

@@ -27,11 +27,11 @@ export async function openDemoDatabase(): Promise<SqlPort> {
 
 /**
  * The demo database as a PGlite instance (the local stack and the local Data API serve it), loaded
- * from its saved data directory: no initdb and no SQL to run, so about a quarter of the time and
- * memory of building it (docs/benchmark.md, "The demo database").
+ * from its saved data directory: no initdb and no SQL to run, so a fraction of the time and
+ * memory of building it (docs/benchmark.md, "The demo line").
  */
 export async function openDemoPglite(places?: DemoSnapshotPlaces): Promise<PGlite> {
-  // Uncompressed here: PGlite's own gunzip (a JS stream) takes a quarter of a second more.
+  // Uncompressed here: zlib is faster than PGlite's own gunzip (a web stream).
   const tar = gunzipSync(await readDemoSnapshot(places));
   return PGlite.create({ loadDataDir: new Blob([tar]) });
 }
