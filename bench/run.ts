@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- [--sizes S,M,L] [--runs 5] [--database-url postgres://postgres@127.0.0.1:5432]
  *                   [--skip-data-api] [--regenerate] [--baseline-runs N] [--modes floor,report-pg,…]
- *                   [--skip-estate]`
+ *                   [--skip-estate] [--skip-demo]`
  *
  * Generates (or reuses) the synthetic Kong databases, then per size measures, each in its own
  * child process: the floor, the report over pg, the report over the local Data API, the details
  * and the whole tar upload over the Data API, and Kong's per-row walk (the baseline); checks that
  * all of them count the same numbers; then times whole processes (bench/whole-process.ts): the
- * README's main command (dist/cli.mjs) against psql running the same aggregates and Kong's walk.
+ * README's main command (dist/cli.mjs) against psql running the same aggregates and Kong's walk;
+ * last, the demo line (bench/demo.ts): `--demo` against the same report through PostgreSQL.
  * Prints markdown tables and writes bench/out/results.json and bench/out/chart.svg.
  */
 import { execFile } from "node:child_process";
@@ -23,6 +24,7 @@ import { toPositional } from "../lib/sql/named-params.ts";
 import { createPgSqlPort } from "../lib/sql/pg-sql-port.ts";
 import { renderChart } from "./chart.ts";
 import type { ChildMode, ChildResult, ChildTask } from "./child.ts";
+import { benchDemo, type DemoBenchResult, describeDemoBench } from "./demo.ts";
 import { benchEstate, describeEstateBench, type EstateBenchResult } from "./estate.ts";
 import { ensureBenchDatabase } from "./generate.ts";
 import { diffNumbers, type ReportNumbers } from "./numbers.ts";
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
       modes: { type: "string" },
       regenerate: { type: "boolean", default: false },
       "skip-estate": { type: "boolean", default: false },
+      "skip-demo": { type: "boolean", default: false },
     },
   });
   const sizes = parseSizes(values.sizes);
@@ -160,19 +163,29 @@ async function main(): Promise<void> {
     log(describeEstateBench(estate));
   }
 
+  // The demo line: the README's first command against the same report through PostgreSQL.
+  let demo: DemoBenchResult | undefined;
+  if (!values["skip-demo"]) {
+    log("\n## demo: --demo against the same report through PostgreSQL (bench/demo.ts)");
+    demo = await benchDemo({ adminUrl, runs }, log);
+    log(describeDemoBench(demo));
+  }
+
   environment.loadAfter = loadavg().map((n) => Number(n.toFixed(2)));
   await mkdir(outDir, { recursive: true });
   await writeFile(
     `${outDir}results.json`,
-    `${JSON.stringify({ command, startedAt: now.toISOString(), environment, runs, baselineRuns, results, wholeProcesses, estate }, null, 2)}\n`,
+    `${JSON.stringify({ command, startedAt: now.toISOString(), environment, runs, baselineRuns, results, wholeProcesses, estate, demo }, null, 2)}\n`,
   );
   await writeFile(`${outDir}chart.svg`, renderCharts(results, command));
   process.stdout.write(`\n${renderTable(results, command)}\n${renderSummary(results)}\n`);
   for (const { size, timings } of wholeProcesses)
     process.stdout.write(`\n${renderWholeProcess(size, timings)}\n`);
   if (estate !== undefined) process.stdout.write(`\n${describeEstateBench(estate)}\n`);
+  if (demo !== undefined) process.stdout.write(`\n${describeDemoBench(demo)}\n`);
   log(`\nwrote ${outDir}results.json and ${outDir}chart.svg`);
-  if (Object.values(results).some((r) => Object.values(r.agreement).some((d) => d.length > 0))) {
+  const disagree = Object.values(results).some((r) => Object.values(r.agreement).some((d) => d.length > 0));
+  if (disagree || (demo !== undefined && demo.agree.length > 0)) {
     process.exitCode = 1;
   }
 }

@@ -102,8 +102,8 @@ export function renderWholeProcess(size: string, timings: readonly WholeProcessT
   return lines.join("\n");
 }
 
-/** The collector's two statements for this database, parameters inlined, for psql. */
-async function buildPsqlScript(url: string, now: Date): Promise<string> {
+/** The collector's two statements for this database, parameters inlined, for psql (and bench/demo.ts). */
+export async function buildPsqlScript(url: string, now: Date): Promise<string> {
   const statements: string[] = [];
   const port = createPgSqlPort({ connectionString: url });
   const recording: SqlPort = {

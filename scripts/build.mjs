@@ -1,6 +1,7 @@
 // Bundles the Lambda handlers (Node 24, their runtime) and the CLI (Node 20.19+, its engines) with esbuild:
-// ESM, the AWS SDK inside.
+// ESM, the AWS SDK inside; and saves the demo database's data directory beside the CLI.
 // Usage: node scripts/build.mjs [--outdir DIR]   (npm run build: DIR = dist)
+import { spawn } from "node:child_process";
 import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,29 +97,48 @@ const targets = [
 // Start clean, but only ever delete the project's own dist/.
 if (outdirAt === -1) await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
-const inputsOf = new Map();
-for (const target of targets) {
-  // esbuild keeps an entry's own "#!" line first; add one only when the entry has none.
-  const source = await readFile(join(root, target.entry), "utf8");
-  const shebang = target.executable === true && !source.startsWith("#!") ? "#!/usr/bin/env node\n" : "";
-  const { metafile } = await build({
-    ...common,
-    metafile: true,
-    entryPoints: [join(root, target.entry)],
-    outfile: join(dist, target.out),
-    banner: { js: `${shebang}${target.banner}` },
-    external: [...common.external, ...(target.external ?? [])],
-    ...(target.target === undefined ? {} : { target: target.target }),
+
+// The demo database's saved data directory: `--demo` loads it instead of building the database
+// (initdb plus the SQL) on every run. Made by the same function the program runs from the sources,
+// in a process of its own so that it runs beside the bundling (a fresh clone builds it: the longest
+// step of npm ci's build; later builds find it in node_modules/.cache).
+const snapshotting = new Promise((resolveRun, rejectRun) => {
+  const child = spawn(process.execPath, [join(root, "scripts", "demo-snapshot.mjs"), dist], {
+    stdio: ["ignore", "inherit", "inherit"],
   });
-  if (target.executable === true) await chmod(join(dist, target.out), 0o755);
-  inputsOf.set(target.out, Object.values(metafile.outputs)[0]?.inputs ?? {});
-}
+  child.on("error", rejectRun);
+  child.on("exit", (code) =>
+    code === 0 ? resolveRun() : rejectRun(new Error(`scripts/demo-snapshot.mjs exited ${code}`)),
+  );
+});
+
+const inputsOf = new Map();
+await Promise.all(
+  targets.map(async (target) => {
+    // esbuild keeps an entry's own "#!" line first; add one only when the entry has none.
+    const source = await readFile(join(root, target.entry), "utf8");
+    const shebang = target.executable === true && !source.startsWith("#!") ? "#!/usr/bin/env node\n" : "";
+    const { metafile } = await build({
+      ...common,
+      metafile: true,
+      entryPoints: [join(root, target.entry)],
+      outfile: join(dist, target.out),
+      banner: { js: `${shebang}${target.banner}` },
+      external: [...common.external, ...(target.external ?? [])],
+      ...(target.target === undefined ? {} : { target: target.target }),
+    });
+    if (target.executable === true) await chmod(join(dist, target.out), 0o755);
+    inputsOf.set(target.out, Object.values(metafile.outputs)[0]?.inputs ?? {});
+  }),
+);
 
 // The demo database (lib/demo/open-demo-database.ts) reads its SQL files next to its own module:
 // in the bundle that is dist/, so they are copied there.
 const demoSource = join(root, "lib", "demo");
 const demoFiles = (await readdir(demoSource)).filter((name) => name.endsWith(".sql"));
 await Promise.all(demoFiles.map((name) => copyFile(join(demoSource, name), join(dist, name))));
+
+await snapshotting;
 
 const overBudget = [];
 for (const target of targets) {

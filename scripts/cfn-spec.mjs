@@ -3,9 +3,9 @@
 // schemas and generates its L1 constructs from (published every few days; CloudFormation stopped
 // publishing the old-format specification that cfn-lint 1.9.7 bundles).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { requireFromTool } from "./tool-packages.mjs";
 
 const PRIMITIVES = {
   string: "String",
@@ -30,7 +30,7 @@ const TAG = {
  * @returns {{ ResourceSpecificationVersion: string, ResourceTypes: object, PropertyTypes: object }}
  */
 export function loadResourceSpecification() {
-  const require = createRequire(import.meta.url);
+  const require = requireFromTool("deploy");
   const packageDir = dirname(require.resolve("@aws-cdk/aws-service-spec/package.json"));
   const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
   const cacheDir = join(packageDir, "..", "..", ".cache", "kong-license-report");
@@ -53,7 +53,7 @@ export function loadResourceSpecification() {
  * @returns {{ ResourceSpecificationVersion: string, ResourceTypes: object, PropertyTypes: object }}
  */
 export function buildResourceSpecification() {
-  const require = createRequire(import.meta.url);
+  const require = requireFromTool("deploy");
   const packageDir = dirname(require.resolve("@aws-cdk/aws-service-spec/package.json"));
   const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
   const { schema } = JSON.parse(gunzipSync(readFileSync(join(packageDir, "db.json.gz"))).toString("utf8"));

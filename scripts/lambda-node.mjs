@@ -1,9 +1,12 @@
-// Where the Lambda runtime's Node binary (tools/lambda-node, from the npm registry) lives.
+// Where the Lambda runtime's Node binary (tools/lambda-node, from the npm registry) lives. It is a
+// tool package (scripts/tool-packages.mjs): a separate little project so that its
+// node_modules/.bin/node never shadows the developer's own Node in npm scripts, installed by
+// `npm test` (scripts/test-lambda-node.mjs) the first time it runs.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { toolDir } from "./tool-packages.mjs";
 
-export const LAMBDA_NODE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "tools", "lambda-node");
+export const LAMBDA_NODE_DIR = toolDir("lambda-node");
 
 /** The registry's Node for this platform: its path, whether it exists, whether one is published. */
 export function lambdaNodeBinary() {

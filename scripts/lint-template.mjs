@@ -7,26 +7,31 @@
 // node_modules is edited. Its intrinsic-function table
 // also misses Fn::Sub and Fn::ImportValue inside Fn::If (both allowed by CloudFormation); without them the
 // linter loses its place in the template and reports every later intrinsic as "not supported here".
-import { createRequire, Module } from "node:module";
+import { Module } from "node:module";
 import { loadResourceSpecification } from "./cfn-spec.mjs";
-
-const require = createRequire(import.meta.url);
+import { requireFromTool } from "./tool-packages.mjs";
 
 let validator;
 
 function loadValidator() {
   if (validator !== undefined) return validator;
-  preload(require.resolve("cfn-lint/data/aws_resources_specification.json"), loadResourceSpecification());
+  // cfn-lint lives in the tool package tools/deploy/, installed on first use (not by the root npm ci).
+  const require = requireFromTool("deploy");
+  preload(
+    require,
+    require.resolve("cfn-lint/data/aws_resources_specification.json"),
+    loadResourceSpecification(),
+  );
   const functionsPath = require.resolve("cfn-lint/data/aws_intrinsic_functions.json");
   const functions = structuredClone(require(functionsPath));
   const inIf = functions["Fn::If"].supportedFunctions;
   for (const name of ["Fn::Sub", "Fn::ImportValue"]) if (!inIf.includes(name)) inIf.push(name);
-  preload(functionsPath, functions);
+  preload(require, functionsPath, functions);
   validator = require("cfn-lint");
   return validator;
 }
 
-function preload(path, exports) {
+function preload(require, path, exports) {
   const module = new Module(path);
   module.filename = path;
   module.loaded = true;

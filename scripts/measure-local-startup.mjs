@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Measures `npm run local` startup as a user waits for it: wall time from the command to its
-// "Ready in" line, N runs, plus the stack's own breakdown. `--cold` first deletes the PGlite snapshot
-// cache (the first start after a change to the demo SQL); extra arguments go to `npm run local`.
+// "Ready in" line, N runs, plus the stack's own breakdown. `--cold` first deletes the demo database's
+// saved data directory from node_modules/.cache (the first start after a change to the demo SQL);
+// extra arguments go to `npm run local`.
 //   node scripts/measure-local-startup.mjs [--runs 3] [--cold] [-- --database-url URL --database-name NAME]
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -41,10 +42,19 @@ function startOnce() {
   });
 }
 
+/** The cache lib/demo/open-demo-database.ts builds from the sources (the local stack runs from them). */
+function removeDemoSnapshots() {
+  const cache = join(ROOT, "node_modules", ".cache", "kong-license-report");
+  if (!existsSync(cache)) return;
+  for (const name of readdirSync(cache).filter((entry) => entry.startsWith("demo-pgdata-"))) {
+    rmSync(join(cache, name), { force: true });
+  }
+}
+
 const runs = Number(values.runs);
 const walls = [];
 for (let run = 1; run <= runs; run += 1) {
-  if (values.cold) rmSync(join(ROOT, ".local-stack", "cache"), { recursive: true, force: true });
+  if (values.cold) removeDemoSnapshots();
   const { wall, line } = await startOnce();
   walls.push(wall);
   console.log(`run ${run}: ${wall.toFixed(1)} s to "Ready" (${line})`);

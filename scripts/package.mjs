@@ -3,14 +3,13 @@
 // Runs with no AWS credentials at all (they are removed from the environment below) and no network.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadResourceSpecification } from "./cfn-spec.mjs";
 import { lintTemplate } from "./lint-template.mjs";
+import { requireFromTool } from "./tool-packages.mjs";
 
-const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Each function's zip must hold exactly its bundle. */
@@ -100,6 +99,8 @@ export function listZipEntries(zip) {
  * `quiet` captures osls's output (shown only when it fails).
  */
 export function runOslsPackage({ stage, region = "us-east-1", out, params = [], quiet = false }) {
+  // osls lives in the tool package tools/deploy/, installed on first use (not by the root npm ci).
+  const require = requireFromTool("deploy");
   const manifest = require.resolve("osls/package.json");
   const osls = join(dirname(manifest), require(manifest).bin.osls);
   const args = [osls, "package", "--stage", stage, "--region", region, "--package", out];

@@ -1,13 +1,12 @@
-// The root "prepare" script, run by `npm ci` and `npm install` in this checkout:
-//  1. builds dist/ (the README's main command runs dist/cli.mjs, at the built CLI's speed);
-//  2. installs the Node major the Lambdas run on (nodejs24.x) into tools/lambda-node/, for the handler
-//     and bundle tests (scripts/test-lambda-node.mjs). It is a separate little project so that its
-//     node_modules/.bin/node never shadows the developer's own Node in npm scripts.
+// The root "prepare" script, run by `npm ci` and `npm install` in this checkout: builds dist/ (the
+// README's main command runs dist/cli.mjs, at the built CLI's speed, with the demo database saved
+// beside it). What only some commands need (the Lambda runtime's Node for the tests, Chromium, the
+// deploy tools, Stryker) is not installed here: scripts/tool-packages.mjs installs each into
+// tools/<name>/ the first time a command needs it.
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LAMBDA_NODE_DIR, lambdaNodeBinary } from "./lambda-node.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,15 +18,3 @@ try {
   process.exit(0);
 }
 execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
-
-// Packing needs dist/ only.
-if (["pack", "publish"].includes(process.env.npm_command ?? "")) process.exit(0);
-const binary = lambdaNodeBinary();
-if (binary.supported && !binary.installed) {
-  const npm = process.env.npm_execpath;
-  const [command, args] = npm === undefined ? ["npm", []] : [process.execPath, [npm]];
-  execFileSync(command, [...args, "ci", "--no-audit", "--no-fund", "--prefix", LAMBDA_NODE_DIR], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  console.error(`prepare: ${lambdaNodeBinary().path} installed (the Lambda's Node, for npm test).`);
-}

@@ -1,24 +1,26 @@
 // Runs the handler and bundle tests (test/handlers/) again under the Node major the Lambdas run on
-// (serverless.yml: nodejs24.x), with the binary prepare installed into tools/lambda-node/.
+// (serverless.yml: nodejs24.x), with the registry's binary in tools/lambda-node/, installed here the
+// first time (a tool package: scripts/tool-packages.mjs).
 // Extra arguments go to vitest (e.g. a file name).
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lambdaNodeBinary } from "./lambda-node.mjs";
+import { ensureToolPackage } from "./tool-packages.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const binary = lambdaNodeBinary();
+let binary = lambdaNodeBinary();
 if (!binary.supported) {
   console.error(
     `test:lambda-node: the registry publishes no ${binary.name} package; the handler tests ran on this Node (${process.version}) only.`,
   );
   process.exit(0);
 }
+ensureToolPackage("lambda-node");
+binary = lambdaNodeBinary();
 if (!binary.installed) {
-  console.error(
-    `test:lambda-node: ${binary.path} is missing. Run npm ci (its prepare step installs ${binary.name}@${binary.version}).`,
-  );
+  console.error(`test:lambda-node: ${binary.path} is missing after installing tools/lambda-node/.`);
   process.exit(1);
 }
 const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");

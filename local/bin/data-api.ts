@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
+import { openDemoPglite } from "../../lib/demo/open-demo-database.ts";
 import { describeTarget, translatePgError } from "../../lib/sql/pg-sql-port.ts";
 import { type DataApiServer, type DataApiServerOptions, startDataApiServer } from "../data-api/server.ts";
 
@@ -139,8 +138,7 @@ async function openBackend(settings: Settings): Promise<{
       close: async () => undefined,
     };
   }
-  const db = await PGlite.create();
-  await db.exec(await readDemoSql());
+  const db = await openDemoPglite();
   return {
     backend: { kind: "pglite", db },
     database: "postgres",

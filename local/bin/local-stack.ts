@@ -26,7 +26,6 @@ async function main(): Promise<number> {
     port: args.port,
     ...(args.databaseUrl === undefined ? {} : { databaseUrl: args.databaseUrl }),
     ...(args.demoDatabase === undefined ? {} : { demoDatabase: args.demoDatabase }),
-    cacheDir: join(ROOT, ".local-stack", "cache"),
     logger,
     accessLog: (line) => process.stdout.write(`${line}\n`),
   });

@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { randomBytes } from "node:crypto";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { readDemoSql } from "../../lib/demo/open-demo-database.ts";
+import { openDemoPglite, readDemoSql } from "../../lib/demo/open-demo-database.ts";
 
 const DEMO_DATABASE_MARK =
   "kong-license-report local stack: demo Kong database of one running instance, dropped when it stops";
@@ -15,20 +13,17 @@ export interface OpenedDatabase {
   readonly name: string;
   readonly description: string;
   close(): Promise<void>;
-  /** Writes the snapshot a later start loads (embedded database built from SQL, with a cacheDir). */
-  saveSnapshot?(): Promise<void>;
 }
 
 /** Where the demo goes: a PostgreSQL server (a database of this instance's own), else embedded PGlite. */
 export interface DemoDatabaseOptions {
   readonly databaseUrl?: string;
   readonly demoDatabase?: string;
-  readonly cacheDir?: string;
 }
 
 /** Loads the demo into a fresh database on `databaseUrl`'s server, or into embedded PGlite without one. */
 export async function openDemoDatabase(options: DemoDatabaseOptions): Promise<OpenedDatabase> {
-  if (options.databaseUrl === undefined) return openEmbeddedDatabase(options.cacheDir);
+  if (options.databaseUrl === undefined) return openEmbeddedDatabase();
   const name = options.demoDatabase ?? `kong_report_demo_${randomBytes(4).toString("hex")}`;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new Error(`Demo database name "${name}" is not allowed: use lowercase letters, digits and _.`);
@@ -56,44 +51,15 @@ export async function openDemoDatabase(options: DemoDatabaseOptions): Promise<Op
   };
 }
 
-/** The demo in embedded PGlite: from the snapshot in cacheDir when it matches the demo SQL, else built. */
-async function openEmbeddedDatabase(cacheDir: string | undefined): Promise<OpenedDatabase> {
-  const sql = await readDemoSql();
-  const snapshot =
-    cacheDir === undefined
-      ? undefined
-      : join(cacheDir, `demo-pglite-${createHash("sha256").update(sql).digest("hex").slice(0, 16)}.tar`);
-  const saved = snapshot === undefined ? undefined : await readFile(snapshot).catch(() => undefined);
-  let db: PGlite;
-  let built = false;
-  if (saved === undefined) {
-    db = await PGlite.create();
-    await db.exec(sql).catch(async (error: unknown) => {
-      await db.close();
-      throw error;
-    });
-    built = true;
-  } else {
-    db = await PGlite.create({ loadDataDir: new Blob([saved]) });
-  }
+/** The demo in embedded PGlite, from the same saved data directory as the CLI's --demo (lib/demo/). */
+async function openEmbeddedDatabase(): Promise<OpenedDatabase> {
+  const db = await openDemoPglite();
   const current = await db.query<{ name: string }>("SELECT current_database() AS name");
   return {
     backend: { kind: "pglite", db },
     name: current.rows[0]?.name ?? "postgres",
-    description: `PGlite (embedded, in memory) with the demo Kong data${saved === undefined ? "" : ", from the snapshot in the cache"}`,
+    description: "PGlite (embedded, in memory) with the demo Kong data",
     close: () => db.close(),
-    ...(snapshot === undefined || !built
-      ? {}
-      : {
-          saveSnapshot: async () => {
-            const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
-            await mkdir(dirname(snapshot), { recursive: true });
-            // Another instance may write the same snapshot at the same time: rename is atomic.
-            const partial = `${snapshot}.${process.pid}.partial`;
-            await writeFile(partial, dump);
-            await rename(partial, snapshot);
-          },
-        }),
   };
 }
 

@@ -29,11 +29,6 @@ export interface LocalStackOptions {
    * instance). It must not exist yet: an existing database is never replaced. Dropped on close.
    */
   readonly demoDatabase?: string;
-  /**
-   * A directory for a snapshot of the embedded demo database (PGlite data directory), keyed by the
-   * demo SQL: later starts load it instead of running initdb and the demo SQL again. Default: none.
-   */
-  readonly cacheDir?: string;
   /** The handler's JSON logs (default: stdout). */
   readonly logger?: Logger;
   /** API Gateway-style access log lines (default: none). */
@@ -154,10 +149,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         token_use: "id",
       }),
     };
-    // After the stack answers: snapshot a freshly built embedded database for the next start.
-    // Stopping right after the start waits for it rather than losing it.
-    const snapshotSaved = database.saveSnapshot?.().catch(() => undefined);
-    cleanups.push(async () => snapshotSaved);
     return {
       startup: { databaseMs: databaseReady - started, totalMs: performance.now() - started },
       reportUrl: `${api.url}/license/report`,

@@ -55,7 +55,7 @@ describe("openDemoDatabase", () => {
 
 // Where the SQL files are depends on how the program was installed; as root no real file system
 // refuses a read, so readFile is wrapped for the locations under test (the others are real reads).
-describe("readDemoSql when the files are not beside the code", () => {
+describe("reading the demo's files when they are not beside the code", () => {
   afterEach(() => {
     vi.doUnmock("node:fs/promises");
     vi.resetModules();
@@ -90,5 +90,12 @@ describe("readDemoSql when the files are not beside the code", () => {
   test("does not call an unreadable file missing: the read error itself is reported", async () => {
     const demo = await loadWith((url) => (url.endsWith("/seed.sql") ? fsError("EACCES", url) : undefined));
     await expect(demo.readDemoSql()).rejects.toMatchObject({ code: "EACCES" });
+  });
+
+  test("does not take an unreadable shipped snapshot for a missing one: the read error itself is reported", async () => {
+    const demo = await loadWith((url) =>
+      url.endsWith("/demo-pgdata.tar.gz") ? fsError("EACCES", url) : undefined,
+    );
+    await expect(demo.readDemoSnapshot()).rejects.toMatchObject({ code: "EACCES" });
   });
 });

@@ -2,8 +2,10 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDemoPglite } from "#lib/demo/open-demo-database.ts";
 import { readReportDocument } from "#lib/diff/read-report-file.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
@@ -24,7 +26,7 @@ const result = await handler(JSON.parse(process.env.TEST_EVENT), context);
 process.stdout.write("\\nRESULT " + JSON.stringify(result) + "\\n");
 `;
 
-describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", () => {
+describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them, dist/ as the CLI ships", () => {
   let outdir: string;
   let db: TestDatabase;
   let dataApi: DataApiServer;
@@ -103,5 +105,21 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
     const document = await readReportDocument(link.key, async () => bytes);
     expect(computeChecksum(document.content)).toBe(link.checksum);
     expect(document.details).toBeDefined();
+  });
+
+  it("ships the demo database's data directory beside the CLI bundle, and --demo loads it as it is", async () => {
+    // Act: the way dist/cli.mjs opens it, told that nothing else may be used.
+    const demo = await openDemoPglite({
+      shipped: pathToFileURL(join(outdir, "demo-pgdata.tar.gz")),
+      cache: () => Promise.reject(new Error("the shipped data directory was not used")),
+    });
+
+    // Assess
+    try {
+      const { rows } = await demo.query("SELECT count(*)::int AS services FROM services");
+      expect(rows).toEqual([{ services: 21 }]);
+    } finally {
+      await demo.close();
+    }
   });
 });

@@ -1,22 +1,60 @@
 import { createReadStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { createBrotliDecompress, inflateSync } from "node:zlib";
-import chromium from "@sparticuz/chromium";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { extract } from "tar-stream";
+import { requireFromTool } from "../../scripts/tool-packages.mjs";
 
 /*
  * The browser comes from the npm registry, never from the system: @sparticuz/chromium ships a headless
- * Chromium (x64 Linux) inside the package, with its NSS libraries and a font. It is unpacked once into
- * node_modules/.cache (atomically, so parallel test workers and checkouts never see half a file) and
- * launched by puppeteer-core with that exact path: no PATH lookup, no /usr/bin/chromium.
+ * Chromium (x64 Linux) inside the package, with its NSS libraries and a font. Both it and puppeteer-core
+ * live in the tool package tools/browser/, installed by the first test that imports this file (not by
+ * the root npm ci: the main job needs no browser). The browser is unpacked once into that folder's
+ * node_modules/.cache (atomically, so parallel test workers never see half a file) and launched by
+ * puppeteer-core with that exact path: no PATH lookup, no /usr/bin/chromium.
  */
 
-const packageRoot = join(dirname(createRequire(import.meta.url).resolve("@sparticuz/chromium")), "..", "..");
+/**
+ * The parts of puppeteer-core and @sparticuz/chromium these helpers use. Written out because the
+ * packages are outside the root's node_modules, where the type-check looks (it runs before any test
+ * has installed them); the tests themselves exercise the real ones.
+ */
+export interface Page {
+  setViewport(viewport: { width: number; height: number; deviceScaleFactor: number }): Promise<void>;
+  goto(url: string, options: { waitUntil: "load" }): Promise<unknown>;
+  content(): Promise<string>;
+  screenshot(options: { type: "png" }): Promise<Uint8Array>;
+  url(): string;
+  evaluate<T>(script: string | (() => T)): Promise<T>;
+  on(event: "request", listener: (request: { url(): string }) => void): void;
+  on(
+    event: "dialog",
+    listener: (dialog: { type(): string; message(): string; dismiss(): Promise<void> }) => void,
+  ): void;
+}
+export interface Browser {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Puppeteer {
+  launch(options: {
+    executablePath: string;
+    headless: "shell";
+    args: string[];
+    env: Record<string, string | undefined>;
+  }): Promise<Browser>;
+}
+interface Chromium {
+  readonly args: string[];
+  executablePath(input: string): Promise<string>;
+}
+
+const browserTools = requireFromTool("browser");
+const chromium = browserTools("@sparticuz/chromium") as Chromium;
+const puppeteer = browserTools("puppeteer-core") as Puppeteer;
+const packageRoot = join(dirname(browserTools.resolve("@sparticuz/chromium")), "..", "..");
 const version = (JSON.parse(await readFile(join(packageRoot, "package.json"), "utf8")) as { version: string })
   .version;
 const cacheRoot = join(packageRoot, "..", "..", ".cache", "kong-license-report");

@@ -1,7 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { pgliteCacheFile, saveCacheFile } from "#lib/sql/pglite-cache.ts";
 
 /**
  * A fresh, empty PGlite that skips initdb: the first call saves the data directory of a freshly
@@ -28,27 +27,11 @@ export async function createEmptyPglite(): Promise<PGlite> {
   return db;
 }
 
-/** node_modules/.cache/… of the node_modules that holds PGlite (a parent folder's, in Stryker's sandboxes). */
-async function initdbCacheFile(): Promise<URL> {
-  // dist/index.cjs → the package folder; exports hide package.json from resolve().
-  const packageDir = new URL(
-    "../",
-    pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")),
-  );
-  const manifest = new URL("package.json", packageDir);
-  const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
-  return new URL(`../../.cache/kong-license-report/pglite-${version}-initdb.tar`, packageDir);
+/** The saved directory, keyed by the installed PGlite's version. */
+function initdbCacheFile(): Promise<URL> {
+  return pgliteCacheFile((version) => `pglite-${version}-initdb.tar`);
 }
 
 async function saveDataDir(db: PGlite, file: URL): Promise<void> {
-  const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
-  await mkdir(new URL(".", file), { recursive: true });
-  // Written beside, then renamed: parallel workers never read a half-written file.
-  const partial = new URL(`${file.href}.${process.pid}.${Date.now()}.partial`);
-  try {
-    await writeFile(partial, dump);
-    await rename(partial, file);
-  } finally {
-    await rm(partial, { force: true });
-  }
+  await saveCacheFile(file, new Uint8Array(await (await db.dumpDataDir("none")).arrayBuffer()));
 }
