@@ -31,6 +31,10 @@ export const TOOL_PACKAGES = {
     usedBy: "npm run package and test/infra/template.test.ts (osls, cfn-lint, the CloudFormation spec)",
     npmArgs: [],
   },
+  knip: {
+    usedBy: "npm run knip, part of npm run check (unused files, exports and dependencies)",
+    npmArgs: [],
+  },
   mutate: {
     usedBy: "npm run mutate (Stryker)",
     // Stryker's runner and checker find the root's own vitest and typescript, never copies of them.

@@ -1,9 +1,6 @@
 import type { Context } from "aws-lambda";
 import type { LogFields, Logger } from "../log.ts";
 
-/** The Lambda context object (AWS's own type from @types/aws-lambda). */
-export type LambdaContext = Context;
-
 const coldStarts = new WeakMap<Context, boolean>();
 let invokedBefore = false;
 

@@ -40,8 +40,6 @@ export function parseBoolean(value: string, parameter: string): boolean {
   throw new BadParameterError(parameter, `Invalid ${parameter} "${value}": use true or false.`);
 }
 
-export const INCLUDABLE = ["details"] as const;
-
 /** `include` lists extras for the JSON format (comma-separated); only `details` exists. */
 export function parseInclude(values: readonly string[], parameter: string): boolean {
   let details = false;

@@ -147,12 +147,6 @@ export async function openTestDatabase(target: TestTarget): Promise<TestDatabase
   return openPostgresDatabase(connectionString);
 }
 
-/** Concatenated text of the sources (e.g. to load a fixture into another database). */
-export async function readFixtureSql(...sources: FixtureSource[]): Promise<string> {
-  const texts = await Promise.all(sources.map(async (source) => (await resolveSource(source)).sql));
-  return texts.join("\n;\n");
-}
-
 function testDatabaseUrl(): string | undefined {
   const value = process.env[databaseUrlVariable];
   if (value === undefined || value === "") return undefined;
