@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { describeEnvVariables } from "./env-files.ts";
 import { LOCAL_RESOURCES } from "./local-resources.ts";
 import type { LocalStack } from "./start-local-stack.ts";
 
@@ -17,13 +18,8 @@ export function describeLocalStack(stack: LocalStack, envFile?: string, environm
     "Tokens (valid 8 hours; the admin is in the group kong-report-admins, the other user is not):",
     ...(source === undefined
       ? []
-      : [
-          `  source ${source}          # sets ADMIN_TOKEN, USER_TOKEN, REPORT_URL and REPORTS_URL in another shell`,
-        ]),
-    `  export ADMIN_TOKEN='${stack.tokens.admin}'`,
-    `  export USER_TOKEN='${stack.tokens.user}'`,
-    `  export REPORT_URL='${url}'`,
-    `  export REPORTS_URL='${stack.reportsUrl}'`,
+      : [`  source ${source}          # sets the variables below in another shell`]),
+    ...Object.entries(describeEnvVariables(stack)).map(([name, value]) => `  export ${name}='${value}'`),
     "",
     "Then, in another shell in this directory:",
     "  # the link document (JSON with a presigned S3 URL)",
@@ -33,6 +29,12 @@ export function describeLocalStack(stack: LocalStack, envFile?: string, environm
     "    && tar -xf report.tar && npm run --silent cli -- verify response.json",
     "  # the stored reports, newest first, each with a fresh download link (pages: &next=<next>)",
     `  curl -sS -H "Authorization: Bearer $ADMIN_TOKEN" "$REPORTS_URL?limit=10"`,
+    "  # the estate of the environments file in the local S3 (in-process, as deployed without the state machine)",
+    `  curl -sS -H "Authorization: Bearer $ADMIN_TOKEN" "$ESTATE_URL?format=json"`,
+    "  # the CLI against this stack's S3: the stored reports, and an upload of its own",
+    `  export AWS_ENDPOINT_URL_S3="$LOCAL_S3_ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1`,
+    '  npm run --silent cli -- history --s3-bucket "$LOCAL_BUCKET"',
+    '  npm run --silent cli -- generate --demo --format tar --s3-bucket "$LOCAL_BUCKET"',
     "  # a signed-in user who is not an admin: 403",
     `  curl -sS -i -H "Authorization: Bearer $USER_TOKEN" "$REPORT_URL"`,
     "  # no token: 401 from the JWT check",

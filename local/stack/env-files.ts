@@ -28,6 +28,22 @@ export function buildLocalEnvironments(stack: LocalStack): Record<string, unknow
   };
 }
 
+/**
+ * What another shell needs: the tokens, the routes, and where this stack's S3 is (the CLI reaches it
+ * with AWS_ENDPOINT_URL_S3=$LOCAL_S3_ENDPOINT and s3rver's fixed account S3RVER/S3RVER).
+ */
+export function describeEnvVariables(stack: LocalStack): Record<string, string> {
+  return {
+    ADMIN_TOKEN: stack.tokens.admin,
+    USER_TOKEN: stack.tokens.user,
+    REPORT_URL: stack.reportUrl,
+    REPORTS_URL: stack.reportsUrl,
+    ESTATE_URL: stack.estateUrl,
+    LOCAL_BUCKET: stack.bucket,
+    LOCAL_S3_ENDPOINT: stack.s3Endpoint,
+  };
+}
+
 /** The files one instance wrote; `envText` tells whether `envFile` is still its own at stop. */
 export interface EnvFiles {
   readonly envFile: string;
@@ -39,7 +55,11 @@ export interface EnvFiles {
 export async function writeEnvFiles(directory: string, stack: LocalStack): Promise<EnvFiles> {
   const envFile = await chooseEnvFile(directory, Number(new URL(stack.reportUrl).port));
   await mkdir(dirname(envFile), { recursive: true });
-  const envText = `# pid ${process.pid}\nexport ADMIN_TOKEN='${stack.tokens.admin}'\nexport USER_TOKEN='${stack.tokens.user}'\nexport REPORT_URL='${stack.reportUrl}'\nexport REPORTS_URL='${stack.reportsUrl}'\n`;
+  const envText = [
+    `# pid ${process.pid}`,
+    ...Object.entries(describeEnvVariables(stack)).map(([name, value]) => `export ${name}='${value}'`),
+    "",
+  ].join("\n");
   await writeFile(envFile, envText, { mode: 0o600 });
   const environmentsFile = join(dirname(envFile), `${basename(envFile).replace(/^env/, "envs")}.json`);
   await writeFile(environmentsFile, `${JSON.stringify(buildLocalEnvironments(stack), null, 2)}\n`);

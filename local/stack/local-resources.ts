@@ -7,6 +7,7 @@ export const LOCAL_ROUTES = [
   "ANY /license/report",
   "GET /license/reports",
   "HEAD /license/reports",
+  "GET /license/estate",
 ] as const;
 export const LOCAL_PUBLIC_ROUTES = ["OPTIONS /license/report"] as const;
 export const DEFAULT_PORT = 3000;
@@ -15,6 +16,8 @@ export const LOCAL_RESOURCES = {
   clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong-local",
   secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-local-AbCdEf",
   bucket: "kong-license-reports-local",
+  /** The estate functions' environments file (ESTATE_ENVIRONMENTS), an object beside the reports. */
+  environmentsKey: "config/environments.json",
   prefix: "license-reports/",
   adminGroup: "kong-report-admins",
   issuer: "https://idp.local-stack.invalid",

@@ -3,14 +3,23 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "@20minutes/s3rver";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
 import { LOCAL_RESOURCES } from "./local-resources.ts";
 
 /** s3rver's fixed account: it checks SigV4 signatures made with these. */
 const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" } as const;
 
+/** The local S3: where it listens, how to put a file in the report bucket, and how to stop it. */
+export interface LocalS3 {
+  readonly endpoint: string;
+  /** Writes one object of the report bucket, as a deployer would (aws s3 cp). */
+  put(key: string, body: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** s3rver on a free loopback port, with the report bucket, over a temporary directory removed on close. */
-export async function startS3(): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startS3(): Promise<LocalS3> {
   installBucketPathSignatureFix();
   const directory = await mkdtemp(join(tmpdir(), "kong-local-s3-"));
   const server = new S3rver({
@@ -25,9 +34,23 @@ export async function startS3(): Promise<{ endpoint: string; close(): Promise<vo
   // (ECONNRESET on a presigned GET); S3 keeps idle connections far longer.
   const http = (server as unknown as { httpServer?: { keepAliveTimeout: number } }).httpServer;
   if (http !== undefined) http.keepAliveTimeout = 60_000;
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: "us-east-1",
+    credentials: {
+      accessKeyId: S3RVER_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: S3RVER_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
+  });
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint,
+    put: async (key, body) => {
+      await client.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.bucket, Key: key, Body: body }));
+    },
     close: async () => {
+      client.destroy();
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },

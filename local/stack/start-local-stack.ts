@@ -3,6 +3,8 @@
 //   curl ──► local HTTP API (JWT check, payload 2.0 event) ──► handlers/http.ts (the real middy handler)
 //                                                               ├─► local Data API endpoint ──► PGlite / PostgreSQL (demo Kong data)
 //                                                               └─► s3rver (SigV4, presigned URLs) ◄── curl -L downloads
+
+import { createEstateHttpHandler } from "../../handlers/estate-http.ts";
 import { createHttpHandler } from "../../handlers/http.ts";
 import { createReportsHttpHandler } from "../../handlers/reports-http.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -40,6 +42,8 @@ export interface LocalStack {
   readonly reportUrl: string;
   /** http://127.0.0.1:PORT/license/reports: the listing of stored reports */
   readonly reportsUrl: string;
+  /** http://127.0.0.1:PORT/license/estate: the estate of the environments file in local S3 */
+  readonly estateUrl: string;
   readonly tokens: { readonly admin: string; readonly user: string };
   readonly adminGroup: string;
   readonly bucket: string;
@@ -112,6 +116,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     }).handler;
+    // GET /license/estate, as deployed without its state machine: every estate runs in-process. Its
+    // environments file is an object in the local S3 (ESTATE_ENVIRONMENTS), as on AWS: the database
+    // behind the local Data API (the embedded demo runs only in the CLI).
+    await s3.put(
+      LOCAL_RESOURCES.environmentsKey,
+      JSON.stringify(buildFunctionEnvironments(database.name, dataApi.url)),
+    );
+    const estate = createEstateHttpHandler({
+      env: {
+        ...env,
+        ESTATE_ENVIRONMENTS: `s3://${LOCAL_RESOURCES.bucket}/${LOCAL_RESOURCES.environmentsKey}`,
+        ESTATE_INLINE_MAX: "8",
+      },
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    }).handler;
     const api = await startLocalHttpApi({
       routes: LOCAL_ROUTES,
       publicRoutes: LOCAL_PUBLIC_ROUTES,
@@ -120,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions: {
         "GET /license/reports": (event, context) => reports(event, context),
         "HEAD /license/reports": (event, context) => reports(event, context),
+        "GET /license/estate": (event, context) => estate(event, context),
       },
       functionName: "kong-license-report-local-http",
       functionTimeoutMs: FUNCTION_TIMEOUT_MS,
@@ -153,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startup: { databaseMs: databaseReady - started, totalMs: performance.now() - started },
       reportUrl: `${api.url}/license/report`,
       reportsUrl: `${api.url}/license/reports`,
+      estateUrl: `${api.url}/license/estate`,
       tokens,
       adminGroup: LOCAL_RESOURCES.adminGroup,
       bucket: LOCAL_RESOURCES.bucket,
@@ -167,4 +188,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await close();
     throw error;
   }
+}
+
+/** The estate functions' environments file: the demo behind the local Data API endpoint. */
+function buildFunctionEnvironments(databaseName: string, dataApiUrl: string): Record<string, unknown> {
+  return {
+    environments: [
+      {
+        environment: "local-data-api",
+        data_api: {
+          resource_arn: LOCAL_RESOURCES.clusterArn,
+          secret_arn: LOCAL_RESOURCES.secretArn,
+          database: databaseName,
+          endpoint: dataApiUrl,
+        },
+      },
+    ],
+  };
 }
