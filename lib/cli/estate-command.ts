@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { openEnvironmentPort } from "../compose/open-source.ts";
 import { BadParameterError } from "../errors.ts";
@@ -15,6 +14,7 @@ import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { readChoice } from "./option-values.ts";
 import { readCommandLine } from "./read-command-line.ts";
+import { readOptionFile } from "./user-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** Exit code when the estate was written but at least one environment could not be read. */
@@ -41,10 +41,13 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   const concurrency = readConcurrency(values.concurrency);
   const out = values.out ?? (format === "json" ? "-" : undefined);
   const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
-  const config = parseEnvironmentsFile(await readEnvironmentsFile(file), {
-    fileName: file,
-    references: { kind: "environment", env: io.env },
-  });
+  const config = parseEnvironmentsFile(
+    (await readOptionFile(file, "--environments", io.env)).toString("utf8"),
+    {
+      fileName: file,
+      references: { kind: "environment", env: io.env },
+    },
+  );
 
   const started = new Date();
   const asOf = values["as-of"] ?? formatYearMonth(monthIn(started, timeZone));
@@ -111,17 +114,4 @@ function readConcurrency(value: string | undefined): number {
     );
   }
   return n;
-}
-
-async function readEnvironmentsFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
-    throw new BadParameterError("--environments", `Cannot read --environments file ${path}: ${why}.`, {
-      cause: error,
-    });
-  }
 }

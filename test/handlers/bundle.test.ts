@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readReportDocument } from "#lib/diff/read-report-file.ts";
+import { checkCompanions, readReportFile } from "#lib/output/read-report-file.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
@@ -100,8 +100,10 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
     const link = result as LinkDocument;
     expect(link.format).toBe("tar");
     const bytes = new Uint8Array(await (await fetch(link.url)).arrayBuffer());
-    const document = await readReportDocument(link.key, async () => bytes);
-    expect(computeChecksum(document.content)).toBe(link.checksum);
-    expect(document.details).toBeDefined();
+    const reading = await readReportFile(link.key, { read: async () => bytes });
+    expect(computeChecksum(reading.document.content)).toBe(link.checksum);
+    expect(reading.document.details).toBeDefined();
+    // Every file of the stored tar matches its manifest, and details.json is of this report.
+    expect(checkCompanions(reading)).toEqual({ problems: [], detailsVerified: true });
   });
 });
