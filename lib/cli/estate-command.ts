@@ -6,6 +6,7 @@ import { collectEstate, DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts"
 import { parseEnvironmentsFile } from "../estate/environments-file.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { REPORT_FORMATS } from "../output/file-name.ts";
+import { signManifest } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import { ESTATE_COMMAND, MAX_CONCURRENCY } from "./estate-table.ts";
@@ -14,7 +15,7 @@ import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { readChoice } from "./option-values.ts";
 import { readCommandLine } from "./read-command-line.ts";
-import { readOptionFile } from "./user-file.ts";
+import { readOptionFile, readSigningKey } from "./user-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** Exit code when the estate was written but at least one environment could not be read. */
@@ -39,6 +40,15 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
   const concurrency = readConcurrency(values.concurrency);
+  const keyFile = values["signing-key"];
+  if (keyFile !== undefined && format !== "tar") {
+    throw new BadParameterError(
+      "--signing-key",
+      "--signing-key signs the estate tar's manifest.json: use --format tar.",
+    );
+  }
+  // Read and checked before any environment is contacted.
+  const signer = keyFile === undefined ? undefined : await readSigningKey(keyFile, io.env);
   const out = values.out ?? (format === "json" ? "-" : undefined);
   const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
   const config = parseEnvironmentsFile(
@@ -77,7 +87,9 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     discreteRules: config.discrete,
   });
 
-  const stream = openReportStream(buildEstateFiles(estate, format), format, started);
+  const built = buildEstateFiles(estate, format);
+  const files = signer === undefined ? built : await signManifest(built, signer);
+  const stream = openReportStream(files, format, started);
   let where = "stdout";
   if (out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);

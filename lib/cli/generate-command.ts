@@ -8,16 +8,18 @@ import { BadParameterError } from "../errors.ts";
 import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
 import { formatReportFileName } from "../output/file-name.ts";
+import { signManifest } from "../output/manifest.ts";
 import { readReportFile } from "../output/read-report-file.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
+import type { Signer } from "../shared/signature.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { readFileLimit, readOptionFile } from "./user-file.ts";
+import { readFileLimit, readOptionFile, readSigningKey } from "./user-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** `generate`: collect the report from the chosen source and write it as JSON or tar. */
@@ -28,6 +30,8 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     return 0;
   }
   const collectOptions = await readCollectOptions(options, io);
+  const signer =
+    options.signingKeyFile === undefined ? undefined : await readSigningKey(options.signingKeyFile, io.env);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
   const bucket = options.s3 === undefined ? undefined : await openBucket(options.s3.bucket, io);
@@ -48,7 +52,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const source = await openSource(options.source);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
-    const link = await uploadReport(source.port, bucket, options, collectOptions, progress);
+    const link = await uploadReport(source.port, bucket, options, collectOptions, progress, signer);
     io.stdout(`${stringifyJson(link, 2)}\n`);
     return 0;
   }
@@ -72,10 +76,11 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     collected.details = attachHistory(collected, history);
   }
   const now = new Date(collected.report.timestamp * 1000);
-  const files = buildReportFiles(collected, {
+  const built = buildReportFiles(collected, {
     format: options.format,
     includeDetails: options.includeDetails,
   });
+  const files = signer === undefined ? built : await signManifest(built, signer);
   const stream = openReportStream(files, options.format, now);
   if (target === undefined && options.out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
@@ -120,6 +125,7 @@ async function uploadReport(
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
+  signer: Signer | undefined,
 ): Promise<LinkDocument> {
   const s3 = options.s3 as NonNullable<GenerateOptions["s3"]>;
   const { details = false, ...collect } = collectOptions;
@@ -136,6 +142,7 @@ async function uploadReport(
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
       cluster: identifyCluster(options.clusterName, options.source),
+      ...(signer === undefined ? {} : { signer }),
     });
   } finally {
     bucket.close();

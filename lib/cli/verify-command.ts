@@ -1,14 +1,11 @@
-import type { KeyObject } from "node:crypto";
-import { BadParameterError } from "../errors.ts";
 import type { ManifestCheck } from "../output/manifest.ts";
 import { checkCompanions, type ReportReading, readDocumentFile } from "../output/read-report-file.ts";
 import { describeAlgorithm, verifyReport } from "../report/verify-report.ts";
-import { readPublicKey, UnusableKeyError } from "../shared/signature.ts";
 import { defineCommand } from "./command-table.ts";
 import { formatHelp } from "./format-help.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { readCommandLine } from "./read-command-line.ts";
-import { readFileLimit, readOptionFile } from "./user-file.ts";
+import { readFileLimit, readTrustedKey } from "./user-file.ts";
 import { reportEstateVerification } from "./verify-estate-file.ts";
 import { describeTarChecks, type TrustedKey } from "./verify-tar.ts";
 
@@ -59,7 +56,7 @@ export async function runVerifyCommand(args: string[], io: CliIo): Promise<ExitC
   // readCommandLine has held it to exactly one.
   const [file] = line.positionals as [string];
   const keyFile = line.values["public-key"];
-  const publicKey = keyFile === undefined ? undefined : await readKey(keyFile, io);
+  const publicKey = keyFile === undefined ? undefined : await readTrustedKey(keyFile, io.env);
   const key =
     publicKey === undefined || keyFile === undefined ? undefined : { file: keyFile, key: publicKey };
   const reading = await readDocumentFile(file, { maxBytes: readFileLimit(io.env) });
@@ -133,19 +130,4 @@ function manifestNote(manifest: ManifestCheck, problems: readonly string[]): str
   return listed.includes("details.json") && problems.length === 0
     ? ", and details.json is of this report"
     : "";
-}
-
-/** --public-key FILE: a PEM public key, read before the report (exit 2 naming the file). */
-async function readKey(path: string, io: CliIo): Promise<KeyObject> {
-  const pem = await readOptionFile(path, "--public-key", io.env);
-  try {
-    return readPublicKey(pem.toString("utf8"));
-  } catch (error) {
-    if (error instanceof UnusableKeyError) {
-      throw new BadParameterError("--public-key", `--public-key file ${path} ${error.message}.`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }

@@ -41,7 +41,7 @@ export function describeTarChecks(
     signed = check.valid;
     lines.push(
       check.valid
-        ? `OK ${file}: ${MANIFEST_SIG} is a valid ${manifest?.signature?.algorithm} signature of ${MANIFEST_JSON} by the key in ${key.file} (public key SHA-256 ${check.publicKeySha256}): it was produced by the holder of that key's private key.`
+        ? `OK ${file}: ${MANIFEST_SIG} is a valid ${manifest?.signature?.algorithm} signature of ${MANIFEST_JSON} by the key in ${key.file} (public key SHA-256 ${check.publicKeySha256}): the manifest was signed by the holder of that key's private key.`
         : `MISMATCH ${file}: ${check.problem}.`,
     );
   } else if (manifest?.signature !== undefined) {

@@ -78,18 +78,22 @@ export function appendManifest(
  * The same files with a signed manifest: the signer's identity written into manifest.json, then
  * manifest.sig, the signature over manifest.json's bytes (what `openssl dgst -verify` checks).
  */
-export async function signManifest(files: readonly ReportFile[], signer: Signer): Promise<ReportFile[]> {
+export async function signManifest(
+  files: readonly ReportFile[],
+  signer: Signer,
+  signal?: AbortSignal,
+): Promise<ReportFile[]> {
   const current = files.find((file) => file.name === MANIFEST_JSON);
   if (current === undefined) throw new Error("signManifest: the files have no manifest.json to sign.");
   const { kind, checksum } = JSON.parse(current.content.toString("utf8")) as Manifest;
-  const identity = await signer.identify();
+  const identity = await signer.identify(signal);
   const signed = appendManifest(files, kind, checksum, {
     algorithm: identity.algorithm,
     public_key_sha256: identity.publicKeySha256,
     ...(identity.keyId === undefined ? {} : { key_id: identity.keyId }),
   });
   const manifest = signed.at(-1) as ReportFile;
-  return [...signed, { name: MANIFEST_SIG, content: await signer.sign(manifest.content) }];
+  return [...signed, { name: MANIFEST_SIG, content: await signer.sign(manifest.content, signal) }];
 }
 
 /** The manifest's digest: SHA-256 of the RFC 8785 canonical JSON of the manifest without `digest`. */
@@ -235,7 +239,7 @@ export function checkManifestSignature(
     : {
         valid: false,
         publicKeySha256,
-        problem: `${MANIFEST_SIG} is not a ${algorithm} signature of ${MANIFEST_JSON} by the key given: one of them was changed after signing`,
+        problem: `${MANIFEST_SIG} is not a valid ${algorithm} signature of ${MANIFEST_JSON} by the key given: one of them was changed after signing`,
       };
 }
 

@@ -29,8 +29,8 @@ export interface SignerIdentity {
 
 /** A port: something that signs bytes with a private key it may never show (a PEM file, AWS KMS). */
 export interface Signer {
-  identify(): Promise<SignerIdentity>;
-  sign(message: Buffer): Promise<Buffer>;
+  identify(signal?: AbortSignal): Promise<SignerIdentity>;
+  sign(message: Buffer, signal?: AbortSignal): Promise<Buffer>;
 }
 
 /** Why a key cannot be used, completing "FILE …". */
