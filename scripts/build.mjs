@@ -34,7 +34,9 @@ const common = {
  * scripts/measure-bundles.mjs), so a bundle that outgrows it fails the build. Raise a budget only
  * after measuring what the growth costs.
  */
-const LAMBDA_BUDGET_KIB = 740;
+// 740 → 780 for the KMS client that signs reports (+35 KiB): measured +23 ms cold import of http.mjs
+// (273 → 296 ms, median of 9 alternating runs, node scripts/measure-bundles.mjs 9 before/ dist/).
+const LAMBDA_BUDGET_KIB = 780;
 const CLI_BUDGET_KIB = 800;
 /** The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. */
 const ESTATE_LAMBDA_BUDGET_KIB = 820;

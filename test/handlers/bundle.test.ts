@@ -1,13 +1,16 @@
 import { execFile } from "node:child_process";
+import { createPublicKey } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkManifestSignature, type Manifest } from "#lib/output/manifest.ts";
 import { checkCompanions, readReportFile } from "#lib/output/read-report-file.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
+import { type KmsServer, type LocalKey, startKmsServer } from "../../local/kms/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase } from "../helpers/kong-db.ts";
 import { buildHttpApiEvent, buildScheduledEvent } from "../helpers/lambda-events.ts";
@@ -29,6 +32,8 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
   let db: TestDatabase;
   let dataApi: DataApiServer;
   let s3: LocalS3;
+  let kms: KmsServer;
+  let key: LocalKey;
   let env: NodeJS.ProcessEnv;
 
   const invoke = async (bundle: string, event: unknown): Promise<{ result: unknown; logs: string[] }> => {
@@ -54,6 +59,8 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
     const fixture = await db.createFixture(SCHEMAS.ee313, DEMO_SEED);
     dataApi = await startTestEndpoint(db, fixture.schema);
     s3 = await startLocalS3(["bundled"]);
+    kms = await startKmsServer();
+    key = kms.createKey("ECC_NIST_P256");
     // Only what Lambda would set: no inherited AWS_* from the developer's shell.
     env = {
       PATH: process.env.PATH,
@@ -63,6 +70,8 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_KMS: kms.url,
+      REPORT_SIGNING_KEY_ID: key.arn,
       KONG_DB_RESOURCE_ARN: RESOURCE_ARN,
       KONG_DB_SECRET_ARN: SECRET_ARN,
       KONG_DB_NAME: databaseNameOf(db),
@@ -72,6 +81,7 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
   }, 120_000);
 
   afterAll(async () => {
+    await kms?.close();
     await s3?.close();
     await dataApi?.close();
     await db?.close();
@@ -105,5 +115,10 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them", (
     expect(reading.document.details).toBeDefined();
     // Every file of the stored tar matches its manifest, and details.json is of this report.
     expect(checkCompanions(reading)).toEqual({ problems: [], detailsVerified: true });
+    // Signed by the KMS key through the bundled @aws-sdk/client-kms.
+    const files = reading.tar?.files ?? new Map<string, Buffer>();
+    const manifest = JSON.parse(files.get("manifest.json")?.toString("utf8") ?? "{}") as Manifest;
+    expect(manifest.signature?.key_id).toBe(key.arn);
+    expect(checkManifestSignature(files, manifest, createPublicKey(key.publicKeyPem)).valid).toBe(true);
   });
 });
