@@ -59,10 +59,15 @@ function formatSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** Why a file could not be opened, in words; another error's code as it is. */
+const OPEN_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+};
+
 function describeOpenError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "it is a folder";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return code ?? "unreadable";
+  const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+  return OPEN_ERRORS[code] ?? code;
 }

@@ -87,20 +87,17 @@ export function readDerPublicKey(der: Uint8Array): KeyObject {
 
 /** The algorithm a key signs with: ECDSA_SHA_256 for P-256, RSASSA_PSS_SHA_256 for RSA of 2048 bits or more. */
 export function selectAlgorithm(key: KeyObject): SignatureAlgorithm {
-  const details = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === "ec" && details?.namedCurve === "prime256v1") return "ECDSA_SHA_256";
-  if (
-    (key.asymmetricKeyType === "rsa" || key.asymmetricKeyType === "rsa-pss") &&
-    (details?.modulusLength ?? 0) >= 2048
-  ) {
-    return "RSASSA_PSS_SHA_256";
-  }
+  // Every asymmetric KeyObject has a type and details; a symmetric one is no signing key at all.
+  const { namedCurve, modulusLength = 0 } = key.asymmetricKeyDetails ?? {};
+  const type = String(key.asymmetricKeyType);
+  if (type === "ec" && namedCurve === "prime256v1") return "ECDSA_SHA_256";
+  if ((type === "rsa" || type === "rsa-pss") && modulusLength >= 2048) return "RSASSA_PSS_SHA_256";
   const what =
-    key.asymmetricKeyType === "ec"
-      ? `an EC key on ${details?.namedCurve ?? "another curve"}`
-      : key.asymmetricKeyType === "rsa"
-        ? `an RSA key of ${details?.modulusLength ?? "?"} bits`
-        : `an ${key.asymmetricKeyType ?? "unknown"} key`;
+    type === "ec"
+      ? `an EC key on ${namedCurve}`
+      : type.startsWith("rsa")
+        ? `an RSA key of ${modulusLength} bits`
+        : `an ${type} key`;
   throw new UnusableKeyError(
     `is ${what}: use an EC key on P-256 (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) or an RSA key of 2048 bits or more, as AWS KMS's ECC_NIST_P256 and RSA_2048 to RSA_4096 keys`,
   );

@@ -10,7 +10,7 @@ import { signDigestEcdsaP256, signDigestRsaPss } from "./prehashed.ts";
  * AWS_ENDPOINT_URL_KMS). It checks that a request is SigV4-signed for kms, not the signature itself:
  * for loopback use only, as the local Data API.
  */
-export type LocalKeySpec = "ECC_NIST_P256" | "RSA_2048" | "RSA_3072" | "RSA_4096";
+export type LocalKeySpec = "ECC_NIST_P256" | "ECC_NIST_P384" | "RSA_2048" | "RSA_3072" | "RSA_4096";
 
 export interface LocalKey {
   readonly keyId: string;
@@ -29,6 +29,8 @@ export interface KmsServer {
   disableKey(keyId: string): void;
   /** The next `calls` Sign requests answer AccessDeniedException (a key policy without kms:Sign). */
   denySign(calls?: number): void;
+  /** The next request answers this error (e.g. ThrottlingException, 400), as KMS can. */
+  failNext(type: string, message: string): void;
   /** Requests received, by operation. */
   calls(): Readonly<Record<string, number>>;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ interface StoredKey extends LocalKey {
 
 const ALGORITHMS: Readonly<Record<LocalKeySpec, readonly string[]>> = {
   ECC_NIST_P256: ["ECDSA_SHA_256"],
+  ECC_NIST_P384: ["ECDSA_SHA_384"],
   RSA_2048: ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256"],
   RSA_3072: ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256"],
   RSA_4096: ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256"],
@@ -79,6 +82,7 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
   const aliases = new Map<string, string>();
   const counts: Record<string, number> = {};
   let deniedSigns = 0;
+  let nextFault: KmsFault | undefined;
 
   const find = (keyId: unknown): StoredKey => {
     if (typeof keyId !== "string" || keyId === "") {
@@ -175,6 +179,9 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
       if (!signedRequest.test(req.headers.authorization ?? "")) {
         throw new KmsFault("MissingAuthenticationTokenException", "Missing Authentication Token", 403);
       }
+      const fault = nextFault;
+      nextFault = undefined;
+      if (fault !== undefined) throw fault;
       const body = JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>;
       const answer = JSON.stringify(operation(body));
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId });
@@ -200,10 +207,9 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
   return {
     url: `http://${host}:${port}`,
     createKey(keySpec, keyOptions = {}) {
-      const pair =
-        keySpec === "ECC_NIST_P256"
-          ? generateKeyPairSync("ec", { namedCurve: "P-256" })
-          : generateKeyPairSync("rsa", { modulusLength: Number(keySpec.slice(4)) });
+      const pair = keySpec.startsWith("ECC_NIST_P")
+        ? generateKeyPairSync("ec", { namedCurve: `P-${keySpec.slice(10)}` })
+        : generateKeyPairSync("rsa", { modulusLength: Number(keySpec.slice(4)) });
       const keyId = randomUUID();
       const key: StoredKey = {
         keyId,
@@ -225,6 +231,9 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
     },
     denySign(calls = 1) {
       deniedSigns += calls;
+    },
+    failNext(type, message) {
+      nextFault = new KmsFault(type, message);
     },
     calls: () => ({ ...counts }),
     close: () =>

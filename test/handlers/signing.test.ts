@@ -127,6 +127,15 @@ describe("Adapter: createKmsSigner against the local KMS endpoint", () => {
     await expect(signerOf("alias/missing").identify()).rejects.toThrow(
       "signing its manifest with KMS key alias/missing failed (GetPublicKey: NotFoundException: Alias 'alias/missing' does not exist); check REPORT_SIGNING_KEY_ID names a key of this account and region.",
     );
+    // A refusal without advice of ours: KMS's words only (throttles and quotas the SDK retries itself).
+    kms.failNext("InvalidArnException", "Invalid arn us-east-1");
+    await expect(signerOf(key.keyId).sign(Buffer.from("m"), AbortSignal.timeout(5_000))).rejects.toThrow(
+      `signing its manifest with KMS key ${key.keyId} failed (GetPublicKey: InvalidArnException: Invalid arn us-east-1).`,
+    );
+    const p384 = kms.createKey("ECC_NIST_P384");
+    await expect(signerOf(p384.keyId).identify()).rejects.toThrow(
+      `The report was not stored: KMS key ${p384.keyId} is a ECC_NIST_P384 key for SIGN_VERIFY; signing needs an asymmetric SIGN_VERIFY key of spec ECC_NIST_P256 (ECDSA_SHA_256) or RSA_2048 to RSA_4096 (RSASSA_PSS_SHA_256).`,
+    );
     const disabled = kms.createKey("ECC_NIST_P256");
     kms.disableKey(disabled.keyId);
     await expect(signerOf(disabled.keyId).identify()).rejects.toThrow(

@@ -15,7 +15,7 @@ import {
   signManifest,
 } from "#lib/output/manifest.ts";
 import type { ReportFile } from "#lib/output/tar.ts";
-import { createPemSigner, readPublicKey, UnusableKeyError } from "#lib/shared/signature.ts";
+import { createPemSigner, readPublicKey, UnusableKeyError, verifySignature } from "#lib/shared/signature.ts";
 
 // A signature proves who produced a tar: the holder of the private key. Every case signs, then
 // changes one thing a forger could, and expects the public key to refuse it.
@@ -157,6 +157,24 @@ describe("Keys: what can sign and what can check", () => {
     expect(() => createPemSigner(pem)).toThrow(UnusableKeyError);
     expect(() => createPemSigner(pem)).toThrow(what);
     expect(() => createPemSigner(pem)).toThrow("use an EC key on P-256");
+  });
+
+  it("signs with an RSA-PSS key (openssl genpkey -algorithm RSA-PSS) as with RSA", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa-pss", { modulusLength: 2048 });
+    const signer = createPemSigner(privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+    expect((await signer.identify()).algorithm).toBe("RSASSA_PSS_SHA_256");
+    const message = Buffer.from("manifest");
+    expect(verifySignature(message, await signer.sign(message), publicKey, "RSASSA_PSS_SHA_256")).toBe(true);
+  });
+
+  it("answers false, never throws, for a signature that is not one", () => {
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    expect(
+      verifySignature(Buffer.from("m"), Buffer.from("not a signature"), publicKey, "RSASSA_PSS_SHA_256"),
+    ).toBe(false);
+    // A key OpenSSL cannot use with SHA-256 at all makes verify throw: still false.
+    const ed25519 = generateKeyPairSync("ed25519").publicKey;
+    expect(verifySignature(Buffer.from("m"), Buffer.alloc(64), ed25519, "ECDSA_SHA_256")).toBe(false);
   });
 
   it("refuses an encrypted private key, saying how to decrypt it", () => {

@@ -49,6 +49,7 @@ describe("Function: readBoundedFile", () => {
   it.each([
     ["a missing file", "missing.json", "no such file"],
     ["a folder", ".", "it is a folder"],
+    ["a path through a file", "exact.bin/inside.json", "ENOTDIR"],
   ])("says why it cannot read %s", async (_case, name, reason) => {
     await expect(readBoundedFile(join(folder, name), 10, refuse)).rejects.toThrow(reason);
   });
