@@ -35,10 +35,16 @@ const common = {
  * scripts/measure-bundles.mjs), so a bundle that outgrows it fails the build. Raise a budget only
  * after measuring what the growth costs.
  */
-const LAMBDA_BUDGET_KIB = 740;
+// 740 → 780 for the KMS client that signs reports (+35 KiB): measured +23 ms cold import of http.mjs
+// (273 → 296 ms, median of 9 alternating runs, node scripts/measure-bundles.mjs 9 before/ dist/).
+const LAMBDA_BUDGET_KIB = 780;
 const CLI_BUDGET_KIB = 800;
-/** The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. */
-const ESTATE_LAMBDA_BUDGET_KIB = 820;
+/**
+ * The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. 820 → 860
+ * for the strict tar reader and manifest, Kong's Admin API and Konnect sources: measured estate-http
+ * cold import 197 → 212 ms (median of 9, node scripts/measure-bundles.mjs 9 before/ dist/).
+ */
+const ESTATE_LAMBDA_BUDGET_KIB = 860;
 
 const targets = [
   {

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { openEnvironmentPort } from "../compose/open-source.ts";
 import { BadParameterError } from "../errors.ts";
@@ -7,6 +6,7 @@ import { collectEstate, DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts"
 import { parseEnvironmentsFile } from "../estate/environments-file.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { REPORT_FORMATS } from "../output/file-name.ts";
+import { signManifest } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import { ESTATE_COMMAND, MAX_CONCURRENCY } from "./estate-table.ts";
@@ -15,6 +15,7 @@ import { checkOutFolder } from "./generate-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { readChoice } from "./option-values.ts";
 import { readCommandLine } from "./read-command-line.ts";
+import { readOptionFile, readSigningKey } from "./user-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** Exit code when the estate was written but at least one environment could not be read. */
@@ -39,12 +40,24 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
   const concurrency = readConcurrency(values.concurrency);
+  const keyFile = values["signing-key"];
+  if (keyFile !== undefined && format !== "tar") {
+    throw new BadParameterError(
+      "--signing-key",
+      "--signing-key signs the estate tar's manifest.json: use --format tar.",
+    );
+  }
+  // Read and checked before any environment is contacted.
+  const signer = keyFile === undefined ? undefined : await readSigningKey(keyFile, io.env);
   const out = values.out ?? (format === "json" ? "-" : undefined);
   const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
-  const config = parseEnvironmentsFile(await readEnvironmentsFile(file), {
-    fileName: file,
-    references: { kind: "environment", env: io.env },
-  });
+  const config = parseEnvironmentsFile(
+    (await readOptionFile(file, "--environments", io.env)).toString("utf8"),
+    {
+      fileName: file,
+      references: { kind: "environment", env: io.env },
+    },
+  );
 
   const started = new Date();
   const asOf = values["as-of"] ?? formatYearMonth(monthIn(started, timeZone));
@@ -74,7 +87,9 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     discreteRules: config.discrete,
   });
 
-  const stream = openReportStream(buildEstateFiles(estate, format), format, started);
+  const built = buildEstateFiles(estate, format);
+  const files = signer === undefined ? built : await signManifest(built, signer);
+  const stream = openReportStream(files, format, started);
   let where = "stdout";
   if (out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
@@ -111,17 +126,4 @@ function readConcurrency(value: string | undefined): number {
     );
   }
   return n;
-}
-
-async function readEnvironmentsFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
-    throw new BadParameterError("--environments", `Cannot read --environments file ${path}: ${why}.`, {
-      cause: error,
-    });
-  }
 }

@@ -36,11 +36,19 @@ export const ESTATE_COMMAND = defineCommand({
       type: "string",
       value: "json|tar",
       help: [
-        "json (default): estate.json; tar: estate-YYYY_MM_DD_HH_MM_PM.tar with",
-        "estate.json, environments/<name>/response.json, summary.html, estate.csv",
+        "json (default): estate.json; tar: estate-YYYY_MM_DD_HH_MM_PM.tar with estate.json,",
+        "environments/<name>/response.json, summary.html, estate.csv, manifest.json",
       ],
     },
     out: OUT_OPTION,
+    "signing-key": {
+      type: "string",
+      value: "FILE",
+      help: [
+        "a PEM private key (EC P-256, or RSA of 2048 bits or more): the tar gets manifest.sig,",
+        "a signature of its manifest.json that verify --public-key checks (tar only)",
+      ],
+    },
     "include-details": {
       type: "boolean",
       help: [

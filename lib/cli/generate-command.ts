@@ -1,22 +1,25 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
 import { openSource } from "../compose/open-source.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
-import { readReportDocument } from "../diff/read-report-file.ts";
 import { BadParameterError } from "../errors.ts";
-import { identifyCluster } from "../history/cluster.ts";
+import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
 import { formatReportFileName } from "../output/file-name.ts";
+import { signManifest } from "../output/manifest.ts";
+import { readReportFile } from "../output/read-report-file.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
+import type { Signer } from "../shared/signature.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
+import { readFileLimit, readOptionFile, readSigningKey } from "./user-file.ts";
 import { writeReportFile } from "./write-report-file.ts";
 
 /** `generate`: collect the report from the chosen source and write it as JSON or tar. */
@@ -26,10 +29,17 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     io.stdout(GENERATE_HELP);
     return 0;
   }
-  const collectOptions = await readCollectOptions(options);
+  const collectOptions = await readCollectOptions(options, io);
+  const signer =
+    options.signingKeyFile === undefined ? undefined : await readSigningKey(options.signingKeyFile, io.env);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
   const bucket = options.s3 === undefined ? undefined : await openBucket(options.s3.bucket, io);
+  // Read before any query, so a missing or malformed file fails fast (exit 2, the file named).
+  const previous =
+    options.previousFile === undefined
+      ? undefined
+      : await readReportFile(options.previousFile, { maxBytes: readFileLimit(io.env) });
   if (options.source.kind === "demo") {
     io.stderr(
       'Reading the embedded demo database (sample data), not your Kong: the report is marked collector.source "demo-database". Use --database-url or the --data-api-* options for your own.\n',
@@ -39,13 +49,10 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   // Progress only for a person watching a terminal; logs and pipes keep stderr to results and errors.
   const progress = io.stderrIsTTY === true ? (text: string) => io.stderr(`${text}\n`) : () => undefined;
 
-  // Read before any query, so a missing or malformed file fails fast (exit 2, the file named).
-  const previous =
-    options.previousFile === undefined ? undefined : await readReportDocument(options.previousFile);
   const source = await openSource(options.source);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
-    const link = await uploadReport(source.port, bucket, options, collectOptions, progress);
+    const link = await uploadReport(source.port, bucket, options, collectOptions, progress, signer);
     io.stdout(`${stringifyJson(link, 2)}\n`);
     return 0;
   }
@@ -61,17 +68,19 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   );
 
   if (previous !== undefined && options.previousFile !== undefined) {
-    const history = historyOfFile(options.previousFile, previous);
+    const history = historyOfFile(options.previousFile, previous, currentCluster(options));
     for (const refused of history.refused) {
       io.stderr(`warning: the previous report ${refused.key} was not used: ${refused.reason}.\n`);
     }
+    for (const note of history.notes) io.stderr(`warning: ${note}\n`);
     collected.details = attachHistory(collected, history);
   }
   const now = new Date(collected.report.timestamp * 1000);
-  const files = buildReportFiles(collected, {
+  const built = buildReportFiles(collected, {
     format: options.format,
     includeDetails: options.includeDetails,
   });
+  const files = signer === undefined ? built : await signManifest(built, signer);
   const stream = openReportStream(files, options.format, now);
   if (target === undefined && options.out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
@@ -116,6 +125,7 @@ async function uploadReport(
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
+  signer: Signer | undefined,
 ): Promise<LinkDocument> {
   const s3 = options.s3 as NonNullable<GenerateOptions["s3"]>;
   const { details = false, ...collect } = collectOptions;
@@ -132,6 +142,7 @@ async function uploadReport(
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
       cluster: identifyCluster(options.clusterName, options.source),
+      ...(signer === undefined ? {} : { signer }),
     });
   } finally {
     bucket.close();
@@ -153,17 +164,27 @@ async function openBucket(name: string, io: CliIo): Promise<BucketStore> {
   return bucket;
 }
 
-async function readCollectOptions(options: GenerateOptions): Promise<CollectOptions> {
+/** The cluster being reported: its label, else its source (what --previous must be of). */
+function currentCluster(options: GenerateOptions): CurrentCluster {
+  return {
+    identity: identifyCluster(options.clusterName, options.source),
+    source: describeClusterSource(options.source),
+  };
+}
+
+async function readCollectOptions(options: GenerateOptions, io: CliIo): Promise<CollectOptions> {
   // Messages name the file ("--discrete-rules file rules.json rule #2: …") so a bad one is found at once.
   const rules =
     options.discreteRulesFile === undefined
       ? undefined
       : parseDiscreteRules(
-          await readOptionFile(options.discreteRulesFile, "--discrete-rules"),
+          (await readOptionFile(options.discreteRulesFile, "--discrete-rules", io.env)).toString("utf8"),
           `--discrete-rules file ${options.discreteRulesFile}`,
         );
   const license =
-    options.licenseFile === undefined ? undefined : await readOptionFile(options.licenseFile, "--license");
+    options.licenseFile === undefined
+      ? undefined
+      : (await readOptionFile(options.licenseFile, "--license", io.env)).toString("utf8");
   if (license !== undefined) parseConfiguredLicense(license, `--license file ${options.licenseFile}`);
   return {
     timeZone: options.timeZone,
@@ -174,7 +195,9 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
     ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),
     ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
     ...(license === undefined ? {} : { license }),
-    ...(options.clusterName === undefined ? {} : { clusterName: options.clusterName }),
+    ...(options.clusterName === undefined
+      ? { clusterSource: currentCluster(options).identity.segment }
+      : { clusterName: options.clusterName }),
     details: selectDetails({
       format: options.format,
       includeDetails: options.includeDetails,
@@ -184,15 +207,6 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
       },
     }),
   };
-}
-
-async function readOptionFile(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new BadParameterError(option, `Cannot read ${option} file ${path} (${code}).`, { cause: error });
-  }
 }
 
 /** Fails before any query when the output folder does not exist. */

@@ -13,6 +13,8 @@ export interface OutputOptions {
   readonly discreteRulesFile?: string;
   readonly listDiscreteServices: boolean;
   readonly s3?: { readonly bucket: string; readonly prefix: string; readonly urlTtlSeconds: number };
+  /** `--signing-key FILE`: a PEM private key that signs the tar's manifest. */
+  readonly signingKeyFile?: string;
 }
 
 /** The output options, refusing the combinations that contradict each other. */
@@ -30,6 +32,12 @@ export function readOutputOptions(values: GenerateValues): OutputOptions {
       "--include-details and --no-details contradict each other: --include-details adds the details document, --no-details skips collecting it. Give one.",
     );
   }
+  if (values["signing-key"] !== undefined && format !== "tar") {
+    throw new BadParameterError(
+      "--signing-key",
+      "--signing-key signs a tar's manifest.json: use --format tar (a JSON report has no place for a signature).",
+    );
+  }
   if (values["s3-bucket"] !== undefined && values.out !== undefined) {
     throw new BadParameterError(
       "--out",
@@ -44,6 +52,7 @@ export function readOutputOptions(values: GenerateValues): OutputOptions {
     listDiscreteServices: values["list-discrete-services"] === true,
     ...optional("discreteRulesFile", values["discrete-rules"]),
     ...optional("s3", readS3(values)),
+    ...optional("signingKeyFile", values["signing-key"]),
   };
 }
 

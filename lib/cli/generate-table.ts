@@ -62,11 +62,19 @@ export const GENERATE_COMMAND = defineCommand({
       value: "json|tar",
       section: "Output",
       help: [
-        "json (default): the report; tar: report-YYYY_MM_DD_HH_MM_PM.tar",
-        "with response.json, details.json, summary.html, report.csv, ai-usage.csv",
+        "json (default): the report; tar: report-YYYY_MM_DD_HH_MM_PM.tar with response.json,",
+        "details.json, summary.html, report.csv, ai-usage.csv and manifest.json",
       ],
     },
     out: OUT_OPTION,
+    "signing-key": {
+      type: "string",
+      value: "FILE",
+      help: [
+        "a PEM private key (EC P-256, or RSA of 2048 bits or more): the tar gets manifest.sig,",
+        "a signature of its manifest.json that verify --public-key checks (tar only)",
+      ],
+    },
     "include-details": {
       type: "boolean",
       help: ['json only: add the "details" document under a "details" key'],

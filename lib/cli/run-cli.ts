@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { showInvisible } from "../shared/visible-text.ts";
 import type { CommandSpec } from "./command-table.ts";
 import { describeCliError } from "./describe-error.ts";
@@ -10,6 +9,7 @@ import { runGenerateCommand } from "./generate-command.ts";
 import { GENERATE_COMMAND } from "./generate-table.ts";
 import { HISTORY_COMMAND, runHistoryCommand } from "./history-command.ts";
 import type { CliIo, ExitCode } from "./io.ts";
+import { readFileLimit } from "./user-file.ts";
 import { runVerifyCommand, VERIFY_COMMAND } from "./verify-command.ts";
 
 interface Command {
@@ -27,7 +27,7 @@ const COMMANDS: readonly Command[] = [
       runDiffCommand(args, {
         stdout: (text) => io.stdout(text),
         stderr: io.stderr,
-        readFile: (path) => readFile(path),
+        maxBytes: readFileLimit(io.env),
       }),
   },
   { spec: ESTATE_COMMAND, run: runEstateCommand },

@@ -1,49 +1,20 @@
-import { readFile } from "node:fs/promises";
-import { isTar, readTarEntries } from "../diff/read-report-file.ts";
-import { InvalidReportFileError } from "../errors.ts";
-import { isEstateDocument, verifyEstate } from "../estate/verify-estate.ts";
-import { ESTATE_JSON } from "../output/estate-files.ts";
-import { parseReportJson } from "../report/verify-report.ts";
+import { verifyEstate } from "../estate/verify-estate.ts";
+import type { EstateReading } from "../output/read-report-file.ts";
 import type { CliIo, ExitCode } from "./io.ts";
+import { describeTarChecks, type TrustedKey } from "./verify-tar.ts";
 
-export interface EstateFile {
-  readonly estate: Record<string, unknown>;
-  /** Reports beside the estate in a tar (environments/<name>/response.json), by environment. */
-  readonly files: Map<string, unknown>;
-}
-
-/** Reads an estate from estate.json or an estate tar; undefined when the file is not an estate. */
-export async function readEstateFile(path: string): Promise<EstateFile | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    return undefined; // The report reader names the problem.
-  }
-  if (!isTar(bytes)) {
-    const text = bytes.toString("utf8");
-    if (!text.includes('"estate_version"')) return undefined;
-    const value = parseReportJson(text, path);
-    return isEstateDocument(value) ? { estate: value, files: new Map() } : undefined;
-  }
-  const entries = await readTarEntries(bytes, path, "path");
-  const text = entries.get(ESTATE_JSON);
-  if (text === undefined) return undefined;
-  const estate = parseReportJson(text, `${path} (${ESTATE_JSON})`);
-  if (!isEstateDocument(estate)) {
-    throw new InvalidReportFileError(`${path}: ${ESTATE_JSON} is not an estate document.`);
-  }
-  const files = new Map<string, unknown>();
-  for (const [name, content] of entries) {
-    const match = /^environments\/([^/]+)\/response\.json$/.exec(name);
-    if (match?.[1] !== undefined) files.set(match[1], parseReportJson(content, `${path} (${name})`));
-  }
-  return { estate, files };
-}
-
-/** Prints the estate's checks; 0 when the digest and every report verify, 1 otherwise. */
-export function reportEstateVerification(path: string, file: EstateFile, io: CliIo): ExitCode {
-  const result = verifyEstate(file.estate, file.files);
+/**
+ * Prints the estate's checks: its digest, every report's checksum (and the copy of it beside the
+ * estate), the details of each, the totals recomputed from the reports, and for a tar its manifest
+ * and signature. 0 when all hold, 1 otherwise.
+ */
+export function reportEstateVerification(
+  path: string,
+  reading: EstateReading,
+  io: CliIo,
+  key?: TrustedKey,
+): ExitCode {
+  const result = verifyEstate(reading.estate, reading.environments);
   const lines: string[] = [];
   lines.push(
     result.digest.valid
@@ -61,15 +32,37 @@ export function reportEstateVerification(path: string, file: EstateFile, io: Cli
       lines.push(
         `  ${check.environment}: MISMATCH environments/${check.environment}/response.json differs from the estate's report`,
       );
+    } else if (check.detailsMismatch !== undefined) {
+      lines.push(
+        `  ${check.environment}: MISMATCH ${check.detailsMismatch.join(" and ")} of another report than its checksum ${check.computed}`,
+      );
     } else {
       lines.push(`  ${check.environment}: OK checksum ${check.computed}`);
     }
   }
-  const missing = [...file.files.keys()].filter(
-    (name) => !result.environments.some((check) => check.environment === name && check.status === "ok"),
-  );
+  const listed = new Set(result.environments.filter((c) => c.status === "ok").map((c) => c.environment));
+  const missing = [...reading.environments.keys()].filter((name) => !listed.has(name));
   for (const name of missing)
     lines.push(`  ${name}: MISMATCH a report in the tar that the estate does not list`);
+  const reported = result.environments.filter((check) => check.status === "ok").length;
+  const reportsVerify = result.environments.every(
+    (check) => check.status === "failed" || check.valid === true,
+  );
+  if (reportsVerify && result.totals.length === 0) {
+    lines.push(`OK ${path}: the totals are the sum of the ${reported} verified report(s).`);
+  }
+  for (const problem of result.totals) {
+    lines.push(`MISMATCH ${path}: ${problem}; the totals do not follow from the reports.`);
+  }
+  const tar =
+    reading.tar === undefined
+      ? { lines: [], valid: true }
+      : describeTarChecks(path, reading.tar, "", reading.tar.manifest.problems, key);
+  if (reading.tar === undefined && key !== undefined) {
+    tar.lines.push(`MISMATCH ${path}: estate.json alone carries no signature; verify the estate tar.`);
+    tar.valid = false;
+  }
+  lines.push(...tar.lines);
   io.stdout(`${lines.join("\n")}\n`);
-  return result.valid && missing.length === 0 ? 0 : 1;
+  return result.valid && missing.length === 0 && tar.valid ? 0 : 1;
 }

@@ -45,6 +45,8 @@ export interface CollectOptions {
   readonly details?: DetailsOptions | false;
   /** The cluster label (`--cluster-name` / CLUSTER_NAME), written to the details. */
   readonly clusterName?: string;
+  /** Without a label: the `_src-…` digest of the source, written to the details as `cluster_source`. */
+  readonly clusterSource?: string;
   readonly signal?: AbortSignal;
   /** "demo-database" when reading the embedded demo, so the report says it is not a real Kong. */
   readonly source?: ReportSource;
@@ -100,10 +102,14 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     tool: TOOL,
     ...(options.source === undefined ? {} : { source: options.source }),
   });
-  if (options.clusterName !== undefined) {
+  if (options.clusterName !== undefined || options.clusterSource !== undefined) {
     // Right after generated_at and checksum, where a reader of details.json looks first.
     const { generated_at, checksum, ...rest } = collected.details;
-    collected.details = { generated_at, checksum, cluster: options.clusterName, ...rest };
+    const cluster =
+      options.clusterName !== undefined
+        ? { cluster: options.clusterName }
+        : { cluster_source: options.clusterSource as string };
+    collected.details = { generated_at, checksum, ...cluster, ...rest };
   }
   if (options.details === undefined || options.details === false) return withReplacedCharacters(collected);
 

@@ -13,9 +13,10 @@ export function generateConfiguredReport(
   options: ReportOptions,
   run: { readonly signal?: AbortSignal; readonly logger?: Logger; readonly trigger: ReportTrigger },
 ): Promise<LinkDocument> {
+  const cluster = identifyCluster(config.clusterName, toClusterSource(config.database));
   return generateReport({
     ...ports,
-    cluster: identifyCluster(config.clusterName, toClusterSource(config.database)),
+    cluster,
     format: options.format,
     details: options.details,
     includeDetails: options.includeDetails,
@@ -23,7 +24,9 @@ export function generateConfiguredReport(
       timeZone: config.timeZone,
       checksumAlgorithm: config.checksumAlgorithm,
       ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
-      ...(config.clusterName === undefined ? {} : { clusterName: config.clusterName }),
+      ...(config.clusterName === undefined
+        ? { clusterSource: cluster.segment }
+        : { clusterName: config.clusterName }),
       ...config.node,
     },
     prefix: config.prefix,

@@ -1,3 +1,4 @@
+import { createKmsClient, createKmsSigner } from "../aws/kms-signer.ts";
 import type { RdsDataRetryOptions } from "../aws/rds-data-sql-port.ts";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import type { ReportConfig } from "../config/report.ts";
@@ -27,7 +28,10 @@ export function createReportRuntime(config: ReportConfig, options: ReportRuntime
     ...(config.kmsKeyId === undefined ? {} : { kmsKeyId: config.kmsKeyId }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  return { sql, store };
+  const { signingKeyId, kmsEndpoint } = config.signing;
+  if (signingKeyId === undefined) return { sql, store };
+  const client = createKmsClient(kmsEndpoint === undefined ? {} : { endpoint: kmsEndpoint });
+  return { sql, store, signer: createKmsSigner({ client, keyId: signingKeyId }) };
 }
 
 /** The listing function's store: the bucket only (it presigns and lists, never writes). */

@@ -2,6 +2,7 @@ import type { DatabaseSource } from "../sql/database-source.ts";
 import { readDatabaseConfig } from "./database.ts";
 import { type KongNodeConfig, readKongNode } from "./node.ts";
 import type { Env } from "./read-env.ts";
+import { readSigningConfig, type SigningConfig } from "./signing.ts";
 import { readStorageConfig, type StorageConfig } from "./storage.ts";
 
 /**
@@ -12,10 +13,12 @@ import { readStorageConfig, type StorageConfig } from "./storage.ts";
 export interface ReportConfig extends StorageConfig {
   readonly database: DatabaseSource;
   readonly node: KongNodeConfig;
+  /** REPORT_SIGNING_KEY_ID: the KMS key that signs a tar's manifest, when set. */
+  readonly signing: SigningConfig;
 }
 
 /** Reads and validates everything a report run needs (database, bucket, link lifetime, Kong node facts). */
 export function readReportConfig(env: Env): ReportConfig {
   const database = readDatabaseConfig(env);
-  return { database, ...readStorageConfig(env), node: readKongNode(env) };
+  return { database, ...readStorageConfig(env), node: readKongNode(env), signing: readSigningConfig(env) };
 }

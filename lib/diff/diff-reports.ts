@@ -115,6 +115,7 @@ function describeSide(document: ReportDocument, verified: boolean | undefined): 
     kong_version: typeof content.kong_version === "string" ? content.kong_version : null,
     checksum: typeof content.checksum === "string" ? content.checksum : null,
     verified: verified ?? null,
+    details_verified: document.details === undefined ? null : document.detailsVerified === true,
   };
 }
 

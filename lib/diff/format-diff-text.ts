@@ -12,6 +12,11 @@ export function formatDiffText(diff: ReportDiff): string {
       s.checksum === null
         ? "no checksum"
         : `checksum ${s.checksum}${s.verified === null ? " (not verified)" : s.verified ? " (verified)" : " (DOES NOT VERIFY)"}`,
+      s.details_verified === null
+        ? undefined
+        : s.details_verified
+          ? "details covered by its manifest"
+          : "details not covered by any checksum",
     ].filter((p) => p !== undefined);
     return `  ${label} ${s.source}: ${parts.join(" · ")}`;
   };
@@ -45,7 +50,8 @@ export function formatDiffText(diff: ReportDiff): string {
   }
   if (diff.workspaces !== undefined) {
     const ws = diff.workspaces;
-    lines.push("Workspaces");
+    const unverified = diff.old.details_verified === false || diff.new.details_verified === false;
+    lines.push(unverified ? "Workspaces (from details no checksum covers)" : "Workspaces");
     if (ws.added.length + ws.removed.length + ws.changed.length === 0) lines.push("  No workspace changed.");
     for (const w of ws.added) {
       lines.push(

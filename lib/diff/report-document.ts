@@ -7,6 +7,11 @@ export interface ReportDocument {
   readonly content: Readonly<Record<string, unknown>>;
   /** Per-workspace details: a JSON report's `details` key or a tar's details.json. */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * With details: true when a tar's manifest covers them and they carry the report's checksum;
+   * false when nothing covers them (a JSON report's details, a tar without a manifest).
+   */
+  readonly detailsVerified?: boolean;
 }
 
 /**

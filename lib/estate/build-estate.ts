@@ -123,7 +123,12 @@ function mergeDiscreteServices(
   return [...byKey.keys()].sort(compareBytes).map((key) => ({ key, environments: byKey.get(key) ?? [] }));
 }
 
-function sumTotals(environments: number, reports: readonly LicenseReport[], discrete: number): EstateTotals {
+/** The totals of the reported environments: also what `verify` recomputes from an estate's reports. */
+export function sumTotals(
+  environments: number,
+  reports: readonly LicenseReport[],
+  discrete: number,
+): EstateTotals {
   const tiers = new Map<TierName, Map<string, number>>(TIER_NAMES.map((tier) => [tier, new Map()]));
   const buckets = new Map<string, number>();
   let rbacUsers: number | undefined;

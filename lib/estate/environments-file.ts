@@ -1,6 +1,7 @@
 import { validateDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { isRecord } from "../shared/is-record.ts";
+import { parseJsonText } from "../shared/json-text.ts";
 import { type Fail, quoteAll, type ReadText } from "./entry-fields.ts";
 import { readSource, SOURCE_KEYS, type SourceKey } from "./environment-sources.ts";
 import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
@@ -47,14 +48,12 @@ export function parseEnvironmentsFile(text: string, options: ParseEnvironmentsOp
   const fail = (message: string): never => {
     throw new BadParameterError(parameter, `${options.fileName}: ${message}`);
   };
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    return fail(
-      `not valid JSON (${(error as Error).message}). Expected {"environments": [{"environment": "prod", "database_url": "postgres://…"}, …]}.`,
-    );
-  }
+  // A BOM is accepted, the depth capped, and a syntax error never quotes the file (it may hold a password).
+  const value = parseJsonText(text, (reason) =>
+    fail(
+      `${reason.replace(/^is /, "")}. Expected {"environments": [{"environment": "prod", "database_url": "postgres://…"}, …]}.`,
+    ),
+  );
   if (!isRecord(value)) {
     return fail('expected a JSON object {"environments": [...], "discrete": [...]}.');
   }

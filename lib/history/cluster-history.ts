@@ -1,9 +1,10 @@
 import { diffReports } from "../diff/diff-reports.ts";
-import { readReportDocument } from "../diff/read-report-file.ts";
 import type { ReportDocument } from "../diff/report-document.ts";
+import { checkCompanions, type ReportReading, readReportFile } from "../output/read-report-file.ts";
 import type { CollectedReport, ReportDetails, SincePrevious, TrendPoint } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import type { ReportStore } from "../store/report-store.ts";
+import { type CurrentCluster, describeOtherCluster, readReportCluster } from "./cluster.ts";
 import {
   orderingTail,
   parseStoredReportKey,
@@ -102,9 +103,11 @@ async function checkStoredReport(
       maxBytes: MAX_REPORT_BYTES,
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
-    const document = await readReportDocument(stored.key, async () => bytes);
-    const reason = checkDocument(document, stored.checksum);
-    return reason === undefined ? { key: stored.key, document } : { key: stored.key, reason };
+    const reading = await readReportFile(stored.key, { read: async () => bytes, maxBytes: MAX_REPORT_BYTES });
+    const reason = checkReading(reading, stored.checksum);
+    return reason === undefined
+      ? { key: stored.key, document: reading.document }
+      : { key: stored.key, reason };
   } catch (error) {
     input.signal?.throwIfAborted();
     return { key: stored.key, reason: `it could not be read (${(error as Error).message})` };
@@ -122,6 +125,19 @@ export function checkDocument(document: ReportDocument, storedChecksum?: string)
     return `it is not the report stored under this key (checksum ${result.claimed}, stored as ${storedChecksum})`;
   }
   return undefined;
+}
+
+/**
+ * Why a report read from a file or the bucket must not be used, or undefined: its checksum (and
+ * the one it was stored under), then the files beside it: a tar whose files differ from its
+ * manifest, or whose details are of another report, is refused. A tar without a manifest (written
+ * before manifests) is used, its details marked unverified.
+ */
+export function checkReading(reading: ReportReading, storedChecksum?: string): string | undefined {
+  const reason = checkDocument(reading.document, storedChecksum);
+  if (reason !== undefined) return reason;
+  const [problem] = checkCompanions(reading).problems;
+  return problem === undefined ? undefined : `${problem}: it was changed after it was generated`;
 }
 
 /**
@@ -158,12 +174,30 @@ export function attachHistory(collected: CollectedReport, history: ClusterHistor
   };
 }
 
-/** `generate --previous FILE`: the same history from one local file, used only when it verifies. */
-export function historyOfFile(path: string, document: ReportDocument): ClusterHistory {
-  const reason = checkDocument(document);
-  return reason === undefined
-    ? { verified: [{ key: path, document }], refused: [], notes: [] }
-    : { verified: [], refused: [{ key: path, reason }], notes: [] };
+/**
+ * `generate --previous FILE`: the same history from one local file, used only when it verifies and
+ * is of the cluster being reported (`cluster`: its label, else its source; see cluster.ts). A file
+ * that names no cluster (written before reports recorded theirs) is used, with a note saying so.
+ */
+export function historyOfFile(
+  path: string,
+  reading: ReportReading,
+  cluster?: CurrentCluster,
+): ClusterHistory {
+  const reason =
+    checkReading(reading) ??
+    (cluster === undefined ? undefined : describeOtherCluster(reading.document.details, cluster));
+  if (reason !== undefined) return { verified: [], refused: [{ key: path, reason }], notes: [] };
+  const unknown = cluster !== undefined && readReportCluster(reading.document.details) === undefined;
+  return {
+    verified: [{ key: path, document: reading.document }],
+    refused: [],
+    notes: unknown
+      ? [
+          `The previous report ${path} names no cluster (it was written before reports recorded theirs): it was used as given; check it is of this cluster.`,
+        ]
+      : [],
+  };
 }
 
 /** `since_previous` of a verified earlier report. */
@@ -179,6 +213,8 @@ export function describeSincePrevious(
     checksum: String(previous.content.checksum),
     generated_at: point.generated_at,
     as_of: point.as_of,
+    // Workspaces and discrete services come from the earlier report's details: say whether a manifest covered them.
+    ...(previous.details === undefined ? {} : { details_verified: previous.detailsVerified === true }),
     changes,
   };
 }
@@ -186,8 +222,9 @@ export function describeSincePrevious(
 /** The trend's numbers of one report. */
 export function toTrendPoint(document: ReportDocument, key?: string): TrendPoint {
   const content = document.content;
+  // The details' generation time, unless nothing covers them: then the report's own timestamp.
   const generated =
-    typeof document.details?.generated_at === "string"
+    typeof document.details?.generated_at === "string" && document.detailsVerified !== false
       ? document.details.generated_at
       : typeof content.timestamp === "number"
         ? new Date(content.timestamp * 1000).toISOString()

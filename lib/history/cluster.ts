@@ -57,3 +57,43 @@ export function describeClusterSource(source: ClusterSource): string {
 function digest(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
 }
+
+/** The cluster a report is generated for: its identity, and its source as text (for messages). */
+export interface CurrentCluster {
+  readonly identity: ClusterIdentity;
+  /** describeClusterSource of its source: `demo`, `postgres host:5432/kong`, `data-api <arn> <db>`. */
+  readonly source: string;
+}
+
+/**
+ * The cluster an earlier report's details name: `cluster` (its label) or `cluster_source` (the
+ * `_src-…` digest of its source, written when it had no label); undefined when they name neither.
+ */
+export function readReportCluster(details: unknown): ClusterIdentity | undefined {
+  if (typeof details !== "object" || details === null) return undefined;
+  const { cluster, cluster_source: source } = details as { cluster?: unknown; cluster_source?: unknown };
+  if (typeof cluster === "string" && isClusterName(cluster)) return { name: cluster, segment: cluster };
+  if (typeof source === "string" && /^_src-[0-9a-f]{16}$/.test(source)) return { segment: source };
+  return undefined;
+}
+
+/**
+ * Why an earlier report is of another cluster than `current`, naming both (the label, else the
+ * source), or undefined when it is of the same one or names none. The identity is the one the
+ * stored reports are grouped by (identifyCluster): a label and a source never match each other.
+ */
+export function describeOtherCluster(details: unknown, current: CurrentCluster): string | undefined {
+  const previous = readReportCluster(details);
+  if (previous === undefined || previous.segment === current.identity.segment) return undefined;
+  const them =
+    previous.name === undefined ? `the unnamed cluster ${previous.segment}` : `cluster "${previous.name}"`;
+  const us =
+    current.identity.name === undefined
+      ? `the unnamed cluster ${current.identity.segment} (${current.source})`
+      : `cluster "${current.identity.name}"`;
+  const hint =
+    previous.name !== undefined && current.identity.name === undefined
+      ? `; if it is the same cluster, give --cluster-name ${previous.name}`
+      : "";
+  return `it is of ${them}, this report is of ${us}${hint}`;
+}

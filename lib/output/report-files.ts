@@ -2,9 +2,11 @@ import { Readable } from "node:stream";
 import type { CollectedReport } from "../report/types.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import type { ReportFormat } from "./file-name.ts";
+import { appendManifest } from "./manifest.ts";
 import { renderAiUsageCsv, renderReportCsv } from "./report-csv.ts";
 import { renderSummaryHtml } from "./report-page/render-report-page.ts";
 import { createTarStream, type ReportFile } from "./tar.ts";
+import { DETAILS_JSON, RESPONSE_JSON } from "./tar-layouts.ts";
 
 export type { ReportFile } from "./tar.ts";
 
@@ -14,13 +16,13 @@ export interface ReportFilesOptions {
   readonly includeDetails?: boolean;
 }
 
-/** Name of the report inside the tar, and of the single JSON file (as Kong's docs save it). */
-export const RESPONSE_JSON = "response.json";
+export { DETAILS_JSON, REPORT_TAR_FILES, REPORT_TAR_LAYOUT, RESPONSE_JSON } from "./tar-layouts.ts";
 
 /**
  * The files of one report. `json`: the report pretty-printed (Kong's shape plus `collector`, and
  * `details` only when asked). `tar`: response.json (the report exactly), details.json, summary.html,
- * report.csv (the workspaces) and ai-usage.csv (AI Gateway model-hours; the header alone without them).
+ * report.csv (the workspaces) and ai-usage.csv (AI Gateway model-hours; the header alone without them),
+ * then manifest.json (the size and SHA-256 of each, bound to the report's checksum).
  */
 export function buildReportFiles(collected: CollectedReport, options: ReportFilesOptions): ReportFile[] {
   const { report, details } = collected;
@@ -28,13 +30,15 @@ export function buildReportFiles(collected: CollectedReport, options: ReportFile
     const document = options.includeDetails === true ? { ...report, details } : report;
     return [{ name: RESPONSE_JSON, content: toJsonBuffer(document) }];
   }
-  return [
+  // A new file needs its name in REPORT_TAR_FILES (tar-layouts.ts), or verify refuses the tar.
+  const files = [
     { name: RESPONSE_JSON, content: toJsonBuffer(report) },
-    { name: "details.json", content: toJsonBuffer(details) },
+    { name: DETAILS_JSON, content: toJsonBuffer(details) },
     { name: "summary.html", content: Buffer.from(renderSummaryHtml(collected), "utf8") },
     { name: "report.csv", content: Buffer.from(renderReportCsv(collected), "utf8") },
     { name: "ai-usage.csv", content: Buffer.from(renderAiUsageCsv(collected), "utf8") },
   ];
+  return appendManifest(files, "report", report.checksum);
 }
 
 /** The bytes of a format as a stream: the JSON file itself, or a tar of all files. */

@@ -1,5 +1,5 @@
 import { BadParameterError } from "../errors.ts";
-import { stripBom } from "../shared/json-text.ts";
+import { parseJsonText } from "../shared/json-text.ts";
 import type { LicenseInfo } from "./types.ts";
 
 /** Kong's built-in payload when no license is active (note the unpadded date). */
@@ -16,7 +16,8 @@ export const KEYRING_PREFIX = "$ke$1$";
 export function readLicensePayload(text: string): LicenseInfo | undefined {
   let document: unknown;
   try {
-    document = JSON.parse(stripBom(text));
+    // A BOM accepted and the depth capped, as for every JSON file a person gives.
+    document = parseJsonText(text, (reason) => new Error(reason));
   } catch {
     return undefined;
   }

@@ -112,6 +112,11 @@ export interface ReportDetails {
   checksum: string;
   /** The cluster label, when one was given (`--cluster-name` / CLUSTER_NAME). */
   cluster?: string;
+  /**
+   * Without a label: `_src-<16 hex>`, the digest of the source that identifies the cluster (see
+   * lib/history/cluster.ts), so `--previous` can tell a report of another database.
+   */
+  cluster_source?: string;
   schema: SchemaSummary;
   omitted: OmittedKey[];
   warnings: string[];
@@ -135,6 +140,11 @@ export interface SincePrevious {
   checksum: string;
   generated_at: string;
   as_of: string | null;
+  /**
+   * When the earlier report had details (workspaces, discrete services): true when its tar's
+   * manifest covered them, false when nothing did (a JSON report's details, a tar without manifest).
+   */
+  details_verified?: boolean;
   changes: Omit<ReportDiff, "old" | "new">;
 }
 
@@ -239,6 +249,11 @@ export interface ReportSide {
   checksum: string | null;
   /** true/false when checked, null with --no-verify. */
   verified: boolean | null;
+  /**
+   * The side's details (workspaces, discrete services): true when a tar's manifest covers them and
+   * they carry the report's checksum, false when nothing covers them (a JSON report's), null without.
+   */
+  details_verified: boolean | null;
 }
 
 export interface NumberChange {

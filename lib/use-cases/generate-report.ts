@@ -7,8 +7,10 @@ import { attachHistory, loadClusterHistory, TREND_SIZE } from "../history/cluste
 import { buildStoredReportKey, type ReportTrigger, retentionOf } from "../history/report-key.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { contentTypeOf, formatReportFileName, type ReportFormat } from "../output/file-name.ts";
+import { signManifest } from "../output/manifest.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import type { CollectedReport } from "../report/types.ts";
+import type { Signer } from "../shared/signature.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import type { ReportStore } from "../store/report-store.ts";
 
@@ -45,6 +47,8 @@ export interface GenerateReportInput {
   readonly trigger: ReportTrigger;
   /** Which cluster the report is of: groups its stored reports for since_previous and the trend. */
   readonly cluster: ClusterIdentity;
+  /** Signs a tar's manifest (manifest.sig): AWS KMS on Lambda, a PEM key in the CLI. */
+  readonly signer?: Signer;
 }
 
 /**
@@ -84,10 +88,17 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
       checksum: collected.report.checksum,
       fileName: uniqueFileName(fileName, input.uniqueId ?? randomId),
     });
-    const files = buildReportFiles(collected, {
+    const built = buildReportFiles(collected, {
       format: input.format,
       includeDetails: input.includeDetails === true,
     });
+    // A JSON report has no manifest, so nothing to sign; a tar's signature covers every file.
+    stage = "signing the report's manifest";
+    const files =
+      input.signer === undefined || input.format !== "tar"
+        ? built
+        : await signManifest(built, input.signer, input.signal);
+    stage = "uploading the report";
     const counted = countBytes(openReportStream(files, input.format, generatedAt));
     const stored = await input.store.upload(
       {
@@ -138,10 +149,11 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
   }
 }
 
-/** The ports a report run needs: a database and a place to store the report. */
+/** The ports a report run needs: a database, a place to store the report, and a signer when configured. */
 export interface ReportPorts {
   readonly sql: SqlPort;
   readonly store: ReportStore;
+  readonly signer?: Signer;
 }
 
 /** `<stem>-<unique>.<ext>`, so two reports of one cluster in one millisecond never collide. */

@@ -154,7 +154,7 @@ describe("Command: generate (files)", () => {
     const wrong = await cli("generate", "--demo", "--license", notLicense, "--out", "-");
 
     expect(absent).toMatchObject({ code: 2, stdout: "" });
-    expect(absent.stderr).toContain(`Cannot read --license file ${missing} (ENOENT)`);
+    expect(absent.stderr).toContain(`Cannot read --license file ${missing}: no such file.`);
     expect(wrong).toMatchObject({ code: 2, stdout: "" });
     expect(wrong.stderr).toMatch(/is not a Kong license/);
     expect(wrong.stderr).not.toContain("SECRET-ISH-CONTENT");

@@ -107,7 +107,18 @@ describe("Command: generate (demo database)", () => {
     const verify = await cli("verify", file);
     expect(verify.code).toBe(0);
     const names = [...(await untar(await readFile(file))).keys()];
-    expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv", "ai-usage.csv"]);
+    expect(names).toEqual([
+      "response.json",
+      "details.json",
+      "summary.html",
+      "report.csv",
+      "ai-usage.csv",
+      "manifest.json",
+    ]);
+    // Every file of the tar is covered: verify says so on its second line.
+    expect(verify.stdout.split("\n")[1]).toMatch(
+      /^OK .*demo\.tar: manifest\.json \(digest [0-9a-f]{64}\) covers all 5 files of the tar \(response\.json, details\.json, summary\.html, report\.csv, ai-usage\.csv\): each one's size and SHA-256 match, and details\.json is of this report\.$/,
+    );
   });
 
   it("labels the cluster in details.json, report.csv and summary.html with --cluster-name", async () => {

@@ -28,7 +28,7 @@ describe.each([
     repeatedOption: "--help",
     unknown: ["--json", "report.json"],
     unknownMessage: "unknown option '--json' for verify. See kong-license-report verify --help.\n",
-    // verify has no option that takes a value; a value given to a flag is its value fault.
+    // A value given to a flag is its value fault.
     badValue: ["--help=yes"],
     badValueMessage:
       "--help takes no value: give --help alone, not --help=yes. See kong-license-report verify --help.\n",
@@ -163,6 +163,7 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--region REGION",
     "--format json|tar",
     "-o, --out FILE|-",
+    "--signing-key FILE",
     "--include-details",
     "--no-details",
     "--discrete-rules FILE",
@@ -183,7 +184,7 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--previous FILE",
     "-h, --help",
   ],
-  verify: ["-h, --help"],
+  verify: ["--public-key FILE", "-h, --help"],
   diff: ["--json", "--no-verify", "-h, --help"],
   estate: [
     "--environments FILE",
@@ -191,6 +192,7 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--time-zone ZONE",
     "--format json|tar",
     "-o, --out FILE|-",
+    "--signing-key FILE",
     "--include-details",
     "--concurrency N",
     "-h, --help",

@@ -121,8 +121,19 @@ describeTargets("Command: estate over the local Data API endpoint (%s)", (target
       "environments/oss/response.json",
       "summary.html",
       "estate.csv",
+      "manifest.json",
     ]);
     const estate = JSON.parse(files.get("estate.json")?.toString("utf8") ?? "") as EstateDocument;
+    const manifest = JSON.parse(files.get("manifest.json")?.toString("utf8") ?? "{}") as {
+      kind: string;
+      checksum: string;
+      files: Array<{ name: string }>;
+      digest: string;
+    };
+    // The manifest lists every other file and names the estate by its digest.
+    expect(manifest.kind).toBe("estate");
+    expect(manifest.checksum).toBe(estate.digest);
+    expect(manifest.files.map((file) => file.name)).toEqual([...files.keys()].slice(0, -1));
     // core: T2 (1 service, 4 routes, 2 consumers, 0 RBAC users, aws-lambda 4, kafka-upstream 4) and the
     // counters window data set; oss: 3 services, 8 routes, 2 consumers, no rbac_users, no counters.
     expect(estate.totals).toEqual({
@@ -173,6 +184,8 @@ describeTargets("Command: estate over the local Data API endpoint (%s)", (target
         `  core: OK checksum ${estate.environments[0]?.status === "ok" ? estate.environments[0].report.checksum : ""}`,
         `  oss: OK checksum ${estate.environments[1]?.status === "ok" ? estate.environments[1].report.checksum : ""}`,
         "  down: failed when collected, no report to check",
+        `OK ${out}: the totals are the sum of the 2 verified report(s).`,
+        `OK ${out}: manifest.json (digest ${manifest.digest}) covers all 5 files of the tar (estate.json, environments/core/response.json, environments/oss/response.json, summary.html, estate.csv): each one's size and SHA-256 match.`,
         "",
       ].join("\n"),
     );

@@ -450,7 +450,8 @@ describe("kong-license-report diff: what differs between reports", () => {
     const text = await runDiff(["a.json", "b.json"], files);
     expect(text.stdout).toContain(
       [
-        "Workspaces",
+        // JSON reports' details: no manifest covers them, and the heading says so.
+        "Workspaces (from details no checksum covers)",
         "  ~ default: discrete_services — → 6",
         "  ~ default: routes 20 → 22 (+2)",
         "  ~ default: consumers 5 → 4 (-1)",

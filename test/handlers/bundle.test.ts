@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createPublicKey } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,10 +7,12 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDemoPglite } from "#lib/demo/open-demo-database.ts";
-import { readReportDocument } from "#lib/diff/read-report-file.ts";
+import { checkManifestSignature, type Manifest } from "#lib/output/manifest.ts";
+import { checkCompanions, readReportFile } from "#lib/output/read-report-file.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
+import { type KmsServer, type LocalKey, startKmsServer } from "../../local/kms/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase } from "../helpers/kong-db.ts";
 import { buildHttpApiEvent, buildScheduledEvent } from "../helpers/lambda-events.ts";
@@ -31,6 +34,8 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them, di
   let db: TestDatabase;
   let dataApi: DataApiServer;
   let s3: LocalS3;
+  let kms: KmsServer;
+  let key: LocalKey;
   let env: NodeJS.ProcessEnv;
 
   const invoke = async (bundle: string, event: unknown): Promise<{ result: unknown; logs: string[] }> => {
@@ -56,6 +61,8 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them, di
     const fixture = await db.createFixture(SCHEMAS.ee313, DEMO_SEED);
     dataApi = await startTestEndpoint(db, fixture.schema);
     s3 = await startLocalS3(["bundled"]);
+    kms = await startKmsServer();
+    key = kms.createKey("ECC_NIST_P256");
     // Only what Lambda would set: no inherited AWS_* from the developer's shell.
     env = {
       PATH: process.env.PATH,
@@ -65,6 +72,8 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them, di
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.url,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_KMS: kms.url,
+      REPORT_SIGNING_KEY_ID: key.arn,
       KONG_DB_RESOURCE_ARN: RESOURCE_ARN,
       KONG_DB_SECRET_ARN: SECRET_ARN,
       KONG_DB_NAME: databaseNameOf(db),
@@ -74,6 +83,7 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them, di
   }, 120_000);
 
   afterAll(async () => {
+    await kms?.close();
     await s3?.close();
     await dataApi?.close();
     await db?.close();
@@ -102,9 +112,16 @@ describe("Bundles: dist/http.mjs and dist/scheduled.mjs as Lambda loads them, di
     const link = result as LinkDocument;
     expect(link.format).toBe("tar");
     const bytes = new Uint8Array(await (await fetch(link.url)).arrayBuffer());
-    const document = await readReportDocument(link.key, async () => bytes);
-    expect(computeChecksum(document.content)).toBe(link.checksum);
-    expect(document.details).toBeDefined();
+    const reading = await readReportFile(link.key, { read: async () => bytes });
+    expect(computeChecksum(reading.document.content)).toBe(link.checksum);
+    expect(reading.document.details).toBeDefined();
+    // Every file of the stored tar matches its manifest, and details.json is of this report.
+    expect(checkCompanions(reading)).toEqual({ problems: [], detailsVerified: true });
+    // Signed by the KMS key through the bundled @aws-sdk/client-kms.
+    const files = reading.tar?.files ?? new Map<string, Buffer>();
+    const manifest = JSON.parse(files.get("manifest.json")?.toString("utf8") ?? "{}") as Manifest;
+    expect(manifest.signature?.key_id).toBe(key.arn);
+    expect(checkManifestSignature(files, manifest, createPublicKey(key.publicKeyPem)).valid).toBe(true);
   });
 
   it("ships the demo database's data directory beside the CLI bundle, and --demo loads it as it is", async () => {

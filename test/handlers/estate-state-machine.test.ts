@@ -98,6 +98,7 @@ describe.each(testTargets())("Estate state machine, run locally on %s", (target)
       "environments/staging/response.json",
       "summary.html",
       "estate.csv",
+      "manifest.json",
     ]);
     const estate = JSON.parse(files.get("estate.json")?.toString("utf8") ?? "") as EstateDocument;
     expect(verifyEstateDigest(estate as never).valid).toBe(true);

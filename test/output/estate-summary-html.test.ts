@@ -202,6 +202,7 @@ describe("buildEstateFiles", () => {
       "environments/stage/response.json",
       "summary.html",
       "estate.csv",
+      "manifest.json",
     ]);
     expect(JSON.parse(String(files[1]?.content))).toEqual(prod.report);
     expect(buildEstateFiles(estate, "json").map((f) => f.name)).toEqual(["estate.json"]);

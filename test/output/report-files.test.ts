@@ -1,7 +1,14 @@
+import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "#lib/estate/estate-digest.ts";
 import { renderAiUsageCsv, renderReportCsv } from "#lib/output/report-csv.ts";
-import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
+import {
+  buildReportFiles,
+  openReportStream,
+  REPORT_TAR_FILES,
+  REPORT_TAR_LAYOUT,
+} from "#lib/output/report-files.ts";
 import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
@@ -42,7 +49,7 @@ describe("Function: buildReportFiles", () => {
     expect(computeChecksum(report)).toBe(collected.report.checksum);
   });
 
-  it("tar: response.json (the report exactly), details.json, summary.html, report.csv and ai-usage.csv, in that order", async () => {
+  it("tar: response.json (the report exactly), details.json, summary.html, report.csv, ai-usage.csv and manifest.json, in that order", async () => {
     // Prepare
     const collected = sampleMarch();
     const files = buildReportFiles(collected, { format: "tar" });
@@ -58,6 +65,7 @@ describe("Function: buildReportFiles", () => {
       "summary.html",
       "report.csv",
       "ai-usage.csv",
+      "manifest.json",
     ]);
     const report = JSON.parse(unpacked.get("response.json")?.toString("utf8") ?? "") as Record<
       string,
@@ -70,6 +78,29 @@ describe("Function: buildReportFiles", () => {
     expect(unpacked.get("summary.html")?.toString("utf8")).toBe(renderSummaryHtml(collected));
     expect(unpacked.get("report.csv")?.toString("utf8")).toBe(renderReportCsv(collected));
     expect(unpacked.get("ai-usage.csv")?.toString("utf8")).toBe(renderAiUsageCsv(collected));
+    // The manifest, as README.md documents it: each other file's size and SHA-256, the report's
+    // checksum, and the SHA-256 of its own canonical JSON without "digest".
+    const sha256 = (name: string) =>
+      createHash("sha256")
+        .update(unpacked.get(name) ?? "")
+        .digest("hex");
+    const names = ["response.json", "details.json", "summary.html", "report.csv", "ai-usage.csv"];
+    const unsigned = {
+      manifest_version: 1,
+      kind: "report",
+      checksum: collected.report.checksum,
+      files: names.map((name) => ({ name, bytes: unpacked.get(name)?.length, sha256: sha256(name) })),
+    };
+    const digest = createHash("sha256").update(canonicalJson(unsigned)).digest("hex");
+    expect(unpacked.get("manifest.json")?.toString("utf8")).toBe(
+      `${JSON.stringify({ ...unsigned, digest }, null, 2)}\n`,
+    );
+  });
+
+  it("lists in REPORT_TAR_FILES every file a tar holds, so verify accepts what generate writes", () => {
+    const files = buildReportFiles(sampleMarch(), { format: "tar" }).map((file) => file.name);
+    expect(files.filter((name) => !REPORT_TAR_LAYOUT.files.includes(name))).toEqual([]);
+    expect(REPORT_TAR_LAYOUT.files).toEqual([...REPORT_TAR_FILES, "manifest.json", "manifest.sig"]);
   });
 
   it("json stream: exactly the file's bytes", async () => {

@@ -26,6 +26,6 @@ ${joinHtml(
   "\n",
 )}
 </dl>
-<p class="note">Check the checksum of <code>response.json</code> with <code>kong-license-report verify response.json</code>. This page and <code>details.json</code> are not covered by it.</p>
+<p class="note">Check the report with <code>kong-license-report verify</code> and its tar: Kong's checksum covers <code>response.json</code> only; this page, <code>details.json</code> and the CSV files are covered by the tar's <code>manifest.json</code> (their SHA-256), which names this checksum. Neither has a key: only a signature (<code>manifest.sig</code>, checked with <code>verify --public-key</code>) shows who produced the report.</p>
 </section>`;
 }

@@ -61,5 +61,6 @@ ${joinHtml(rows, "\n")}
 </tbody></table>
 ${pluginLines.length === 0 ? html`<p>No plugin was added, removed or changed.</p>` : html`<ul class="plugin-changes">\n${joinHtml(pluginLines, "\n")}\n</ul>`}
 ${workspaceNote}
+${since.details_verified === false && html`<p class="note">The earlier report's workspaces and discrete services come from details that no checksum or manifest covers (a JSON report's, or a tar written before manifests): they may have been edited.</p>`}
 </section>`;
 }

@@ -1,0 +1,147 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JavaScript templates.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readReportConfig } from "#lib/config/report.ts";
+import { lintTemplate } from "../../scripts/lint-template.mjs";
+import type { CloudFormationTemplate } from "../../scripts/package.mjs";
+import { LINT_VARIANTS, runOslsPackage } from "../../scripts/package.mjs";
+
+// infra/signing.yml: the KMS key that signs every stored tar's manifest. The key policy alone
+// decides who signs: the report functions' role, with ECDSA_SHA_256 over a digest, and nobody else.
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const ALIAS = "alias/kong-license-report-ci-report-signing";
+const REPORT_ROLE = { "Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"] };
+
+let out: string;
+let template: CloudFormationTemplate;
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  out = mkdtempSync(join(tmpdir(), "klr-signing-package-"));
+  template = runOslsPackage({ stage: "ci", out, quiet: true }).template;
+}, 300_000);
+
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+interface KeyStatement {
+  Sid: string;
+  Effect: string;
+  Principal: { AWS: unknown };
+  Action: string | string[];
+  Resource: string;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+function keyPolicy(): KeyStatement[] {
+  const key = template.Resources.ReportSigningKey?.Properties as { KeyPolicy: { Statement: KeyStatement[] } };
+  return key.KeyPolicy.Statement;
+}
+
+const actionsOf = (statement: KeyStatement) =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+describe("infra/signing.yml: the report signing key", () => {
+  it("is an asymmetric P-256 signing key, kept when the stack goes (old signatures stay checkable)", () => {
+    const key = template.Resources.ReportSigningKey;
+    expect(key).toMatchObject({
+      Type: "AWS::KMS::Key",
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: { KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY", PendingWindowInDays: 30 },
+    });
+    expect(template.Resources.ReportSigningKeyAlias).toEqual({
+      Type: "AWS::KMS::Alias",
+      Properties: { AliasName: ALIAS, TargetKeyId: { Ref: "ReportSigningKey" } },
+    });
+  });
+
+  it("lets only the report functions' role sign, with ECDSA_SHA_256 over a digest", () => {
+    const signing = keyPolicy().filter((statement) =>
+      actionsOf(statement).some((action) => action === "kms:Sign" || action.endsWith("*")),
+    );
+    expect(signing).toEqual([
+      {
+        Sid: "SignReportManifests",
+        Effect: "Allow",
+        Principal: { AWS: REPORT_ROLE },
+        Action: "kms:Sign",
+        Resource: "*",
+        Condition: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" } },
+      },
+    ]);
+    // That role is the one the report functions run with.
+    for (const id of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
+      expect(template.Resources[id]?.Properties?.Role).toEqual(REPORT_ROLE);
+    }
+  });
+
+  it("lets every principal of the account read the public key, and the account administer the key without signing", () => {
+    const byId = new Map(keyPolicy().map((statement) => [statement.Sid, statement]));
+    expect(byId.get("ReadThePublicKeyToVerify")).toEqual({
+      Sid: "ReadThePublicKeyToVerify",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: ["kms:GetPublicKey", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:CallerAccount": { Ref: "AWS::AccountId" } } },
+    });
+    expect(byId.get("ReadThePublicKeyToSign")).toMatchObject({
+      Principal: { AWS: REPORT_ROLE },
+      Action: "kms:GetPublicKey",
+    });
+    const admin = byId.get("AdministerTheKey") as KeyStatement;
+    expect(admin.Principal).toEqual({
+      AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" },
+    });
+    // PutKeyPolicy keeps the key manageable (KMS refuses a policy that locks its account out).
+    expect(actionsOf(admin)).toContain("kms:PutKeyPolicy");
+    for (const action of actionsOf(admin)) {
+      expect(action).not.toMatch(
+        /\*|^kms:(Sign|Verify|Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant)/,
+      );
+    }
+    expect([...byId.keys()].sort()).toEqual([
+      "AdministerTheKey",
+      "ReadThePublicKeyToSign",
+      "ReadThePublicKeyToVerify",
+      "SignReportManifests",
+    ]);
+  });
+
+  it("gives the report functions its alias in REPORT_SIGNING_KEY_ID, which lib/config accepts", () => {
+    for (const id of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
+      const variables = template.Resources[id]?.Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(variables.Variables.REPORT_SIGNING_KEY_ID).toBe(ALIAS);
+      expect(
+        readReportConfig({
+          KONG_DATABASE_URL: "postgres://kong@db/kong",
+          REPORT_BUCKET: "reports",
+          REPORT_SIGNING_KEY_ID: String(variables.Variables.REPORT_SIGNING_KEY_ID),
+        }).signing,
+      ).toEqual({ signingKeyId: ALIAS });
+    }
+  });
+
+  it("outputs the key ARN, with the command that exports its public key for auditors, and its alias", () => {
+    expect(template.Outputs?.ReportSigningKeyArn?.Value).toEqual({
+      "Fn::GetAtt": ["ReportSigningKey", "Arn"],
+    });
+    expect(template.Outputs?.ReportSigningKeyArn?.Description).toContain(
+      "aws kms get-public-key --key-id <this ARN> --query PublicKey --output text | base64 -d | openssl pkey -pubin -inform DER -out report-signing.pem",
+    );
+    expect(template.Outputs?.ReportSigningKeyAlias?.Value).toEqual({ Ref: "ReportSigningKeyAlias" });
+  });
+
+  it("passes cfn-lint", () => {
+    expect(lintTemplate(template, LINT_VARIANTS)).toEqual([]);
+  });
+});
