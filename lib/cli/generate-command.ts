@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
+import { toClusterSource } from "../compose/configured-report.ts";
 import { openSource } from "../compose/open-source.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
@@ -130,7 +131,7 @@ async function uploadReport(
       prefix: s3.prefix,
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
-      cluster: identifyCluster(options.clusterName, options.source),
+      cluster: identifyCluster(options.clusterName, toClusterSource(options.source)),
     });
   } finally {
     bucket.close();
