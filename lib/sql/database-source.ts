@@ -82,6 +82,12 @@ export interface PostgresIamSource extends DirectPostgresBase {
 export const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/;
 /** A Secrets Manager secret ARN (an RDS-managed master secret's name starts with `rds!`). */
 export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
+/** An IAM role ARN (a role in another account, assumed through STS). */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
+/** An AWS region name. */
+export const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** The ExternalId a role's trust policy may require. */
+export const EXTERNAL_ID = /^[A-Za-z0-9+=,.@:/_-]{2,1224}$/;
 /** A host name or IPv4/IPv6 address (no scheme, no port). */
 export const HOST_NAME =
   /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9A-Fa-f:.]{2,45}$/;
