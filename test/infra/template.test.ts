@@ -566,7 +566,7 @@ describe("IAM", () => {
         const star = text.indexOf("*");
         if (star >= 0) {
           expect(text.slice(0, star)).toMatch(
-            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?)$/,
+            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?|:execution:kong-license-report-ci-estate\/)$/,
           );
         }
       }
@@ -707,6 +707,47 @@ describe("estate state machine", () => {
     ).toEqual({
       Service: "states.amazonaws.com",
     });
+  });
+
+  it("may run its Distributed Map: start, describe and stop its own child executions, read the items and write the results in the runs' folder", () => {
+    expect(allowStatements(withParams, ["EstateDistributedMapPolicy"])).toEqual([
+      expect.objectContaining({
+        actions: ["states:StartExecution"],
+        resources: [
+          {
+            "Fn::Sub":
+              "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:kong-license-report-ci-estate",
+          },
+        ],
+      }),
+      expect.objectContaining({
+        actions: ["states:DescribeExecution", "states:StopExecution"],
+        resources: [
+          {
+            "Fn::Sub":
+              "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:kong-license-report-ci-estate/*",
+          },
+        ],
+      }),
+      expect.objectContaining({
+        actions: ["s3:GetObject", "s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+        resources: [{ "Fn::Sub": "${ReportBucket.Arn}/${ReportPrefix}estate/*" }],
+      }),
+    ]);
+    expect(props("EstateDistributedMapPolicy").Roles).toEqual([{ Ref: "EstateStateMachineRole" }]);
+    // The name the state machine gets, so the policy needs no reference to it (a cycle).
+    expect(props("EstateStateMachine").StateMachineName).toBe("kong-license-report-ci-estate");
+    const aggregate = get(props("EstateAggregateLambdaFunction"), "Environment", "Variables") as Record<
+      string,
+      unknown
+    >;
+    expect(aggregate.ESTATE_INLINE_MAP_MAX).toEqual({ Ref: "EstateInlineMapMax" });
+    expect(template.Parameters.EstateInlineMapMax).toMatchObject({
+      Type: "Number",
+      MinValue: 0,
+      MaxValue: 40,
+    });
+    expect(String(template.Parameters.EstateInlineMapMax?.Default)).toBe("40");
   });
 
   it("logs every execution to its own log group, without the inputs and outputs", () => {
