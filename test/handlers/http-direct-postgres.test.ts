@@ -1,9 +1,12 @@
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { Signer } from "@aws-sdk/rds-signer";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
 import { createLogger } from "#lib/log.ts";
 import { verifyReport } from "#lib/report/verify-report.ts";
 import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
+import { createEstateAggregateHandler } from "../../handlers/estate-aggregate.ts";
+import { createEstateCollectHandler } from "../../handlers/estate-collect.ts";
 import { createHttpHandler } from "../../handlers/http.ts";
 import { type SecretsManagerServer, startSecretsManagerServer } from "../../local/secrets-manager.ts";
 import { buildHttpApiEvent, buildLambdaContext } from "../helpers/lambda-events.ts";
@@ -23,6 +26,7 @@ import {
 // to a PostgreSQL holding the demo Kong database; the report goes to the SigV4-checking local S3.
 
 const BUCKET = "reports";
+const CONFIG_BUCKET = "kong-config";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-5e6f7a8b-Kq9Lm2";
 const prepared = await prepareTlsPostgres();
 const blocker = "blocker" in prepared ? prepared.blocker : undefined;
@@ -66,7 +70,7 @@ describe.skipIf(blocker !== undefined)(
 
     beforeAll(async () => {
       postgres = await startTlsPostgres(prepared as { folder: string });
-      s3 = await startLocalS3([BUCKET]);
+      s3 = await startLocalS3([BUCKET, CONFIG_BUCKET]);
       secrets = await startSecretsManagerServer({
         accessKeyId: S3RVER_CREDENTIALS.accessKeyId,
         secrets: {
@@ -149,6 +153,51 @@ describe.skipIf(blocker !== undefined)(
       vi.useRealTimers();
       await expectDemoReport(response);
       expect(logs.join("\n")).not.toContain(token.split("X-Amz-Signature=")[1] ?? token);
+    });
+
+    it('collects an estate environment from a "postgres" entry with the secret, over TLS verify-full', async () => {
+      // Prepare: the environments file in S3 with one direct entry, and the run PlanEstate plans.
+      await s3.client().send(
+        new PutObjectCommand({
+          Bucket: CONFIG_BUCKET,
+          Key: "environments.json",
+          Body: JSON.stringify({
+            environments: [
+              {
+                environment: "rds-pg",
+                postgres: { secret_arn: SECRET_ARN, database: "kong", ca_file: postgres.certificates.caFile },
+              },
+            ],
+          }),
+        }),
+      );
+      const env = {
+        ...base,
+        REPORT_PREFIX: "license-reports/",
+        ESTATE_ENVIRONMENTS: `s3://${CONFIG_BUCKET}/environments.json`,
+      };
+      const logger = createLogger({ write: (line) => logs.push(line) });
+      const context = buildLambdaContext(60_000) as never;
+      const plan = (await createEstateAggregateHandler({ env, logger }).handler(
+        { step: "plan", request: { format: "json" } },
+        context,
+      )) as { run: unknown };
+
+      // Act
+      const stored = await createEstateCollectHandler({ env, logger }).handler(
+        { run: plan.run, environment: "rds-pg" } as never,
+        context,
+      );
+
+      // Assess
+      expect(stored).toMatchObject({
+        environment: "rds-pg",
+        status: "ok",
+        source: "postgres",
+        services_count: 21,
+        routes_count: 40,
+      });
+      expect(logs.join("\n")).not.toContain(KONG_REPORT_PASSWORD);
     });
 
     it("answers 502 naming the host and the CA setting when verify-full fails, never the password", async () => {
