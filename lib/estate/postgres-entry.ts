@@ -7,11 +7,11 @@ import {
   SECRET_ARN,
   USER_NAME,
 } from "../sql/database-source.ts";
-import { type Fail, isRecord, quoteAll, type ReadText } from "./entry-fields.ts";
+import { type Fail, quoteAll, type ReadText } from "./entry-fields.ts";
 import type { EnvironmentSource } from "./types.ts";
 
 // An environment's "postgres" entry: the direct PostgreSQL connection of the Lambdas (and the CLI)
-// with credentials AWS holds, in the environments file's words:
+// with credentials AWS holds, in the environments file's words (no field of it is a secret):
 //   "postgres": {"secret_arn": "arn:aws:secretsmanager:…"}                       (RDS's secret format)
 //   "postgres": {"host": "…", "port": 5432, "user": "…", "database": "…", "iam_auth": true}
 // optionally with "ca_file" (own CA instead of the RDS bundles), "schema", "role_arn"/"external_id"
@@ -36,8 +36,11 @@ const SHAPE =
 
 /** Reads and validates the entry's "postgres" object; `text` expands `${NAME}` references. */
 export function readPostgresEntry(raw: Record<string, unknown>, text: ReadText, at: Fail): EnvironmentSource {
-  const entry = raw.postgres;
-  if (!isRecord(entry)) return at(`"postgres" must be an object: ${SHAPE}.`);
+  const value = raw.postgres;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return at(`"postgres" must be an object: ${SHAPE}.`);
+  }
+  const entry = value as Record<string, unknown>;
   const unknown = Object.keys(entry).filter((key) => !KEYS.includes(key));
   if (unknown.length > 0) {
     at(`unknown key(s) in "postgres": ${quoteAll(unknown)}; allowed: ${quoteAll(KEYS)}.`);

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the environments file's own syntax, not a forgotten template.
 import { describe, expect, it } from "vitest";
 import { BadParameterError } from "#lib/errors.ts";
 import { describeSourceKind } from "#lib/estate/collect-estate.ts";
@@ -10,9 +9,9 @@ import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-9f8e7d6c-AbCdEf";
 const ROLE = "arn:aws:iam::210987654321:role/kong-license-report";
 
-function parse(postgres: unknown, env: Record<string, string> = {}) {
+function parse(postgres: unknown) {
   const text = JSON.stringify({ environments: [{ environment: "prod-eu", postgres }] });
-  return parseEnvironmentsFile(text, { fileName: "envs.json", env });
+  return parseEnvironmentsFile(text, { fileName: "envs.json", env: {} });
 }
 
 function messageOf(postgres: unknown, extra: Record<string, unknown> = {}): string {
@@ -28,16 +27,13 @@ function messageOf(postgres: unknown, extra: Record<string, unknown> = {}): stri
 
 describe('parseEnvironmentsFile: "postgres" entries', () => {
   it("reads the secret form, with the database, a CA file and another account's role", () => {
-    const config = parse(
-      {
-        secret_arn: "${KONG_EU_SECRET}",
-        database: "kong",
-        ca_file: "/opt/ca/bundle.pem",
-        role_arn: ROLE,
-        external_id: "estate-42",
-      },
-      { KONG_EU_SECRET: SECRET },
-    );
+    const config = parse({
+      secret_arn: SECRET,
+      database: "kong",
+      ca_file: "/opt/ca/bundle.pem",
+      role_arn: ROLE,
+      external_id: "estate-42",
+    });
 
     expect(config.environments[0]?.source).toEqual({
       kind: "postgres-secret",
@@ -60,17 +56,14 @@ describe('parseEnvironmentsFile: "postgres" entries', () => {
       iam_auth: true,
       schema: "kong",
     });
-    const asText = parse(
-      {
-        host: "10.0.3.17",
-        port: "${PG_PORT}",
-        user: "kong_report",
-        database: "kong",
-        iam_auth: true,
-        region: "eu-west-1",
-      },
-      { PG_PORT: "6432" },
-    );
+    const asText = parse({
+      host: "10.0.3.17",
+      port: "6432",
+      user: "kong_report",
+      database: "kong",
+      iam_auth: true,
+      region: "eu-west-1",
+    });
 
     expect(asNumber.environments[0]?.source).toEqual({
       kind: "postgres-iam",
