@@ -6,10 +6,13 @@ import type { Env } from "../lib/config/read-env.ts";
 import { readStorageConfig, type StorageConfig } from "../lib/config/storage.ts";
 import { BadParameterError } from "../lib/errors.ts";
 import { redactUrl } from "../lib/log.ts";
-import { type AggregateInput, aggregateEstate } from "../lib/use-cases/aggregate-estate.ts";
+import {
+  type AggregateInput,
+  aggregateEstate,
+  type EstateStepLink,
+} from "../lib/use-cases/aggregate-estate.ts";
 import { parseConfiguredEnvironments, readEstateRequest } from "../lib/use-cases/estate-inputs.ts";
-import { type EstatePlan, planEstate } from "../lib/use-cases/plan-estate.ts";
-import type { EstateLink } from "../lib/use-cases/store-estate.ts";
+import { planStateMachineRun, type StateMachinePlan } from "../lib/use-cases/plan-estate.ts";
 
 /** Everything the estate-level steps are composed from; tests pass their own env, logger or runtime. */
 export interface EstateAggregateDependencies extends HandlerDependencies {
@@ -21,7 +24,10 @@ export type EstateStepEvent =
   | { readonly step: "plan"; readonly request?: unknown; readonly execution?: string }
   | ({ readonly step: "aggregate" } & AggregateInput);
 
-/** PlanEstate → the run and the environment names; BuildEstate → the estate's link document. */
+/**
+ * PlanEstate → the run, the items in S3 (and the names for the inline Map); BuildEstate → the
+ * estate's link document, from the inline Map's outcomes or the Distributed Map's results in S3.
+ */
 export function createEstateAggregateHandler(dependencies: EstateAggregateDependencies) {
   return defineHandler(dependencies, {
     trigger: "invoke",
@@ -34,22 +40,26 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
     async run(
       event: EstateStepEvent,
       { setup, log: invocationLog, signal },
-    ): Promise<EstatePlan | EstateLink> {
+    ): Promise<StateMachinePlan | EstateStepLink> {
       const { storage, estate, runtime } = setup();
       const log = invocationLog.child({ step: event?.step });
       const environments = parseConfiguredEnvironments(await runtime.readEnvironments({ signal }));
       if (event?.step === "plan") {
-        const plan = planEstate({
+        const plan = await planStateMachineRun({
           request: readEstateRequest(event.request),
           config: environments,
           timeZone: storage.timeZone,
           prefix: storage.prefix,
           concurrency: estate.concurrency,
+          store: runtime.store,
+          inlineMapMax: estate.inlineMapMax,
+          signal,
         });
         log.info("estate planned", {
           execution: event.execution,
           run: plan.run,
-          environments: plan.environments.length,
+          environments: plan.count,
+          distributed: plan.distributed,
         });
         return plan;
       }
@@ -59,6 +69,7 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
           discreteRules: environments.discrete,
           store: runtime.store,
           urlTtlSeconds: storage.urlTtlSeconds,
+          environmentOrder: environments.environments.map((spec) => spec.name),
           signal,
         });
         log.info("estate stored", { link: { ...link, url: redactUrl(link.url) } });
@@ -75,4 +86,4 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
 const composed = createEstateAggregateHandler({ env: process.env });
 
 /** The Lambda entry point (serverless.yml: dist/estate-aggregate.handler). */
-export const handler: Handler<EstateStepEvent, EstatePlan | EstateLink> = composed.handler;
+export const handler: Handler<EstateStepEvent, StateMachinePlan | EstateStepLink> = composed.handler;

@@ -5,8 +5,9 @@
 // LoggingConfig, so a specification built from the current AWS service spec (scripts/cfn-spec.mjs,
 // @aws-cdk/aws-service-spec) is swapped in at run time through the module cache; nothing under
 // node_modules is edited. Its intrinsic-function table
-// also misses Fn::Sub and Fn::ImportValue inside Fn::If (both allowed by CloudFormation); without them the
-// linter loses its place in the template and reports every later intrinsic as "not supported here".
+// also misses Fn::Sub, Fn::ImportValue and Fn::Split inside Fn::If (CloudFormation resolves them there; the
+// VPC settings choose a split list or an empty one); without them the linter loses its place in the
+// template and reports every later intrinsic as "not supported here".
 import { Module } from "node:module";
 import { loadResourceSpecification } from "./cfn-spec.mjs";
 import { requireFromTool } from "./tool-packages.mjs";
@@ -25,7 +26,7 @@ function loadValidator() {
   const functionsPath = require.resolve("cfn-lint/data/aws_intrinsic_functions.json");
   const functions = structuredClone(require(functionsPath));
   const inIf = functions["Fn::If"].supportedFunctions;
-  for (const name of ["Fn::Sub", "Fn::ImportValue"]) if (!inIf.includes(name)) inIf.push(name);
+  for (const name of ["Fn::Sub", "Fn::ImportValue", "Fn::Split"]) if (!inIf.includes(name)) inIf.push(name);
   preload(require, functionsPath, functions);
   validator = require("cfn-lint");
   return validator;

@@ -7,18 +7,19 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadResourceSpecification } from "./cfn-spec.mjs";
+import { checkDatabaseAccess } from "./database-access-params.mjs";
 import { lintTemplate } from "./lint-template.mjs";
 import { requireFromTool } from "./tool-packages.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Each function's zip must hold exactly its bundle. */
+/** Each function's zip must hold exactly its bundle (and the RDS CA bundles where it may connect directly). */
 export const EXPECTED_ARTIFACTS = {
-  "http.zip": ["dist/http.mjs"],
-  "scheduled.zip": ["dist/scheduled.mjs"],
+  "http.zip": ["dist/http.mjs", "dist/rds-ca-bundle.pem"],
+  "scheduled.zip": ["dist/rds-ca-bundle.pem", "dist/scheduled.mjs"],
   "reports.zip": ["dist/reports-http.mjs"],
-  "estateHttp.zip": ["dist/estate-http.mjs"],
-  "estateCollect.zip": ["dist/estate-collect.mjs"],
+  "estateHttp.zip": ["dist/estate-http.mjs", "dist/rds-ca-bundle.pem"],
+  "estateCollect.zip": ["dist/estate-collect.mjs", "dist/rds-ca-bundle.pem"],
   "estateAggregate.zip": ["dist/estate-aggregate.mjs"],
 };
 
@@ -45,6 +46,27 @@ export const LINT_VARIANTS = {
     EstateSecretArns: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-eu-AbCdEf",
     EstateRoleArns: "arn:aws:iam::210987654321:role/kong-license-report-reader",
     EstateScheduleState: "ENABLED",
+  },
+  "direct PostgreSQL (IAM) in a VPC with both endpoints": {
+    KongPgDbResourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY0",
+    KongPgHost: "kong.c1a2b3d4e5f6.us-east-1.rds.amazonaws.com",
+    KongPgUser: "kong_report",
+    KongPgDatabase: "kong",
+    VpcSubnetIds: "subnet-0a1b2c3d4e5f60718,subnet-0b1c2d3e4f5a60718",
+    VpcSecurityGroupIds: "sg-0a1b2c3d4e5f60718",
+    VpcId: "vpc-0a1b2c3d4e5f60718",
+    VpcS3EndpointRouteTableIds: "rtb-0a1b2c3d4e5f60718",
+    VpcSecretsManagerEndpoint: "ENABLED",
+    EstateDbUserArns:
+      "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/kong_report",
+    EstateEnvironmentsObject: "kong-config/estate/environments.json",
+  },
+  "direct PostgreSQL (secret) in a VPC, no endpoints": {
+    KongPgSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf",
+    KongPgDatabase: "kong",
+    VpcSubnetIds: "subnet-0a1b2c3d4e5f60718",
+    VpcSecurityGroupIds: "sg-0a1b2c3d4e5f60718,sg-0b1c2d3e4f5a60718",
+    EstateEnvironmentsParameter: "/kong/estate/environments",
   },
 };
 
@@ -148,14 +170,9 @@ function checkParameters(template) {
       "--param jwtIssuer is given without --param jwtAudience (the aud or client_id of its tokens)",
     );
   }
-  for (const [name, param] of [
-    ["KongClusterArn", "kongClusterArn"],
-    ["KongSecretArn", "kongSecretArn"],
-  ]) {
-    if (value(name) === "")
-      console.log(`note: --param ${param} not given; CloudFormation will refuse to deploy without it`);
-  }
-  return problems;
+  const database = checkDatabaseAccess(template);
+  for (const note of database.notes) console.log(`note: ${note}`);
+  return [...problems, ...database.problems];
 }
 
 /**

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
+import { toClusterSource } from "../compose/configured-report.ts";
 import { openSource } from "../compose/open-source.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
@@ -141,7 +142,7 @@ async function uploadReport(
       prefix: s3.prefix,
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
-      cluster: identifyCluster(options.clusterName, options.source),
+      cluster: identifyCluster(options.clusterName, toClusterSource(options.source)),
       ...(signer === undefined ? {} : { signer }),
     });
   } finally {
@@ -167,8 +168,8 @@ async function openBucket(name: string, io: CliIo): Promise<BucketStore> {
 /** The cluster being reported: its label, else its source (what --previous must be of). */
 function currentCluster(options: GenerateOptions): CurrentCluster {
   return {
-    identity: identifyCluster(options.clusterName, options.source),
-    source: describeClusterSource(options.source),
+    identity: identifyCluster(options.clusterName, toClusterSource(options.source)),
+    source: describeClusterSource(toClusterSource(options.source)),
   };
 }
 

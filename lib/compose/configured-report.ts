@@ -36,8 +36,30 @@ export function generateConfiguredReport(
 }
 
 /** The configured database as a cluster source (never its password). */
-export function toClusterSource(database: DatabaseSource): ClusterSource {
-  return database.kind === "postgres"
-    ? { kind: "postgres", url: database.url }
-    : { kind: "data-api", resourceArn: database.resourceArn, database: database.database };
+export function toClusterSource(database: DatabaseSource | { readonly kind: "demo" }): ClusterSource {
+  switch (database.kind) {
+    case "demo":
+      return database;
+    case "postgres":
+      return { kind: "postgres", url: database.url };
+    case "data-api":
+      return { kind: "data-api", resourceArn: database.resourceArn, database: database.database };
+    case "postgres-iam":
+      // The same identity as a URL to the same host, port and database.
+      return {
+        kind: "postgres",
+        url: `postgres://${encodeURIComponent(database.user)}@${database.host}:${database.port}/${database.database}`,
+      };
+    case "postgres-secret":
+      // Its host and database are only known once the secret is read: the secret (with any
+      // overrides) identifies the cluster instead, ARN and database as for the Data API. Only a
+      // digest of it is kept (the stored reports' key segment).
+      return {
+        kind: "data-api",
+        resourceArn: database.secretArn,
+        database: [database.host, database.port, database.database]
+          .filter((part) => part !== undefined)
+          .join(" "),
+      };
+  }
 }

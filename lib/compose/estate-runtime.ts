@@ -1,4 +1,5 @@
 import { createSfnClient, createSsmClient } from "../aws/clients.ts";
+import { createDatabaseSecretReader } from "../aws/database-secret.ts";
 import { type EnvironmentsText, readEnvironmentsText } from "../aws/environments-source.ts";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import { type StartedExecution, startStateMachine } from "../aws/state-machine.ts";
@@ -27,6 +28,8 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
   );
   const ssm = lazily(createSsmClient);
   const sfn = lazily(createSfnClient);
+  // The environments' secrets, each read once per container (a collector may run many environments).
+  const secrets = createDatabaseSecretReader();
   const store = createS3ReportStore({
     client: s3(),
     bucket: storage.bucket,
@@ -42,7 +45,7 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
           'The embedded demo database only runs in the CLI (kong-license-report estate); on AWS give each environment a "data_api" (or a reachable "database_url").',
         );
       }
-      return openDatabasePort(source);
+      return openDatabasePort(source, { secrets });
     },
     async startExecution(input) {
       if (estate.stateMachineArn === undefined) {

@@ -1,14 +1,21 @@
 import { createAssumedRoleCredentials, createRdsDataClient } from "../aws/clients.ts";
+import { createDatabaseSecretReader, type DatabaseSecretReader } from "../aws/database-secret.ts";
 import { createRdsDataSqlPort, type RdsDataRetryOptions } from "../aws/rds-data-sql-port.ts";
 import { regionOfArn } from "../aws/region-of-arn.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
 import { describeTarget } from "../sql/describe-target.ts";
 import type { PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
+import { describeDirectPostgres, openDirectPostgresPort } from "./direct-postgres.ts";
 
 export interface DatabasePortOptions {
   /** Backoff of the Data API port (resuming cluster, throttling). */
   readonly dataApiRetry?: RdsDataRetryOptions;
+  /**
+   * Reads database secrets once per container: a runtime passes one reader to all its ports.
+   * Default: a reader of this port's own.
+   */
+  readonly secrets?: DatabaseSecretReader;
 }
 
 /** Opens the SQL port of a configured database; the port owns (and closes) the clients it creates. */
@@ -22,6 +29,9 @@ export function openDatabasePort(database: DatabaseSource, options: DatabasePort
         : { statementTimeoutMs: database.statementTimeoutMs }),
       ...(database.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: database.lockTimeoutMs }),
     });
+  }
+  if (database.kind === "postgres-secret" || database.kind === "postgres-iam") {
+    return openDirectPostgresPort(database, options.secrets ?? createDatabaseSecretReader());
   }
   // The cluster ARN names its region; AWS_REGION is only needed when the ARN cannot tell.
   const region = database.region ?? process.env.AWS_REGION ?? regionOfArn(database.resourceArn);
@@ -68,7 +78,9 @@ function openPgSqlPortLazily(options: PgSqlPortOptions): SqlPort {
 
 /** Where a report comes from, without secrets (for diagnostics). */
 export function describeDatabase(database: DatabaseSource): string {
-  return database.kind === "postgres"
-    ? `PostgreSQL ${describeTarget(database.url)}`
-    : `the RDS Data API (${database.resourceArn}, database ${database.database})`;
+  if (database.kind === "postgres") return `PostgreSQL ${describeTarget(database.url)}`;
+  if (database.kind === "data-api") {
+    return `the RDS Data API (${database.resourceArn}, database ${database.database})`;
+  }
+  return describeDirectPostgres(database);
 }

@@ -1,3 +1,4 @@
+import { createDatabaseSecretReader } from "../aws/database-secret.ts";
 import { createKmsClient, createKmsSigner } from "../aws/kms-signer.ts";
 import type { RdsDataRetryOptions } from "../aws/rds-data-sql-port.ts";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
@@ -18,10 +19,11 @@ export interface ReportRuntimeOptions {
 
 /** Builds the database port and the S3 report store from configuration (once per Lambda container). */
 export function createReportRuntime(config: ReportConfig, options: ReportRuntimeOptions = {}): ReportRuntime {
-  const sql = openDatabasePort(
-    config.database,
-    options.dataApiRetry === undefined ? {} : { dataApiRetry: options.dataApiRetry },
-  );
+  // One container, one runtime: a direct connection's secret is read once and kept here.
+  const sql = openDatabasePort(config.database, {
+    secrets: createDatabaseSecretReader(),
+    ...(options.dataApiRetry === undefined ? {} : { dataApiRetry: options.dataApiRetry }),
+  });
   const store = createS3ReportStore({
     client: createS3Client(config.s3Endpoint === undefined ? {} : { endpoint: config.s3Endpoint }),
     bucket: config.bucket,

@@ -10,6 +10,8 @@ export interface EstateRunConfig {
   readonly concurrency: number;
   /** GET /license/estate runs in-process up to this many environments, else starts the state machine. */
   readonly inlineMaxEnvironments: number;
+  /** The state machine's inline Map takes up to this many environments; more go to its Distributed Map. */
+  readonly inlineMapMax: number;
   /** The estate state machine; without it every estate runs in-process. */
   readonly stateMachineArn?: string;
 }
@@ -17,10 +19,19 @@ export interface EstateRunConfig {
 export const DEFAULT_ESTATE_CONCURRENCY = 4;
 /** Measured line of what fits API Gateway's 30 s (docs/deploy.md, "The estate on AWS"). */
 export const DEFAULT_ESTATE_INLINE_MAX = 8;
+/**
+ * The most environments the inline Map runs: its outcomes travel in the execution's state (each at
+ * most ~2.5 KB, a caught failure's Cause included), so 40 keep every state far below Step Functions'
+ * 256 KiB; more go through the Distributed Map, whose results stay in S3.
+ */
+export const MAX_INLINE_MAP_ENVIRONMENTS = 40;
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 const SSM_PARAMETER_NAME = /^\/[A-Za-z0-9_./-]{1,2047}$/;
 
-/** Reads ESTATE_ENVIRONMENTS (s3://bucket/key or ssm:/name), ESTATE_CONCURRENCY, ESTATE_INLINE_MAX, ESTATE_STATE_MACHINE_ARN. */
+/**
+ * Reads ESTATE_ENVIRONMENTS (s3://bucket/key or ssm:/name), ESTATE_CONCURRENCY, ESTATE_INLINE_MAX,
+ * ESTATE_INLINE_MAP_MAX, ESTATE_STATE_MACHINE_ARN.
+ */
 export function readEstateRunConfig(env: Env): EstateRunConfig {
   const stateMachineArn = optional(env, "ESTATE_STATE_MACHINE_ARN");
   if (stateMachineArn !== undefined && !STATE_MACHINE_ARN.test(stateMachineArn)) {
@@ -42,6 +53,12 @@ export function readEstateRunConfig(env: Env): EstateRunConfig {
       max: 500,
       fallback: DEFAULT_ESTATE_INLINE_MAX,
       hint: "the most environments GET /license/estate collects in-process; 0 = always the state machine",
+    }),
+    inlineMapMax: readInteger(env, "ESTATE_INLINE_MAP_MAX", {
+      min: 0,
+      max: MAX_INLINE_MAP_ENVIRONMENTS,
+      fallback: MAX_INLINE_MAP_ENVIRONMENTS,
+      hint: "the most environments the state machine's inline Map runs; more run in its Distributed Map, 0 = always",
     }),
     ...(stateMachineArn === undefined ? {} : { stateMachineArn }),
   };

@@ -122,6 +122,7 @@ export async function collectEstate(
 
 /** How the environments file reaches an environment, for the estate (never a secret). */
 export function describeSourceKind(source: EnvironmentSource): SourceKind {
+  if (source.kind === "postgres-secret" || source.kind === "postgres-iam") return "postgres";
   return source.kind === "demo" ? "demo" : source.kind === "postgres" ? "database_url" : "data_api";
 }
 

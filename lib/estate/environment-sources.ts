@@ -2,10 +2,11 @@ import { isRecord } from "../shared/is-record.ts";
 import { CLUSTER_ARN, DATABASE_NAME, SECRET_ARN } from "../sql/database-source.ts";
 import { type Fail, quoteAll, type ReadText } from "./entry-fields.ts";
 import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
+import { readPostgresEntry } from "./postgres-entry.ts";
 import type { EnvironmentSource } from "./types.ts";
 
 /** The keys of an entry that name its source; exactly one is given. */
-export const SOURCE_KEYS = ["demo", "database_url", "data_api"] as const;
+export const SOURCE_KEYS = ["demo", "database_url", "data_api", "postgres"] as const;
 export type SourceKey = (typeof SOURCE_KEYS)[number];
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
@@ -36,6 +37,7 @@ export function readSource(
   if (kind !== "database_url" && raw.schema !== undefined) {
     at('"schema" applies to "database_url" only.');
   }
+  if (kind === "postgres") return readPostgresEntry(raw, text, at);
   if (kind === "demo") {
     if (raw.demo !== true) at('"demo" must be true (the embedded demo database).');
     return { kind: "demo" };

@@ -11,7 +11,7 @@ export type EnvironmentsLocation =
   | { readonly kind: "ssm"; readonly name: string };
 
 /** How an environment is reached, as named in the environments file (never a secret). */
-export type SourceKind = "demo" | "database_url" | "data_api";
+export type SourceKind = "demo" | "database_url" | "data_api" | "postgres";
 
 /** What the environments file may tell about an environment's Kong node (the database does not hold it). */
 export interface EnvironmentNodeFacts {

@@ -7,8 +7,12 @@ import type { SqlPort } from "./port.ts";
 export { describeTarget };
 
 export interface PgSqlPortOptions {
-  /** `postgres://user:password@host:port/database`; ignored when `pool` is given. */
+  /** `postgres://user:password@host:port/database`; ignored when `pool` or `connection` is given. */
   readonly connectionString?: string;
+  /** A connection by its parts (the AWS forms: a secret's fields, or an IAM token per connection). */
+  readonly connection?: PgConnection;
+  /** What messages tell the reader to check; default: the parts of --database-url. */
+  readonly advice?: PgAdvice;
   /** An existing pool; the port then never ends it. */
   readonly pool?: pg.Pool;
   /** Schema holding Kong's tables when it is not `public`. */
@@ -19,6 +23,41 @@ export interface PgSqlPortOptions {
   readonly lockTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
 }
+
+/** Host, port, user, database and password of a connection; TLS verify-full against `ca`. */
+export interface PgConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  /** The password, or a function pg calls for each new connection (an IAM token lives 15 minutes). */
+  readonly password: string | (() => Promise<string>);
+  /** The CA certificates (PEM) the server's certificate must chain to; its name must match `host`. */
+  readonly ca: string | readonly string[];
+}
+
+/** The end of each message that says what to check, by failure. */
+export interface PgAdvice {
+  /** Nothing answered, or the host was not found: "Check the host and port in …". */
+  readonly address: string;
+  readonly credentials: string;
+  readonly database: string;
+  /** The server's certificate did not verify. */
+  readonly certificate: string;
+  /** The server refused TLS. */
+  readonly noTls: string;
+}
+
+/** The advice for --database-url (the CLI) and KONG_DATABASE_URL. */
+export const URL_ADVICE: PgAdvice = {
+  address: "Check the host and port in --database-url",
+  credentials: "Check the user and password in --database-url.",
+  database: "Check --database-url.",
+  certificate:
+    "Give the CA bundle in the URL: ?sslmode=verify-full&sslrootcert=/path/to/ca-bundle.pem (for RDS and Aurora, Amazon's global-bundle.pem); with verify-full the URL's host must be a name in the certificate.",
+  noTls:
+    "but the URL's sslmode asks for TLS. Enable ssl on the server, or use sslmode=disable on a trusted network only.",
+};
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -35,10 +74,21 @@ const rawText = { getTypeParser: () => (value: string) => value };
 /** A SQL port over a direct PostgreSQL connection (the CLI's `--database-url`). */
 export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
   const ownsPool = options.pool === undefined;
+  const connection = options.connection;
   const pool =
     options.pool ??
     new pg.Pool({
-      connectionString: withLibpqSslModes(options.connectionString),
+      ...(connection === undefined
+        ? { connectionString: withLibpqSslModes(options.connectionString) }
+        : {
+            host: connection.host,
+            port: connection.port,
+            user: connection.user,
+            database: connection.database,
+            password: connection.password,
+            // verify-full: the chain must reach one of `ca`, and Node checks the name against `host`.
+            ssl: { ca: [connection.ca].flat(), rejectUnauthorized: true },
+          }),
       max: 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       ...(options.searchPath === undefined ? {} : { options: `-c search_path=${options.searchPath}` }),
@@ -50,7 +100,11 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
   // An idle client's socket error must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const tuned = new WeakSet<pg.PoolClient>();
-  const where = describeTarget(options.connectionString);
+  const where =
+    connection === undefined
+      ? describeTarget(options.connectionString)
+      : `${connection.host}:${connection.port}/${connection.database} as ${connection.user}`;
+  const advice = options.advice ?? URL_ADVICE;
   return {
     async query(sql, params, queryOptions) {
       queryOptions?.signal?.throwIfAborted();
@@ -84,7 +138,7 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
         if (error instanceof NotKongDatabaseError) throw error;
         const holders =
           (error as PgErrorShape).code === "55P03" ? await describeLockHolders(pool) : undefined;
-        throw translatePgError(error, where, limits, holders);
+        throw translatePgError(error, where, limits, holders, advice);
       }
     },
     async close() {
@@ -182,6 +236,7 @@ export function translatePgError(
     lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
   },
   lockHolders?: string,
+  advice: PgAdvice = URL_ADVICE,
 ): Error {
   const { code, message = String(error) } = (error ?? {}) as PgErrorShape;
   const cause = { cause: error };
@@ -189,7 +244,7 @@ export function translatePgError(
   // to connection timeout", which is a server never reached, not a session ended mid-report.
   if (code === undefined && /connection timeout|timeout exceeded when trying to connect/i.test(message)) {
     return new DatabaseAccessError(
-      `Timed out connecting to PostgreSQL at ${where}: nothing answered. Check the host and port in --database-url and that a firewall or security group lets this machine in.`,
+      `Timed out connecting to PostgreSQL at ${where}: nothing answered. ${advice.address} and that a firewall or security group lets this machine in.`,
       cause,
     );
   }
@@ -201,13 +256,13 @@ export function translatePgError(
   }
   if (code !== undefined && untrustedCertificate.has(code)) {
     return new DatabaseAccessError(
-      `The TLS certificate of PostgreSQL at ${where} is not trusted (${code}). Give the CA bundle in the URL: ?sslmode=verify-full&sslrootcert=/path/to/ca-bundle.pem (for RDS and Aurora, Amazon's global-bundle.pem); with verify-full the URL's host must be a name in the certificate.`,
+      `The TLS certificate of PostgreSQL at ${where} is not trusted (${code}). ${advice.certificate}`,
       cause,
     );
   }
   if (/does not support SSL/i.test(message)) {
     return new DatabaseAccessError(
-      `PostgreSQL at ${where} does not accept TLS connections, but the URL's sslmode asks for TLS. Enable ssl on the server, or use sslmode=disable on a trusted network only.`,
+      `PostgreSQL at ${where} does not accept TLS connections, ${advice.noTls}`,
       cause,
     );
   }
@@ -218,17 +273,17 @@ export function translatePgError(
     case "ETIMEDOUT":
     case "EHOSTUNREACH":
       return new DatabaseAccessError(
-        `Cannot reach PostgreSQL at ${where} (${code}). Check the host and port in --database-url and that the server is running.`,
+        `Cannot reach PostgreSQL at ${where} (${code}). ${advice.address} and that the server is running.`,
         cause,
       );
     case "28P01":
     case "28000":
       return new DatabaseAccessError(
-        `PostgreSQL refused the credentials for ${where}. Check the user and password in --database-url.`,
+        `PostgreSQL refused the credentials for ${where}. ${advice.credentials}`,
         cause,
       );
     case "3D000":
-      return new DatabaseAccessError(`The database in ${where} does not exist. Check --database-url.`, cause);
+      return new DatabaseAccessError(`The database in ${where} does not exist. ${advice.database}`, cause);
     case "55P03":
       return new TimeoutError(
         `Gave up after ${seconds(limits.lockTimeoutMs)} waiting for a table lock on ${where}${lockHolders === undefined ? "" : `: ${lockHolders}`}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done, or wait longer with --lock-timeout SECONDS (KONG_DB_LOCK_TIMEOUT_SECONDS for the Lambda).`,

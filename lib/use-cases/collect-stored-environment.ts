@@ -74,7 +74,7 @@ export async function collectStoredEnvironment(
       lastError instanceof ReportError
         ? { name: lastError.name, status: lastError.status }
         : { name: "EnvironmentFailedError", status: 502 };
-    throw new EnvironmentFailedError(outcome.environment, cause, outcome.error);
+    throw new EnvironmentFailedError(outcome.environment, cause, boundMessage(outcome.error));
   }
   const key = environmentKey(run, outcome.environment);
   const body = Buffer.from(
@@ -106,6 +106,16 @@ export async function collectStoredEnvironment(
     routes_count: outcome.report.routes_count ?? 0,
     discrete_services: new Set(outcome.discreteServices).size,
   };
+}
+
+/**
+ * The failure's message as the Map's Catch carries it (twice, in Lambda's Cause): bounded, so 40
+ * caught items of the inline Map stay far below Step Functions' 256 KiB per state.
+ */
+export const MAX_FAILURE_MESSAGE = 1_000;
+
+function boundMessage(message: string): string {
+  return message.length <= MAX_FAILURE_MESSAGE ? message : `${message.slice(0, MAX_FAILURE_MESSAGE - 1)}…`;
 }
 
 /** Tells `onError` about every failed query, then rethrows it unchanged. */

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import type { EstateConfig } from "../estate/types.ts";
 import { readWallClock } from "../output/file-name.ts";
 import { formatYearMonth, monthIn } from "../report/reporting-month.ts";
+import type { ReportStore } from "../store/report-store.ts";
 import type { EstateRequest } from "./estate-inputs.ts";
 import type { EstateRun } from "./estate-run.ts";
 
@@ -42,5 +44,59 @@ export function planEstate(options: PlanOptions): EstatePlan {
     },
     concurrency: options.concurrency,
     environments: options.config.environments.map((spec) => ({ environment: spec.name })),
+  };
+}
+
+/**
+ * What PlanEstate answers the state machine: only names, keys and numbers, whatever the estate's
+ * size. The environment names are written to S3 (`<run>plan/environments.json`, the Distributed
+ * Map's ItemReader reads them there); the answer lists them too only for the inline Map.
+ */
+export interface StateMachinePlan {
+  readonly run: EstateRun;
+  /** The Maps' MaxConcurrency. */
+  readonly concurrency: number;
+  /** Environments in the file. */
+  readonly count: number;
+  /** More than the inline Map takes: the Distributed Map runs. */
+  readonly distributed: boolean;
+  /** The items file: a JSON array of `{"environment": name}`, in the file's order. */
+  readonly items: { readonly bucket: string; readonly key: string };
+  /** Where the Distributed Map's ResultWriter writes (under the run's folder). */
+  readonly results_prefix: string;
+  /** The inline Map's items (absent when `distributed`). */
+  readonly environments?: readonly { readonly environment: string }[];
+}
+
+export interface StateMachinePlanOptions extends PlanOptions {
+  readonly store: ReportStore;
+  /** The most environments the inline Map runs. */
+  readonly inlineMapMax: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The plan step of the state machine: plans the run and stores its items next to its objects. */
+export async function planStateMachineRun(options: StateMachinePlanOptions): Promise<StateMachinePlan> {
+  const plan = planEstate(options);
+  const key = `${plan.run.prefix}plan/environments.json`;
+  const body = Buffer.from(JSON.stringify(plan.environments), "utf8");
+  const stored = await options.store.upload(
+    {
+      key,
+      body: Readable.from([body]),
+      contentType: "application/json",
+      metadata: { "estate-run": plan.run.id, environments: String(plan.environments.length) },
+    },
+    options.signal === undefined ? {} : { signal: options.signal },
+  );
+  const distributed = plan.environments.length > options.inlineMapMax;
+  return {
+    run: plan.run,
+    concurrency: plan.concurrency,
+    count: plan.environments.length,
+    distributed,
+    items: { bucket: stored.bucket, key: stored.key },
+    results_prefix: `${plan.run.prefix}map-results`,
+    ...(distributed ? {} : { environments: plan.environments }),
   };
 }

@@ -1,13 +1,13 @@
-import { execFile } from "node:child_process";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseAccessError, QueryError, TimeoutError } from "#lib/errors.ts";
 import { createPgSqlPort } from "#lib/sql/pg-sql-port.ts";
 import { rejectionOf } from "../data-api/harness.ts";
-import { findFreePort } from "../helpers/free-port.ts";
+import {
+  initThrowawayCluster,
+  removeThrowawayCluster,
+  startThrowawayCluster,
+  type ThrowawayServer,
+} from "../helpers/throwaway-postgres.ts";
 
 /**
  * SQLSTATEs raised by a real PostgreSQL and mapped by the direct adapter. The shared test cluster
@@ -16,7 +16,6 @@ import { findFreePort } from "../helpers/free-port.ts";
  * own, and removes afterwards.
  */
 
-const run = promisify(execFile);
 const databaseUrl = process.env.KONG_TEST_DATABASE_URL ?? "";
 const noPostgres = databaseUrl === "" ? "KONG_TEST_DATABASE_URL is not set" : undefined;
 
@@ -73,97 +72,28 @@ describe.skipIf(noPostgres !== undefined)(
   },
 );
 
-/** Why the throwaway cluster cannot be made here, or undefined when it can. */
-async function throwawayClusterBlocker(): Promise<string | undefined> {
-  try {
-    await run("initdb", ["--version"]);
-    await run("pg_ctl", ["--version"]);
-  } catch {
-    return "initdb/pg_ctl are not on PATH";
-  }
-  // PostgreSQL refuses to run as root; as root, run it as the postgres user.
-  if (process.getuid?.() === 0) {
-    try {
-      await run("runuser", ["-u", "postgres", "--", "true"]);
-    } catch {
-      return "running as root without a postgres user to run initdb as";
-    }
-  }
-  return undefined;
-}
-
-const asPostgres = (command: string, args: string[]) =>
-  process.getuid?.() === 0 ? run("runuser", ["-u", "postgres", "--", command, ...args]) : run(command, args);
-
-/** initdb's own refusal (e.g. a machine where it cannot run) is a missing prerequisite, named. */
-async function initCluster(): Promise<{ folder: string } | { blocker: string }> {
-  const blocker = await throwawayClusterBlocker();
-  if (blocker !== undefined) return { blocker };
-  const folder = await mkdtemp(join(tmpdir(), "klr-tests-pg-"));
-  await chmod(folder, 0o777);
-  const passwordFile = join(folder, "pw");
-  await writeFile(passwordFile, "right-password\n", { mode: 0o644 });
-  try {
-    const data = join(folder, "data");
-    await asPostgres("initdb", [
-      "-D",
-      data,
-      "-U",
-      "postgres",
-      "--pwfile",
-      passwordFile,
-      "-A",
-      "scram-sha-256",
-    ]);
-    return { folder };
-  } catch (error) {
-    await rm(folder, { recursive: true, force: true });
-    const lines = String((error as { stderr?: string }).stderr ?? error)
-      .trim()
-      .split("\n");
-    return {
-      blocker: `initdb cannot create a cluster here: ${lines.find((line) => /denied|error|cannot/i.test(line)) ?? lines[0]}`,
-    };
-  }
-}
-
-const cluster = await initCluster();
+const cluster = await initThrowawayCluster("right-password");
 const clusterBlocker = "blocker" in cluster ? cluster.blocker : undefined;
 
 describe.skipIf(clusterBlocker !== undefined)(
   `PostgreSQL authentication errors (28xxx) on a throwaway cluster (${clusterBlocker ?? "initdb available"})`,
   () => {
     const folder = "folder" in cluster ? cluster.folder : "";
+    let server: ThrowawayServer | undefined;
     let port: number;
 
     beforeAll(async () => {
-      const data = join(folder, "data");
       // Our own rules: one role rejected outright (28000), everyone else by password (28P01).
-      await asPostgres("sh", [
-        "-c",
-        `printf 'host all klr_rejected 127.0.0.1/32 reject\\nhost all all 127.0.0.1/32 scram-sha-256\\n' > ${data}/pg_hba.conf`,
-      ]);
-      port = await findFreePort();
-      await asPostgres("pg_ctl", [
-        "-D",
-        data,
-        "-w",
-        "-t",
-        "120",
-        "-l",
-        join(folder, "log"),
-        "-o",
-        `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1`,
-        "start",
-      ]);
+      server = await startThrowawayCluster(folder, {
+        hba: ["host all klr_rejected 127.0.0.1/32 reject", "host all all 127.0.0.1/32 scram-sha-256"],
+      });
+      port = server.port;
     }, 300_000);
 
     afterAll(async () => {
       if (folder === "") return;
-      await asPostgres("pg_ctl", ["-D", join(folder, "data"), "-m", "immediate", "stop"]).catch(
-        () => undefined,
-      );
-      await rm(folder, { recursive: true, force: true });
+      await server?.stop();
+      await removeThrowawayCluster(folder);
     }, 120_000);
 
     it.each([

@@ -377,7 +377,9 @@ describe("Estate steps: plan, collect and aggregate over the demo database and a
       const failure = await aggregate(outcomes);
       expect(failure).toBeInstanceOf(BadParameterError);
       expect(failure?.parameter).toBe("outcomes");
-      expect(failure?.message).toBe("The aggregate step needs the Map's outcomes (one per environment).");
+      expect(failure?.message).toBe(
+        "The aggregate step needs the Map's outcomes (one per environment), or the Distributed Map's results.",
+      );
     });
 
     it("an outcome whose key points outside the run's folder, before reading anything", async () => {

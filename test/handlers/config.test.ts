@@ -148,14 +148,14 @@ describe("Function: readReportConfig", () => {
 });
 
 describe("Function: readReportConfig in a Lambda function", () => {
-  it("refuses the direct-URL path (no VPC): the functions read through the Data API only", () => {
+  it("refuses the direct URL (its password would sit in the function's configuration)", () => {
     const env = {
       AWS_LAMBDA_FUNCTION_NAME: "kong-license-report-prod-http",
       KONG_DATABASE_URL: "postgres://kong:s3cret@10.0.0.5:5432/kong",
       REPORT_BUCKET: "acme-reports",
     };
     expect(() => readReportConfig(env)).toThrow(
-      "KONG_DATABASE_URL is not supported in the Lambda functions: they read the Kong database through the RDS Data API only",
+      "KONG_DATABASE_URL is not supported in the Lambda functions (its password would sit in the function's configuration)",
     );
     expect(() => readReportConfig(env)).not.toThrow(/s3cret/);
   });

@@ -87,7 +87,13 @@ describe.each(testTargets())("Estate state machine, run locally on %s", (target)
     const runFolder = output.key.slice(0, output.key.lastIndexOf("/") + 1);
     const keys = await fixture.s3.listKeys(BUCKET);
     expect(keys.filter((key) => key.startsWith(runFolder)).sort()).toEqual(
-      [output.key, `${runFolder}environments/prod-eu.json`, `${runFolder}environments/staging.json`].sort(),
+      [
+        output.key,
+        `${runFolder}environments/prod-eu.json`,
+        `${runFolder}environments/staging.json`,
+        // The plan's items (the Distributed Map's ItemReader would read them; the inline Map did not).
+        `${runFolder}plan/environments.json`,
+      ].sort(),
     );
 
     // The tar: estate.json verifies, each environment's response.json verifies on its own.

@@ -69,4 +69,66 @@ describe("estate state machine definition", () => {
       );
     }
   });
+
+  it("runs a Distributed Map above the inline Map's size: items and results in S3, its own failures tolerated up to 10 %", () => {
+    const { States } = readDefinition() as { States: Record<string, State> };
+    expect(States.ChooseMap).toEqual({
+      Type: "Choice",
+      Comment: expect.any(String),
+      Choices: [{ Variable: "$.distributed", BooleanEquals: true, Next: "CollectManyEnvironments" }],
+      Default: "CollectEnvironments",
+    });
+    const map = States.CollectManyEnvironments as State & {
+      ItemProcessor: { ProcessorConfig: unknown; StartAt: string; States: Record<string, State> };
+    };
+    expect(map).toMatchObject({
+      Type: "Map",
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "JSON" },
+        Parameters: { "Bucket.$": "$.items.bucket", "Key.$": "$.items.key" },
+      },
+      ItemSelector: { "run.$": "$.run", "environment.$": "$$.Map.Item.Value.environment" },
+      MaxConcurrencyPath: "$.concurrency",
+      ToleratedFailurePercentage: 10,
+      ResultWriter: {
+        Resource: "arn:aws:states:::s3:putObject",
+        Parameters: { "Bucket.$": "$.items.bucket", "Prefix.$": "$.results_prefix" },
+      },
+      ResultPath: "$.map_run",
+      Next: "BuildEstateFromResults",
+    });
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" });
+    // The same collector, Retry and Catch as the inline Map's item, under names of their own.
+    const inline = (
+      States.CollectEnvironments as State & { ItemProcessor: { States: Record<string, State> } }
+    ).ItemProcessor.States;
+    const { Catch: catchOne, ...one } = map.ItemProcessor.States.CollectOneEnvironment as State;
+    const { Catch: catchInline, ...inlineOne } = inline.CollectEnvironment as State;
+    expect(one).toEqual(inlineOne);
+    expect(catchOne).toEqual([
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "RecordOneFailure" },
+    ]);
+    expect(map.ItemProcessor.States.RecordOneFailure).toEqual(inline.RecordFailure);
+    expect(
+      (States.BuildEstateFromResults as { Parameters: { Payload: unknown } }).Parameters.Payload,
+    ).toEqual({
+      step: "aggregate",
+      "run.$": "$.run",
+      "results.$": "$.map_run.ResultWriterDetails",
+    });
+  });
+
+  it("names every state once, across the Maps' item processors", () => {
+    const names: string[] = [];
+    const walk = (states: Record<string, State>) => {
+      for (const [name, state] of Object.entries(states)) {
+        names.push(name);
+        const inner = (state as { ItemProcessor?: { States: Record<string, State> } }).ItemProcessor;
+        if (inner !== undefined) walk(inner.States);
+      }
+    };
+    walk((readDefinition() as { States: Record<string, State> }).States);
+    expect(new Set(names).size).toBe(names.length);
+  });
 });

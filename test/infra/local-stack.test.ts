@@ -359,6 +359,7 @@ describe("the local stack's estate", () => {
       "environments/embedded-demo/response.json",
       "summary.html",
       "estate.csv",
+      "manifest.json", // every other file's size and SHA-256, bound to the estate's digest
     ]);
     // Both hold the demo deployment: every discrete service is in both environments.
     const estate = JSON.parse(files.get("estate.json")?.toString("utf8") ?? "") as {

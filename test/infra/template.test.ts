@@ -528,7 +528,7 @@ describe("report bucket", () => {
 describe("IAM", () => {
   const statements = () => allowStatements(template, REPORT_ROLE_IDS);
 
-  it("grants no wildcard action or resource, except the log delivery AWS requires for the state machine", () => {
+  it("grants no wildcard action or resource, except the log delivery and network interfaces AWS requires", () => {
     const all = allowStatements(withParams);
     expect(all.length).toBeGreaterThan(0);
     for (const statement of all) {
@@ -546,6 +546,19 @@ describe("IAM", () => {
         ).toBe(true);
         continue;
       }
+      if (statement.sid === "ManageFunctionNetworkInterfaces") {
+        // A function in a VPC (infra/database-access.yml): EC2's Describe* take no resource ARN.
+        expect(statement.owner).toBe("VpcNetworkInterfacesPolicy");
+        expect(statement.resources).toEqual(["*"]);
+        expect(
+          statement.actions.every((action) =>
+            /^ec2:\w+NetworkInterfaces?$|^ec2:DescribeSubnets$|^ec2:(Assign|Unassign)PrivateIpAddresses$/.test(
+              action,
+            ),
+          ),
+        ).toBe(true);
+        continue;
+      }
       for (const resource of statement.resources) {
         expect(resource, JSON.stringify(statement)).not.toBe("*");
         // A wildcard may only follow this stack's own report prefix or log-group name.
@@ -553,7 +566,7 @@ describe("IAM", () => {
         const star = text.indexOf("*");
         if (star >= 0) {
           expect(text.slice(0, star)).toMatch(
-            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?)$/,
+            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?|:execution:kong-license-report-ci-estate\/)$/,
           );
         }
       }
@@ -696,6 +709,47 @@ describe("estate state machine", () => {
     });
   });
 
+  it("may run its Distributed Map: start, describe and stop its own child executions, read the items and write the results in the runs' folder", () => {
+    expect(allowStatements(withParams, ["EstateDistributedMapPolicy"])).toEqual([
+      expect.objectContaining({
+        actions: ["states:StartExecution"],
+        resources: [
+          {
+            "Fn::Sub":
+              "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:kong-license-report-ci-estate",
+          },
+        ],
+      }),
+      expect.objectContaining({
+        actions: ["states:DescribeExecution", "states:StopExecution"],
+        resources: [
+          {
+            "Fn::Sub":
+              "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:kong-license-report-ci-estate/*",
+          },
+        ],
+      }),
+      expect.objectContaining({
+        actions: ["s3:GetObject", "s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+        resources: [{ "Fn::Sub": "${ReportBucket.Arn}/${ReportPrefix}estate/*" }],
+      }),
+    ]);
+    expect(props("EstateDistributedMapPolicy").Roles).toEqual([{ Ref: "EstateStateMachineRole" }]);
+    // The name the state machine gets, so the policy needs no reference to it (a cycle).
+    expect(props("EstateStateMachine").StateMachineName).toBe("kong-license-report-ci-estate");
+    const aggregate = get(props("EstateAggregateLambdaFunction"), "Environment", "Variables") as Record<
+      string,
+      unknown
+    >;
+    expect(aggregate.ESTATE_INLINE_MAP_MAX).toEqual({ Ref: "EstateInlineMapMax" });
+    expect(template.Parameters.EstateInlineMapMax).toMatchObject({
+      Type: "Number",
+      MinValue: 0,
+      MaxValue: 40,
+    });
+    expect(String(template.Parameters.EstateInlineMapMax?.Default)).toBe("40");
+  });
+
   it("logs every execution to its own log group, without the inputs and outputs", () => {
     const logging = props("EstateStateMachine").LoggingConfiguration;
     expect(logging).toEqual({
@@ -752,7 +806,12 @@ describe("estate state machine", () => {
     }
     const logs = ["logs:CreateLogStream", "logs:PutLogEvents"];
     const environments = ["s3:GetObject", "ssm:GetParameter"];
-    const databases = ["rds-data:ExecuteStatement", "secretsmanager:GetSecretValue", "sts:AssumeRole"];
+    const databases = [
+      "rds-data:ExecuteStatement",
+      "rds-db:connect",
+      "secretsmanager:GetSecretValue",
+      "sts:AssumeRole",
+    ];
     expect(actionsOf("EstateCollectRole")).toEqual(
       [...logs, ...environments, ...databases, "s3:AbortMultipartUpload", "s3:PutObject"].sort(),
     );
@@ -823,7 +882,7 @@ describe("parameters", () => {
     }
   });
 
-  it("default to a deployable configuration except for the two ARNs", () => {
+  it("default to a deployable configuration except for the Kong database", () => {
     expect(parameterValues(template)).toMatchObject({
       KongClusterArn: "",
       KongSecretArn: "",
@@ -833,9 +892,10 @@ describe("parameters", () => {
       ScheduleState: "DISABLED",
       JwtIssuer: "",
     });
-    // An empty ARN fails the AllowedPattern: CloudFormation refuses the deploy before touching anything.
-    expect(new RegExp(String(template.Parameters.KongClusterArn?.AllowedPattern)).test("")).toBe(false);
-    expect(new RegExp(String(template.Parameters.KongSecretArn?.AllowedPattern)).test("")).toBe(false);
+    // Empty ARNs are allowed (a direct connection needs none, infra/database-access.yml); the package
+    // script says when no database is given at all (test/infra/database-access-template.test.ts).
+    expect(new RegExp(String(template.Parameters.KongClusterArn?.AllowedPattern)).test("")).toBe(true);
+    expect(new RegExp(String(template.Parameters.KongClusterArn?.AllowedPattern)).test("kong")).toBe(false);
     expect(
       new RegExp(String(template.Parameters.KongClusterArn?.AllowedPattern)).test(
         DEPLOY_PARAMS.kongClusterArn[1],
@@ -973,7 +1033,8 @@ function evaluate(node: unknown, from: CloudFormationTemplate, values: Record<st
 /** The function environment as Lambda would see it: parameters resolved, the bucket named. */
 function resolveEnvironment(variables: unknown, values: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(variables as Record<string, unknown>)) {
+  for (const [name, raw] of Object.entries(variables as Record<string, unknown>)) {
+    const value = get(raw, "Fn::If") === undefined ? raw : evaluate(raw, withParams, values);
     const ref = get(value, "Ref");
     if (typeof value === "string") env[name] = value;
     else if (typeof ref === "string" && ref in values) env[name] = values[ref] ?? "";
@@ -992,7 +1053,7 @@ interface AllowStatement {
 }
 
 /** The role of the report functions (http, scheduled) and the policy added to it. */
-const REPORT_ROLE_IDS = ["IamRoleLambdaExecution", "DecryptKongDatabaseSecretPolicy"];
+const REPORT_ROLE_IDS = ["IamRoleLambdaExecution", "DecryptKongDatabaseSecretPolicy", "KongDataApiPolicy"];
 
 function allowStatements(from: CloudFormationTemplate, owners?: readonly string[]): AllowStatement[] {
   const documents: [string, unknown][] = [];
@@ -1000,8 +1061,9 @@ function allowStatements(from: CloudFormationTemplate, owners?: readonly string[
     for (const policy of asArray(role.Properties?.Policies ?? []))
       documents.push([id, get(policy, "PolicyDocument")]);
   }
-  for (const [id, policy] of resourcesOfType(from, "AWS::IAM::Policy")) {
-    documents.push([id, policy.Properties?.PolicyDocument]);
+  for (const type of ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"]) {
+    for (const [id, policy] of resourcesOfType(from, type))
+      documents.push([id, policy.Properties?.PolicyDocument]);
   }
   return documents
     .filter(([owner]) => owners === undefined || owners.includes(owner))

@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { listen } from "./listen.ts";
+
+/**
+ * A local Secrets Manager endpoint: GetSecretValue in the service's JSON 1.1 protocol
+ * (`POST /`, `X-Amz-Target: secretsmanager.GetSecretValue`, `application/x-amz-json-1.1`), with the
+ * service's error types, so the real `@aws-sdk/client-secrets-manager` client can be pointed at it
+ * (`AWS_ENDPOINT_URL_SECRETS_MANAGER`). It checks that each call is SigV4-signed for the
+ * secretsmanager service, with `accessKeyId` when given, but not the signature itself: loopback
+ * use only, as the local Data API endpoint.
+ */
+export interface SecretsManagerServerOptions {
+  /** The secrets it holds: full ARN → SecretString (a JSON text for a database secret). */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** When set, a call signed with another access key answers UnrecognizedClientException. */
+  readonly accessKeyId?: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+export interface SecretsManagerServer {
+  /** http://host:port, for AWS_ENDPOINT_URL_SECRETS_MANAGER or the client's `endpoint`. */
+  readonly url: string;
+  /** Stores (or rotates) a secret: later reads get the new value under a new VersionId. */
+  putSecret(arn: string, secretString: string): void;
+  /** Reads of this secret answer AccessDeniedException, as without secretsmanager:GetSecretValue. */
+  deny(arn: string): void;
+  /** GetSecretValue calls answered, per secret ARN (successful or not). */
+  reads(arn: string): number;
+  close(): Promise<void>;
+}
+
+interface StoredSecret {
+  readonly arn: string;
+  readonly name: string;
+  readonly secretString: string;
+  readonly versionId: string;
+  readonly createdDate: number;
+}
+
+/** A secret ARN: `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`. */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)-[A-Za-z0-9]{6}$/;
+const signedRequest =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/secretsmanager\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
+
+class ServiceFault extends Error {
+  readonly type: string;
+  readonly status: number;
+  constructor(type: string, message: string, status = 400) {
+    super(message);
+    this.type = type;
+    this.status = status;
+  }
+}
+
+/** Starts the endpoint on a free port; resolves once it listens. */
+export async function startSecretsManagerServer(
+  options: SecretsManagerServerOptions = {},
+): Promise<SecretsManagerServer> {
+  const secrets = new Map<string, StoredSecret>();
+  const denied = new Set<string>();
+  const reads = new Map<string, number>();
+  const putSecret = (arn: string, secretString: string) => {
+    const match = SECRET_ARN.exec(arn);
+    if (match === null) throw new Error(`${arn} is not a full secret ARN (with its 6-character suffix)`);
+    secrets.set(arn, {
+      arn,
+      name: match[3] ?? arn,
+      secretString,
+      versionId: randomUUID(),
+      createdDate: Math.floor(Date.now() / 1000),
+    });
+  };
+  for (const [arn, value] of Object.entries(options.secrets ?? {})) putSecret(arn, value);
+
+  const getSecretValue = (request: Record<string, unknown>): Record<string, unknown> => {
+    const id = request.SecretId;
+    if (typeof id !== "string" || id === "") {
+      throw new ServiceFault("InvalidParameterException", "You must provide a SecretId.");
+    }
+    // By full ARN or by name, as the service resolves SecretId.
+    const secret = secrets.get(id) ?? [...secrets.values()].find((entry) => entry.name === id);
+    const arn = secret?.arn ?? id;
+    reads.set(arn, (reads.get(arn) ?? 0) + 1);
+    if (denied.has(arn)) {
+      throw new ServiceFault(
+        "AccessDeniedException",
+        `User: arn:aws:sts::000000000000:assumed-role/local/local is not authorized to perform: secretsmanager:GetSecretValue on resource: ${id} because no identity-based policy allows the secretsmanager:GetSecretValue action`,
+      );
+    }
+    if (secret === undefined) {
+      throw new ServiceFault("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    }
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: secret.versionId,
+      SecretString: secret.secretString,
+      VersionStages: ["AWSCURRENT"],
+      CreatedDate: secret.createdDate,
+    };
+  };
+
+  const handle = (request: IncomingMessage, body: string): Record<string, unknown> => {
+    const credential = signedRequest.exec(String(request.headers.authorization ?? ""));
+    if (credential === null) {
+      throw new ServiceFault(
+        "IncompleteSignature",
+        "The request must be signed with AWS Signature Version 4 for the secretsmanager service.",
+      );
+    }
+    if (options.accessKeyId !== undefined && credential[1] !== options.accessKeyId) {
+      throw new ServiceFault(
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+      );
+    }
+    const target = request.headers["x-amz-target"];
+    if (request.method !== "POST" || target !== "secretsmanager.GetSecretValue") {
+      throw new ServiceFault("UnknownOperationException", `${String(target)} is not emulated here.`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body || "{}");
+    } catch {
+      throw new ServiceFault("SerializationException", "The request body is not JSON.");
+    }
+    return getSecretValue(parsed as Record<string, unknown>);
+  };
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() };
+      try {
+        const answer = handle(request, Buffer.concat(chunks).toString("utf8"));
+        response.writeHead(200, headers).end(JSON.stringify(answer));
+      } catch (error) {
+        const fault =
+          error instanceof ServiceFault
+            ? error
+            : new ServiceFault("InternalServiceError", String(error), 500);
+        response
+          .writeHead(fault.status, { ...headers, "x-amzn-errortype": fault.type })
+          .end(JSON.stringify({ __type: fault.type, Message: fault.message }));
+      }
+    });
+  });
+  const host = options.host ?? "127.0.0.1";
+  const port = await listen(server, host);
+  return {
+    url: `http://${host}:${port}`,
+    putSecret,
+    deny: (arn) => denied.add(arn),
+    reads: (arn) => reads.get(arn) ?? 0,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
