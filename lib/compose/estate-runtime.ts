@@ -5,10 +5,11 @@ import { type StartedExecution, startStateMachine } from "../aws/state-machine.t
 import type { EstateRunConfig } from "../config/estate.ts";
 import type { StorageConfig } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
-import type { OpenEnvironmentPort } from "../estate/collect-estate.ts";
+import type { OpenApiPorts, OpenEnvironmentPort } from "../estate/collect-estate.ts";
 import { lazily } from "../shared/lazily.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import { openDatabasePort } from "./open-database-port.ts";
+import { createKongApiPorts } from "./open-kong-api.ts";
 
 /** The ports of the estate functions, built once per Lambda container (clients on first use). */
 export interface EstateRuntime {
@@ -17,6 +18,8 @@ export interface EstateRuntime {
   readEnvironments(options?: { readonly signal?: AbortSignal }): Promise<EnvironmentsText>;
   /** Opens an environment's database: the Data API (cross-account through role_arn) or PostgreSQL. */
   readonly openPort: OpenEnvironmentPort;
+  /** Reaches Kong's Admin API and Konnect; a token reference is read from SSM (or Secrets Manager through it). */
+  readonly openApi: OpenApiPorts;
   /** Starts the estate state machine; answers the execution's ARN and start time. */
   startExecution(input: Record<string, unknown>): Promise<StartedExecution>;
 }
@@ -35,6 +38,7 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
   return {
     store,
     readEnvironments: (options = {}) => readEnvironmentsText(estate.environments, { s3, ssm }, options),
+    openApi: createKongApiPorts({ ssm }),
     async openPort(source) {
       if (source.kind === "demo") {
         throw new BadParameterError(

@@ -3,8 +3,11 @@ import { verifyEstateDigest } from "./estate-digest.ts";
 
 export interface EnvironmentCheck {
   readonly environment: string;
-  /** "failed" environments hold no report: nothing to check. */
-  readonly status: "ok" | "failed";
+  /**
+   * "failed" environments hold no report, nor do "counts" ones (Konnect: entity counts only): nothing
+   * to check beyond the estate's digest, which covers their numbers.
+   */
+  readonly status: "ok" | "failed" | "counts";
   readonly valid?: boolean;
   readonly claimed?: string | null;
   readonly computed?: string;
@@ -43,6 +46,8 @@ export function verifyEstate(
     const entry = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
     const environment = typeof entry.environment === "string" ? entry.environment : "(unnamed)";
     if (entry.status !== "ok") return { environment, status: "failed" };
+    if (entry.entity_counts_only === true && entry.report === undefined)
+      return { environment, status: "counts" };
     const report = (typeof entry.report === "object" && entry.report !== null ? entry.report : {}) as Record<
       string,
       unknown
@@ -59,6 +64,6 @@ export function verifyEstate(
   });
   const valid =
     digest.valid &&
-    environments.every((check) => check.status === "failed" || (check.valid && !check.fileMismatch));
+    environments.every((check) => check.status !== "ok" || (check.valid && !check.fileMismatch));
   return { valid, digest, environments };
 }
