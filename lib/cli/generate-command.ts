@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
-import { openSource } from "../compose/open-source.ts";
+import { openSource, type SqlSource } from "../compose/open-source.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { readReportDocument } from "../diff/read-report-file.ts";
 import { BadParameterError } from "../errors.ts";
@@ -15,6 +15,7 @@ import type { CollectedReport } from "../report/types.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
+import { runAdminApiGenerate } from "./generate-admin-api.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { writeReportFile } from "./write-report-file.ts";
@@ -29,6 +30,11 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const collectOptions = await readCollectOptions(options);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
+  if (options.source.kind === "admin-api") {
+    const rules = collectOptions.details === false ? undefined : collectOptions.details?.rules;
+    return runAdminApiGenerate(options.source, options, rules, target, io);
+  }
+  const sqlSource = options.source;
   const bucket = options.s3 === undefined ? undefined : await openBucket(options.s3.bucket, io);
   if (options.source.kind === "demo") {
     io.stderr(
@@ -42,10 +48,10 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   // Read before any query, so a missing or malformed file fails fast (exit 2, the file named).
   const previous =
     options.previousFile === undefined ? undefined : await readReportDocument(options.previousFile);
-  const source = await openSource(options.source);
+  const source = await openSource(sqlSource);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
-    const link = await uploadReport(source.port, bucket, options, collectOptions, progress);
+    const link = await uploadReport(source.port, bucket, sqlSource, options, collectOptions, progress);
     io.stdout(`${stringifyJson(link, 2)}\n`);
     return 0;
   }
@@ -113,6 +119,7 @@ function reportPages(port: SqlPort, progress: (text: string) => void): SqlPort {
 async function uploadReport(
   port: SqlPort,
   bucket: BucketStore,
+  sqlSource: SqlSource,
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
@@ -131,7 +138,7 @@ async function uploadReport(
       prefix: s3.prefix,
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
-      cluster: identifyCluster(options.clusterName, options.source),
+      cluster: identifyCluster(options.clusterName, sqlSource),
     });
   } finally {
     bucket.close();
