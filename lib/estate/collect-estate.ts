@@ -1,6 +1,6 @@
 import { collectReport } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
-import { ReportError } from "../errors.ts";
+import { ApiAccessError, ReportError } from "../errors.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { SqlPort } from "../sql/port.ts";
 import {
@@ -77,7 +77,9 @@ export async function collectEnvironment(
   try {
     if (spec.source.kind === "admin-api" || spec.source.kind === "konnect") {
       const open = options.openApi;
-      if (open === undefined) throw new Error("this runtime cannot reach Kong's Admin API or Konnect");
+      if (open === undefined) {
+        throw new ApiAccessError("This runtime was given no way to reach Kong's Admin API or Konnect.");
+      }
       const apiOptions = {
         rules: options.rules ?? [],
         includeDetails: options.includeDetails === true,

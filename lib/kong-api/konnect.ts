@@ -39,7 +39,7 @@ export interface KonnectReader {
   readControlPlane(id: string, signal?: AbortSignal): Promise<KonnectControlPlaneRow>;
   /** The control plane's services following `next`; undefined when its type serves none (404). */
   listServices(id: string, signal?: AbortSignal): Promise<AdminService[] | undefined>;
-  /** Its data-plane nodes (`page.total_count`); undefined when Konnect does not say (404, 403). */
+  /** Its data-plane nodes (`page.total_count`); undefined when Konnect does not say (404, 403, no count). */
   countNodes(id: string, signal?: AbortSignal): Promise<number | undefined>;
 }
 
@@ -103,14 +103,11 @@ export function createKonnectReader(connection: KonnectConnection): KonnectReade
         { ...withSignal(signal), allow: [403, 404] },
       );
       if (answer.status !== 200) return undefined;
+      // Konnect's nodes answer: {items, page: {total_count}}; without the total, the items of this page.
       const body = asRecord(answer.value);
-      const total = asRecord(body.page).total_count ?? asRecord(asRecord(body.meta).page).total;
+      const total = asRecord(body.page).total_count;
       if (typeof total === "number" && Number.isInteger(total)) return total;
-      return Array.isArray(body.items)
-        ? body.items.length
-        : Array.isArray(body.data)
-          ? body.data.length
-          : undefined;
+      return Array.isArray(body.items) ? body.items.length : undefined;
     },
   };
 }

@@ -72,9 +72,8 @@ function toEnterprise(entry: EstateReportEnvironment): KlcrEnvironment {
     admin_api: api?.url ?? null,
     status: api?.status ?? null,
     dev_portal: api === undefined || api.dev_portal === null ? null : api.dev_portal ? "Enabled" : "Disabled",
-    workspaces: [...workspaces].sort((a, b) =>
-      a.workspace < b.workspace ? -1 : a.workspace > b.workspace ? 1 : 0,
-    ),
+    // Workspace names are unique in a cluster: never equal.
+    workspaces: [...workspaces].sort((a, b) => (a.workspace < b.workspace ? -1 : 1)),
     gateway_services: entry.report.services_count,
     discrete_services: entry.discrete_services,
   };

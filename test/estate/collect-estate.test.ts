@@ -117,6 +117,10 @@ describeTargets("an estate of real Kong databases (%s)", (target) => {
     expect(progress.sort()).toEqual(["core:ok", "down:failed", "oss:ok", "prod-eu:ok", "stage-eu:ok"]);
   });
 
+  it("warns of no shared database: four schemas of one database are four Kong installs", () => {
+    expect(estate.warnings).toBeUndefined();
+  });
+
   it("keeps each report verifiable on its own and the estate under its own digest", () => {
     for (const entry of estate.environments) {
       if ("report" in entry) expect(verifyReport({ ...entry.report }).valid).toBe(true);
