@@ -35,9 +35,15 @@ const common = {
  * after measuring what the growth costs.
  */
 const LAMBDA_BUDGET_KIB = 740;
-const CLI_BUDGET_KIB = 800;
-/** The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. */
-const ESTATE_LAMBDA_BUDGET_KIB = 820;
+/**
+ * Raised for Kong's Admin API and Konnect as sources (lib/kong-api, their collectors, klcr.json): the
+ * CLI grew 765 → 801 KiB and estate-http 817 → 846 KiB; cold import of 9 fresh processes each, before
+ * and after alternating (node scripts/measure-bundles.mjs 9 base/dist dist, Node 20, a shared 2-core
+ * machine): cli 246 → 279 ms, estate-http 197 → 212 ms, estate-collect 216 → 207 ms: within the noise.
+ */
+const CLI_BUDGET_KIB = 840;
+/** The estate functions also carry the estate (tar, summary page), the SFN/SSM clients and the API sources. */
+const ESTATE_LAMBDA_BUDGET_KIB = 860;
 
 const targets = [
   {

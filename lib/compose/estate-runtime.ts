@@ -1,6 +1,7 @@
 import { createSfnClient, createSsmClient } from "../aws/clients.ts";
 import { type EnvironmentsText, readEnvironmentsText } from "../aws/environments-source.ts";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
+import { readSecretReference } from "../aws/secret-reference.ts";
 import { type StartedExecution, startStateMachine } from "../aws/state-machine.ts";
 import type { EstateRunConfig } from "../config/estate.ts";
 import type { StorageConfig } from "../config/storage.ts";
@@ -38,7 +39,10 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
   return {
     store,
     readEnvironments: (options = {}) => readEnvironmentsText(estate.environments, { s3, ssm }, options),
-    openApi: createKongApiPorts({ ssm }),
+    openApi: createKongApiPorts({
+      readSecret: (reference, signal) =>
+        readSecretReference(reference, ssm, signal === undefined ? {} : { signal }),
+    }),
     async openPort(source) {
       if (source.kind === "demo") {
         throw new BadParameterError(

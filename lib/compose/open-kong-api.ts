@@ -1,18 +1,22 @@
 import { readFile } from "node:fs/promises";
-import { createSsmClient } from "../aws/clients.ts";
-import { readSecretReference } from "../aws/secret-reference.ts";
 import type { ApiSource, OpenApiPorts, TokenSource } from "../collector/api-sources.ts";
 import { ApiAccessError } from "../errors.ts";
 import { createAdminApiReader } from "../kong-api/admin-api.ts";
 import { createKonnectReader } from "../kong-api/konnect.ts";
-import { lazily } from "../shared/lazily.ts";
 
-/** The SSM client's factory, as the AWS adapter takes it. */
-type SsmClientFactory = Parameters<typeof readSecretReference>[1];
+/** Reads a token kept in SSM or Secrets Manager (the AWS adapter, lib/aws/secret-reference.ts). */
+export type ReadSecretReference = (
+  reference: Exclude<TokenSource, { kind: "literal" }>,
+  signal?: AbortSignal,
+) => Promise<string>;
 
 export interface KongApiOptions {
-  /** The SSM client that resolves `{"ssm": …}` and `{"secretsmanager": …}` tokens; default the SDK's. */
-  readonly ssm?: SsmClientFactory;
+  /**
+   * Resolves `{"ssm": …}` and `{"secretsmanager": …}` tokens: the estate functions pass the AWS
+   * adapter; the CLI passes none (its bundle carries no SSM client): such a token fails its
+   * environment, saying to give it from a variable there.
+   */
+  readonly readSecret?: ReadSecretReference;
   /** Per request; default 30 s. */
   readonly timeoutMs?: number;
 }
@@ -23,11 +27,11 @@ export interface KongApiOptions {
  * The token lives only inside the reader's HTTP client.
  */
 export function createKongApiPorts(options: KongApiOptions = {}): OpenApiPorts {
-  const ssm = options.ssm ?? lazily(createSsmClient);
   const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   return {
     async adminApi(source, signal) {
-      const token = source.token === undefined ? undefined : await resolveToken(source.token, ssm, signal);
+      const token =
+        source.token === undefined ? undefined : await resolveToken(source.token, options.readSecret, signal);
       return createAdminApiReader({
         url: source.url,
         ...(token === undefined ? {} : { token }),
@@ -38,7 +42,7 @@ export function createKongApiPorts(options: KongApiOptions = {}): OpenApiPorts {
     async konnect(source, signal) {
       return createKonnectReader({
         url: source.url,
-        token: await resolveToken(source.token, ssm, signal),
+        token: await resolveToken(source.token, options.readSecret, signal),
         ...(await readTls(source)),
         ...timeout,
       });
@@ -46,9 +50,19 @@ export function createKongApiPorts(options: KongApiOptions = {}): OpenApiPorts {
   };
 }
 
-function resolveToken(token: TokenSource, ssm: SsmClientFactory, signal?: AbortSignal): Promise<string> {
-  if (token.kind === "literal") return Promise.resolve(token.value);
-  return readSecretReference(token, ssm, signal === undefined ? {} : { signal });
+async function resolveToken(
+  token: TokenSource,
+  readSecret: ReadSecretReference | undefined,
+  signal?: AbortSignal,
+): Promise<string> {
+  if (token.kind === "literal") return token.value;
+  if (readSecret === undefined) {
+    const named = token.kind === "ssm" ? `{"ssm": "${token.name}"}` : `{"secretsmanager": "${token.id}"}`;
+    throw new ApiAccessError(
+      `admin_token ${named} is read by the estate functions on AWS; the CLI reads a token from the file or an ESTATE_SECRET_… variable ("admin_token": "\${ESTATE_SECRET_…}").`,
+    );
+  }
+  return readSecret(token, signal);
 }
 
 async function readTls(source: ApiSource): Promise<{ ca?: string; insecure?: boolean }> {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} is the environments file's own syntax, not a forgotten template.
 import { rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -274,6 +275,24 @@ describe("Kong's Admin API: failures are named, never zero, never a token", () =
         )
       ).message,
     ).toBe("Cannot read the CA file /nonexistent/ca.pem (ENOENT).");
+    // The CLI resolves no SSM / Secrets Manager reference: it says where such a token is read.
+    expect(
+      (
+        await rejectionOf(
+          ports.adminApi({ kind: "admin-api", url: server.url, token: { kind: "ssm", name: "/kong/t" } }),
+        )
+      ).message,
+    ).toBe(
+      'admin_token {"ssm": "/kong/t"} is read by the estate functions on AWS; the CLI reads a token from the file or an ESTATE_SECRET_… variable ("admin_token": "${ESTATE_SECRET_…}").',
+    );
+    const resolved = createKongApiPorts({ readSecret: async () => PROD_TOKEN });
+    const fromSecret = await resolved.konnect({
+      kind: "konnect",
+      url: `${server.url}/v2`,
+      token: { kind: "secretsmanager", id: "konnect/pat" },
+      caFile: certificates.caFile,
+    });
+    expect(fromSecret.description).toBe(`${server.url}/v2`);
   });
 
   it("never sends the token to another host, and refuses a redirect", async () => {
