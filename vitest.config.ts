@@ -40,6 +40,8 @@ export default defineConfig({
         "lib/diff/**": { branches: 85 },
         "lib/estate/**": { branches: 86 },
         "lib/history/**": { branches: 82 },
+        // 2026-12: Kong's Admin API and Konnect adapter, one point under its own tests' run.
+        "lib/kong-api/**": { branches: 83 },
         "lib/http/**": { branches: 85 },
         "lib/middy/**": { branches: 87 },
         "lib/output/**": { branches: 93 },

@@ -113,6 +113,7 @@ async function runSingles(options: Options): Promise<Record<string, unknown>> {
     const outcome = await collectEnvironment(spec, { openPort: openEnvironmentPort, asOf: AS_OF });
     times.push(performance.now() - started);
     if (outcome.status !== "ok") throw new Error(`${spec.name} failed: ${outcome.error}`);
+    if (!("report" in outcome)) throw new Error(`${spec.name} has no report`);
     services = outcome.report.services_count;
   }
   return { times, services, rss: process.resourceUsage().maxRSS * 1024 };

@@ -34,6 +34,7 @@ export function createEstateCollectHandler(dependencies: EstateCollectDependenci
         config,
         reportPrefix: storage.prefix,
         openPort: runtime.openPort,
+        openApi: runtime.openApi,
         store: runtime.store,
         signal,
       });

@@ -62,6 +62,7 @@ export function createEstateHttpHandler(dependencies: EstateHttpDependencies) {
       const link = await runEstateInProcess(request, {
         config,
         openPort: runtime.openPort,
+        openApi: runtime.openApi,
         store: runtime.store,
         timeZone: storage.timeZone,
         prefix: storage.prefix,

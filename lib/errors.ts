@@ -81,6 +81,26 @@ export class DatabaseAccessError extends ReportError {
   readonly exitCode = 4;
 }
 
+/**
+ * Kong's Admin API or Konnect could not be reached, refused the token (401, 403), failed TLS, or
+ * answered something that is not its API (502, exit 4, as a database that cannot be reached).
+ */
+export class ApiAccessError extends ReportError {
+  override readonly name = "ApiAccessError";
+  readonly status = 502;
+  readonly exitCode = 4;
+}
+
+/**
+ * Kong answered a report whose checksum does not match its content (or that carries none): it is
+ * refused as edited and never passed on (502, exit 1, as `verify` on a report that does not verify).
+ */
+export class UnverifiedReportError extends ReportError {
+  override readonly name = "UnverifiedReportError";
+  readonly status = 502;
+  readonly exitCode = 1;
+}
+
 /** A statement failed for a reason other than access or time (500, exit 1). */
 export class QueryError extends ReportError {
   override readonly name = "QueryError";

@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
+import { Readable } from "node:stream";
+import { createKongApiPorts } from "../compose/open-kong-api.ts";
 import { openEnvironmentPort } from "../compose/open-source.ts";
 import { BadParameterError } from "../errors.ts";
-import { buildEstate } from "../estate/build-estate.ts";
+import { buildEstate, readKongResponses } from "../estate/build-estate.ts";
 import { collectEstate, DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts";
 import { parseEnvironmentsFile } from "../estate/environments-file.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
-import { REPORT_FORMATS } from "../output/file-name.ts";
+import { KLCR_JSON, renderKlcrJson } from "../output/klcr-json.ts";
 import { signManifest } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
@@ -36,7 +38,7 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
       "estate needs --environments FILE: a JSON file listing the environments (see --help).",
     );
   }
-  const format = readChoice(values.format, "--format", REPORT_FORMATS, "json");
+  const format = readChoice(values.format, "--format", ESTATE_FORMATS, "json");
   const timeZone = assertTimeZone(values["time-zone"] ?? "UTC", "--time-zone");
   if (values["as-of"] !== undefined) parseAsOf(values["as-of"], "--as-of");
   const concurrency = readConcurrency(values.concurrency);
@@ -50,6 +52,8 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   // Read and checked before any environment is contacted.
   const signer = keyFile === undefined ? undefined : await readSigningKey(keyFile, io.env);
   const out = values.out ?? (format === "json" ? "-" : undefined);
+  // klcr.json lists every workspace: the details are collected for it, not written.
+  const includeDetails = values["include-details"] === true || format === "klcr";
   const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
   const config = parseEnvironmentsFile(
     (await readOptionFile(file, "--environments", io.env)).toString("utf8"),
@@ -66,9 +70,10 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   );
   const outcomes = await collectEstate(config, {
     openPort: openEnvironmentPort,
+    openApi: createKongApiPorts(),
     concurrency,
     timeZone,
-    includeDetails: values["include-details"] === true,
+    includeDetails,
     asOf,
     now: started,
     onProgress: (event) => {
@@ -87,9 +92,16 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     discreteRules: config.discrete,
   });
 
-  const built = buildEstateFiles(estate, format);
-  const files = signer === undefined ? built : await signManifest(built, signer);
-  const stream = openReportStream(files, format, started);
+  let stream: Readable;
+  if (format === "klcr") stream = Readable.from([renderKlcrJson(estate)]);
+  else {
+    const built = buildEstateFiles(estate, format, { responses: readKongResponses(outcomes) });
+    stream = openReportStream(
+      signer === undefined ? built : await signManifest(built, signer),
+      format,
+      started,
+    );
+  }
   let where = "stdout";
   if (out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
@@ -98,7 +110,7 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     // As for reports: an auto-named estate file never replaces another; an explicit --out may.
     const { path, bytes } =
       target === undefined
-        ? await writeReportFile(resolve(formatEstateFileName(format, started, timeZone)), stream, {
+        ? await writeReportFile(resolve(defaultFileName(format, started, timeZone)), stream, {
             overwrite: false,
           })
         : await writeReportFile(target, stream, { overwrite: true });
@@ -114,6 +126,13 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     `${failed.length} environment(s) could not be read and count in no total: ${failed.map((entry) => entry.environment).join(", ")} (exit ${EXIT_ESTATE_INCOMPLETE}).\n`,
   );
   return EXIT_ESTATE_INCOMPLETE;
+}
+
+/** What `--format` may be: the estate (json), the estate tar, or KLCR's klcr.json. */
+const ESTATE_FORMATS = ["json", "tar", "klcr"] as const;
+
+function defaultFileName(format: (typeof ESTATE_FORMATS)[number], started: Date, timeZone: string): string {
+  return format === "klcr" ? KLCR_JSON : formatEstateFileName(format, started, timeZone);
 }
 
 function readConcurrency(value: string | undefined): number {

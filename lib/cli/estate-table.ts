@@ -21,9 +21,12 @@ export const ESTATE_COMMAND = defineCommand({
       help: [
         'JSON: {"environments": [{"environment": "prod", "database_url": "postgres://…"},',
         '{"environment": "us", "data_api": {"resource_arn", "secret_arn", "database",',
-        '"region"?, "role_arn"?, "external_id"?, "endpoint"?}}, {"environment": "d", "demo": true}],',
-        `"discrete": [{"find": regex, "replace_with": text}]}; \${NAME} expands from the`,
-        "environment variables, so passwords need not sit in the file (docs/estate.md)",
+        '"region"?, "role_arn"?, "external_id"?, "endpoint"?}}, {"environment": "d", "demo": true},',
+        '{"environment": "dp", "admin_api": "https://kong:8001", "admin_token": "…"},',
+        '{"environment": "k", "deployment": "konnect", "admin_api": "https://us.api.konghq.com/v2",',
+        '"admin_token": "kpat_…"}], "discrete": [{"find": regex, "replace_with": text}]}: a KLCR',
+        `envs.json runs as it is; \${NAME} expands from the environment variables, so passwords`,
+        "and tokens need not sit in the file (docs/estate.md)",
       ],
     },
     "as-of": {
@@ -34,10 +37,11 @@ export const ESTATE_COMMAND = defineCommand({
     "time-zone": { type: "string", value: "ZONE", help: ["IANA zone of the reporting month (default UTC)"] },
     format: {
       type: "string",
-      value: "json|tar",
+      value: "json|tar|klcr",
       help: [
         "json (default): estate.json; tar: estate-YYYY_MM_DD_HH_MM_PM.tar with estate.json,",
-        "environments/<name>/response.json, summary.html, estate.csv, manifest.json",
+        "environments/<name>/response.json, summary.html, estate.csv, manifest.json;",
+        "klcr: klcr.json in KLCR 2.3.1's shape (default file klcr.json)",
       ],
     },
     out: OUT_OPTION,

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
 import { toClusterSource } from "../compose/configured-report.ts";
-import { openSource } from "../compose/open-source.ts";
+import { openSource, type SqlSource } from "../compose/open-source.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
@@ -18,6 +18,7 @@ import type { Signer } from "../shared/signature.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
+import { runAdminApiGenerate } from "./generate-admin-api.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { readFileLimit, readOptionFile, readSigningKey } from "./user-file.ts";
@@ -35,13 +36,18 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     options.signingKeyFile === undefined ? undefined : await readSigningKey(options.signingKeyFile, io.env);
   const target =
     options.out === undefined || options.out === "-" ? undefined : await checkOutFolder(options.out);
+  if (options.source.kind === "admin-api") {
+    const rules = collectOptions.details === false ? undefined : collectOptions.details?.rules;
+    return runAdminApiGenerate(options.source, options, rules, target, io);
+  }
+  const sqlSource = options.source;
   const bucket = options.s3 === undefined ? undefined : await openBucket(options.s3.bucket, io);
   // Read before any query, so a missing or malformed file fails fast (exit 2, the file named).
   const previous =
     options.previousFile === undefined
       ? undefined
       : await readReportFile(options.previousFile, { maxBytes: readFileLimit(io.env) });
-  if (options.source.kind === "demo") {
+  if (sqlSource.kind === "demo") {
     io.stderr(
       'Reading the embedded demo database (sample data), not your Kong: the report is marked collector.source "demo-database". Use --database-url or the --data-api-* options for your own.\n',
     );
@@ -50,10 +56,18 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   // Progress only for a person watching a terminal; logs and pipes keep stderr to results and errors.
   const progress = io.stderrIsTTY === true ? (text: string) => io.stderr(`${text}\n`) : () => undefined;
 
-  const source = await openSource(options.source);
+  const source = await openSource(sqlSource);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
-    const link = await uploadReport(source.port, bucket, options, collectOptions, progress, signer);
+    const link = await uploadReport(
+      source.port,
+      bucket,
+      sqlSource,
+      options,
+      collectOptions,
+      progress,
+      signer,
+    );
     io.stdout(`${stringifyJson(link, 2)}\n`);
     return 0;
   }
@@ -69,7 +83,11 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   );
 
   if (previous !== undefined && options.previousFile !== undefined) {
-    const history = historyOfFile(options.previousFile, previous, currentCluster(options));
+    const history = historyOfFile(
+      options.previousFile,
+      previous,
+      currentCluster(options.clusterName, sqlSource),
+    );
     for (const refused of history.refused) {
       io.stderr(`warning: the previous report ${refused.key} was not used: ${refused.reason}.\n`);
     }
@@ -123,6 +141,7 @@ function reportPages(port: SqlPort, progress: (text: string) => void): SqlPort {
 async function uploadReport(
   port: SqlPort,
   bucket: BucketStore,
+  sqlSource: SqlSource,
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
@@ -142,7 +161,7 @@ async function uploadReport(
       prefix: s3.prefix,
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
-      cluster: identifyCluster(options.clusterName, toClusterSource(options.source)),
+      cluster: identifyCluster(options.clusterName, toClusterSource(sqlSource)),
       ...(signer === undefined ? {} : { signer }),
     });
   } finally {
@@ -166,10 +185,10 @@ async function openBucket(name: string, io: CliIo): Promise<BucketStore> {
 }
 
 /** The cluster being reported: its label, else its source (what --previous must be of). */
-function currentCluster(options: GenerateOptions): CurrentCluster {
+function currentCluster(clusterName: string | undefined, source: SqlSource): CurrentCluster {
   return {
-    identity: identifyCluster(options.clusterName, toClusterSource(options.source)),
-    source: describeClusterSource(toClusterSource(options.source)),
+    identity: identifyCluster(clusterName, toClusterSource(source)),
+    source: describeClusterSource(toClusterSource(source)),
   };
 }
 
@@ -196,9 +215,11 @@ async function readCollectOptions(options: GenerateOptions, io: CliIo): Promise<
     ...(options.deploymentType === undefined ? {} : { deploymentType: options.deploymentType }),
     ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
     ...(license === undefined ? {} : { license }),
-    ...(options.clusterName === undefined
-      ? { clusterSource: currentCluster(options).identity.segment }
-      : { clusterName: options.clusterName }),
+    ...(options.clusterName !== undefined
+      ? { clusterName: options.clusterName }
+      : options.source.kind === "admin-api"
+        ? {}
+        : { clusterSource: currentCluster(undefined, options.source).identity.segment }),
     details: selectDetails({
       format: options.format,
       includeDetails: options.includeDetails,

@@ -6,7 +6,7 @@ const SOURCE = "Source (exactly one is required)";
 /** `generate`'s options: its help, its parser and its refusals come from here. */
 export const GENERATE_COMMAND = defineCommand({
   name: "generate",
-  summary: "produce the report (JSON or tar) from PostgreSQL, the RDS Data API or the demo database",
+  summary: "produce the report (JSON or tar) from PostgreSQL, the RDS Data API, Kong's Admin API or the demo",
   usage: "generate [source] [options]",
   description: ["Produces Kong Gateway's License Report from the Kong PostgreSQL database."],
   options: {
@@ -57,6 +57,30 @@ export const GENERATE_COMMAND = defineCommand({
       help: ["Data API endpoint (default: the region's AWS endpoint)"],
     },
     region: { type: "string", value: "REGION", help: ["AWS region (default: AWS_REGION)"] },
+    // Kong's Admin API: a section of its own (a cluster whose database cannot be reached).
+    "admin-api": {
+      type: "string",
+      value: "URL",
+      section: "Source: Kong's Admin API (hybrid control planes, DB-less nodes, no database access)",
+      help: [
+        "Kong's own GET /license/report, kept byte for byte and verified, e.g.",
+        "https://kong-admin:8001; the token from KONG_ADMIN_TOKEN (never an option value)",
+      ],
+    },
+    "admin-token-env": {
+      type: "string",
+      value: "NAME",
+      help: ["read the Kong-Admin-Token from this variable instead of KONG_ADMIN_TOKEN"],
+    },
+    "ca-file": {
+      type: "string",
+      value: "FILE",
+      help: ["PEM of the CA that signs the Admin API's certificate (default: Node's CAs)"],
+    },
+    insecure: {
+      type: "boolean",
+      help: ["do not verify the Admin API's TLS certificate at all (KLCR's -k)"],
+    },
     format: {
       type: "string",
       value: "json|tar",
@@ -179,8 +203,9 @@ export const GENERATE_COMMAND = defineCommand({
     },
   },
   exitCodes: [
-    "Exit codes: 0 ok, 2 bad option, 3 not a Kong database, 4 database unreachable or refused,",
-    "5 timeout or cluster resuming, 6 write or upload failed, 1 anything else.",
+    "Exit codes: 0 ok, 2 bad option, 3 not a Kong database, 4 database or Admin API unreachable or",
+    "refused, 5 timeout or cluster resuming, 6 write or upload failed, 1 anything else (an Admin API",
+    "report whose checksum does not verify).",
   ],
 });
 

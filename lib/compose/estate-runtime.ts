@@ -2,14 +2,16 @@ import { createSfnClient, createSsmClient } from "../aws/clients.ts";
 import { createDatabaseSecretReader } from "../aws/database-secret.ts";
 import { type EnvironmentsText, readEnvironmentsText } from "../aws/environments-source.ts";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
+import { readSecretReference } from "../aws/secret-reference.ts";
 import { type StartedExecution, startStateMachine } from "../aws/state-machine.ts";
 import type { EstateRunConfig } from "../config/estate.ts";
 import type { StorageConfig } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
-import type { OpenEnvironmentPort } from "../estate/collect-estate.ts";
+import type { OpenApiPorts, OpenEnvironmentPort } from "../estate/collect-estate.ts";
 import { lazily } from "../shared/lazily.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import { openDatabasePort } from "./open-database-port.ts";
+import { createKongApiPorts } from "./open-kong-api.ts";
 
 /** The ports of the estate functions, built once per Lambda container (clients on first use). */
 export interface EstateRuntime {
@@ -18,6 +20,8 @@ export interface EstateRuntime {
   readEnvironments(options?: { readonly signal?: AbortSignal }): Promise<EnvironmentsText>;
   /** Opens an environment's database: the Data API (cross-account through role_arn) or PostgreSQL. */
   readonly openPort: OpenEnvironmentPort;
+  /** Reaches Kong's Admin API and Konnect; a token reference is read from SSM (or Secrets Manager through it). */
+  readonly openApi: OpenApiPorts;
   /** Starts the estate state machine; answers the execution's ARN and start time. */
   startExecution(input: Record<string, unknown>): Promise<StartedExecution>;
 }
@@ -38,6 +42,10 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
   return {
     store,
     readEnvironments: (options = {}) => readEnvironmentsText(estate.environments, { s3, ssm }, options),
+    openApi: createKongApiPorts({
+      readSecret: (reference, signal) =>
+        readSecretReference(reference, ssm, signal === undefined ? {} : { signal }),
+    }),
     async openPort(source) {
       if (source.kind === "demo") {
         throw new BadParameterError(

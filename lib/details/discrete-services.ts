@@ -12,6 +12,25 @@ export const DISCRETE_KEY_SQL =
   "coalesce(s.protocol, 'null') || '://' || coalesce(s.host, 'null') || ':' || coalesce(s.port::text, 'null') || coalesce(s.path, 'null')";
 
 /**
+ * The same key from a service as an API lists it (Kong's Admin API, Konnect): jq's interpolation,
+ * so a null or missing field is `null`, a number its JSON text (`8080`), a string itself.
+ */
+export function formatDiscreteKey(service: {
+  readonly protocol: unknown;
+  readonly host: unknown;
+  readonly port: unknown;
+  readonly path: unknown;
+}): string {
+  const part = (value: unknown): string =>
+    value === null || value === undefined
+      ? "null"
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value);
+  return `${part(service.protocol)}://${part(service.host)}:${part(service.port)}${part(service.path)}`;
+}
+
+/**
  * Counts the distinct service keys, over all and per workspace (setting each workspace's
  * `discrete_services`), after the KLCR rules; lists them when asked.
  */

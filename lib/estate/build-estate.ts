@@ -2,19 +2,26 @@ import { TOOL } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { TIER_NAMES } from "../report/plugin-tiers.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
-import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
+import type { KongReport, PluginTiers, TierName } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import { compareBytes } from "../shared/compare-bytes.ts";
 import { compareBuckets } from "../shared/format.ts";
 import { addCount, createNameRecord } from "../shared/name-record.ts";
 import { computeEstateDigest } from "./estate-digest.ts";
+import { findSameDatabases } from "./same-database.ts";
 import type {
   EnvironmentOutcome,
+  EstateCountsEnvironment,
   EstateDiscreteService,
   EstateDocument,
   EstateEnvironment,
+  EstateReportEnvironment,
   EstateTotals,
 } from "./types.ts";
+
+/** What a Konnect environment says of itself in estate.json and on the page. */
+export const ENTITY_COUNTS_ONLY_NOTE =
+  "Entity counts only: Konnect serves no license report, so no requests, routes, consumers or plugins; its gateway services and discrete services are counted from Konnect's API (a control plane group's services are its members', not added again).";
 
 export interface BuildEstateOptions {
   /** The reporting month every environment was collected for, `YYYY-MM`. */
@@ -53,8 +60,12 @@ export function buildEstate(
     seen.add(folded);
   }
   const environments = outcomes.map(toEstateEnvironment);
-  const reported = environments.filter((entry) => entry.status === "ok");
+  const reported = environments.filter(
+    (entry): entry is EstateReportEnvironment | EstateCountsEnvironment => entry.status === "ok",
+  );
   const discrete = mergeDiscreteServices(outcomes, reported);
+  const counted = new Set(reported.map((entry) => entry.environment));
+  const warnings = findSameDatabases(outcomes.filter((outcome) => counted.has(outcome.environment)));
   const generatedAt =
     typeof options.generatedAt === "string" ? options.generatedAt : options.generatedAt.toISOString();
   const unsigned: Omit<EstateDocument, "digest"> = {
@@ -71,20 +82,43 @@ export function buildEstate(
       replace_with: rule.replace_with,
     })),
     environments,
-    totals: sumTotals(
-      outcomes.length,
-      reported.map((entry) => entry.report),
-      discrete.length,
-    ),
+    totals: sumTotals(outcomes.length, reported, discrete.length),
     discrete_services: discrete,
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
   return { ...unsigned, digest: computeEstateDigest(unsigned as unknown as Record<string, unknown>) };
+}
+
+/**
+ * Kong's own bytes of each Admin API environment's report, by environment: the estate tar writes them
+ * as that environment's response.json unchanged (buildEstateFiles's `responses`).
+ */
+export function readKongResponses(outcomes: readonly EnvironmentOutcome[]): Map<string, Uint8Array> {
+  const responses = new Map<string, Uint8Array>();
+  for (const outcome of outcomes) {
+    if (outcome.status === "ok" && "response" in outcome && outcome.response !== undefined) {
+      responses.set(outcome.environment, outcome.response);
+    }
+  }
+  return responses;
 }
 
 function toEstateEnvironment(outcome: EnvironmentOutcome): EstateEnvironment {
   const source = outcome.source === undefined ? {} : { source: outcome.source };
   if (outcome.status === "failed") {
     return { environment: outcome.environment, status: "failed", ...source, error: outcome.error };
+  }
+  if ("konnect" in outcome) {
+    return {
+      environment: outcome.environment,
+      status: "ok",
+      source: "konnect",
+      entity_counts_only: true,
+      note: ENTITY_COUNTS_ONLY_NOTE,
+      services_count: outcome.konnect.gateway_services,
+      discrete_services: new Set(outcome.discreteServices).size,
+      konnect: outcome.konnect,
+    };
   }
   const check = verifyReport(outcome.report as unknown as Record<string, unknown>);
   if (!check.valid) {
@@ -126,9 +160,11 @@ function mergeDiscreteServices(
 /** The totals of the reported environments: also what `verify` recomputes from an estate's reports. */
 export function sumTotals(
   environments: number,
-  reports: readonly LicenseReport[],
+  reported: readonly (EstateReportEnvironment | EstateCountsEnvironment)[],
   discrete: number,
 ): EstateTotals {
+  const reports: KongReport[] = reported.flatMap((entry) => ("report" in entry ? [entry.report] : []));
+  const counted = reported.filter((entry): entry is EstateCountsEnvironment => "konnect" in entry);
   const tiers = new Map<TierName, Map<string, number>>(TIER_NAMES.map((tier) => [tier, new Map()]));
   const buckets = new Map<string, number>();
   let rbacUsers: number | undefined;
@@ -159,9 +195,12 @@ export function sumTotals(
       }
     }
   }
+  // Konnect's gateway services count as services; it has no routes, consumers, plugins or requests.
+  for (const entry of counted) totals.services_count += entry.services_count;
   return {
     environments,
-    environments_reported: reports.length,
+    environments_reported: reported.length,
+    ...(counted.length === 0 ? {} : { environments_entity_counts_only: counted.length }),
     ...totals,
     ...(rbacUsers === undefined ? {} : { rbac_users: rbacUsers }),
     plugins_count: { tiers: sortTiers(tiers) },

@@ -1,23 +1,37 @@
 import { collectReport } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
-import { ReportError } from "../errors.ts";
+import { ApiAccessError, ReportError } from "../errors.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { SqlPort } from "../sql/port.ts";
+import {
+  collectAdminApiEnvironment,
+  collectKonnectEnvironment,
+  type OpenApiPorts,
+} from "./collect-api-environment.ts";
+import { readDatabaseIdentity } from "./database-identity.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 import type {
   EnvironmentOutcome,
   EnvironmentSource,
   EnvironmentSpec,
+  EnvironmentSuccess,
   EstateConfig,
   SourceKind,
+  SqlEnvironmentSource,
 } from "./types.ts";
 
-/** Opens the SQL port of one environment's source; the caller closes it. */
-export type OpenEnvironmentPort = (source: EnvironmentSource) => Promise<SqlPort>;
+/** Opens the SQL port of one environment's database source; the caller closes it. */
+export type OpenEnvironmentPort = (source: SqlEnvironmentSource) => Promise<SqlPort>;
+
+export type { OpenApiPorts } from "./collect-api-environment.ts";
 
 export interface CollectEnvironmentOptions {
-  /** How a source becomes a SQL port (the CLI: `openEnvironmentPort`; a Lambda: its own adapters). */
+  /** How a database source becomes a SQL port (the CLI: `openEnvironmentPort`; a Lambda: its own adapters). */
   readonly openPort: OpenEnvironmentPort;
+  /** How Kong's Admin API and Konnect are reached; without it, such an environment fails saying so. */
+  readonly openApi?: OpenApiPorts;
+  /** Told the error that failed an environment, before it becomes a secret-free message. */
+  readonly onError?: (error: unknown) => void;
   /** Reporting month `YYYY-MM`, the same for every environment of an estate. */
   readonly asOf: string;
   /** IANA zone of the reporting month (default UTC). */
@@ -50,18 +64,46 @@ export interface CollectEstateOptions extends Omit<CollectEnvironmentOptions, "a
 export const DEFAULT_CONCURRENCY = 4;
 
 /**
- * Collects one environment's report with today's collector, plus its discrete-service keys
- * after the rules. Never throws: a failure becomes `status: "failed"` with a message that holds
- * none of the environment's secrets.
+ * Collects one environment: its report with today's collector (a database source), Kong's own report
+ * (the Admin API) or its entity counts (Konnect), plus its discrete-service keys after the rules and
+ * what tells it apart from the others. Never throws: a failure becomes `status: "failed"` with a
+ * message that holds none of the environment's secrets.
  */
 export async function collectEnvironment(
   spec: EnvironmentSpec,
   options: CollectEnvironmentOptions,
 ): Promise<EnvironmentOutcome> {
   const source = describeSourceKind(spec.source);
+  try {
+    if (spec.source.kind === "admin-api" || spec.source.kind === "konnect") {
+      const open = options.openApi;
+      if (open === undefined) {
+        throw new ApiAccessError("This runtime was given no way to reach Kong's Admin API or Konnect.");
+      }
+      const apiOptions = {
+        rules: options.rules ?? [],
+        includeDetails: options.includeDetails === true,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      };
+      return spec.source.kind === "admin-api"
+        ? await collectAdminApiEnvironment(spec, spec.source, open, apiOptions)
+        : await collectKonnectEnvironment(spec, spec.source, open, apiOptions);
+    }
+    return await collectDatabaseEnvironment(spec, spec.source, options);
+  } catch (error) {
+    options.onError?.(error);
+    return { environment: spec.name, status: "failed", source, error: describeFailure(error, spec) };
+  }
+}
+
+async function collectDatabaseEnvironment(
+  spec: EnvironmentSpec,
+  database: SqlEnvironmentSource,
+  options: CollectEnvironmentOptions,
+): Promise<EnvironmentSuccess> {
   let port: SqlPort | undefined;
   try {
-    port = await options.openPort(spec.source);
+    port = await options.openPort(database);
     const collected = await collectReport(port, {
       asOf: options.asOf,
       ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
@@ -71,16 +113,16 @@ export async function collectEnvironment(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const keys = collected.details.discrete_services?.list ?? [];
+    const identity = await readDatabaseIdentity(port, database, options.signal);
     return {
       environment: spec.name,
       status: "ok",
-      source,
+      source: describeSourceKind(database),
       report: collected.report,
       ...(options.includeDetails === true ? { details: collected.details } : {}),
       discreteServices: keys,
+      identity,
     };
-  } catch (error) {
-    return { environment: spec.name, status: "failed", source, error: describeFailure(error, spec) };
   } finally {
     await port?.close().catch(() => undefined);
   }
@@ -122,8 +164,16 @@ export async function collectEstate(
 
 /** How the environments file reaches an environment, for the estate (never a secret). */
 export function describeSourceKind(source: EnvironmentSource): SourceKind {
-  if (source.kind === "postgres-secret" || source.kind === "postgres-iam") return "postgres";
-  return source.kind === "demo" ? "demo" : source.kind === "postgres" ? "database_url" : "data_api";
+  const kinds: Readonly<Record<EnvironmentSource["kind"], SourceKind>> = {
+    demo: "demo",
+    postgres: "database_url",
+    "postgres-secret": "postgres",
+    "postgres-iam": "postgres",
+    "data-api": "data_api",
+    "admin-api": "admin_api",
+    konnect: "konnect",
+  };
+  return kinds[source.kind];
 }
 
 function describeFailure(error: unknown, spec: EnvironmentSpec): string {

@@ -2,9 +2,10 @@ import { validateDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { isRecord } from "../shared/is-record.ts";
 import { parseJsonText } from "../shared/json-text.ts";
+import { API_ENTRY_KEYS, checkUnusedApiKeys, readApiSource, readDeployment } from "./api-entry.ts";
 import { type Fail, quoteAll, type ReadText } from "./entry-fields.ts";
 import { readSource, SOURCE_KEYS, type SourceKey } from "./environment-sources.ts";
-import { expandSecretReferences, type ReferenceSource, refuseReferences } from "./expand-references.ts";
+import { type ReferenceSource, refuseReferences } from "./expand-references.ts";
 import { readNodeFacts } from "./node-facts.ts";
 import type { EnvironmentSpec, EstateConfig } from "./types.ts";
 
@@ -26,18 +27,14 @@ export const MAX_ENVIRONMENTS = 1000;
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 const TOP_KEYS = ["environments", "discrete"];
+const NODE_FACT_KEYS = ["kong_version", "deployment_type", "node_uname", "node_cores"];
 const ENTRY_KEYS = [
   "environment",
   ...SOURCE_KEYS,
   "schema",
-  "kong_version",
-  "deployment_type",
-  "node_uname",
-  "node_cores",
-  // KLCR's own keys: accepted so a KLCR envs.json only needs a source added, and not used.
-  "admin_api",
-  "admin_token",
-  "deployment",
+  ...NODE_FACT_KEYS,
+  // KLCR's own keys (and TLS for them): an entry without a database source is read through them.
+  ...API_ENTRY_KEYS,
 ];
 
 /**
@@ -117,24 +114,26 @@ function readEntry(raw: unknown, index: number, references: ReferenceSource, fai
     return refuseReferences(item, path, at);
   };
 
-  // KLCR's token: a secret field, so its references follow the secret rules (and it is never echoed).
-  if (typeof raw.admin_token === "string") {
-    expandSecretReferences(raw.admin_token, "admin_token", references, secrets, at);
-    secrets.push(raw.admin_token);
-  }
-  if (raw.deployment !== undefined && raw.deployment !== "enterprise") {
-    at(
-      `"deployment" ${JSON.stringify(raw.deployment)} cannot be read from a database; only KLCR's "enterprise" (self-managed Kong with its PostgreSQL) is supported.`,
-    );
-  }
+  const deployment = readDeployment(raw, at);
   const given = SOURCE_KEYS.filter((key) => raw[key] !== undefined);
-  if (given.length !== 1) {
+  if (given.length > 1) at(`${quoteAll(given)} exclude each other: give exactly one source.`);
+  if (deployment === "konnect" && given.length > 0) {
     at(
-      given.length === 0
-        ? 'no source: give one of "database_url", "data_api" or "demo": true.'
-        : `${quoteAll(given)} exclude each other: give exactly one source.`,
+      `"deployment": "konnect" has no Kong database to read: drop ${quoteAll(given)} and give "admin_api" (Konnect's regional API base) and "admin_token".`,
     );
   }
+  // No database source: KLCR's way, through Kong's Admin API or Konnect (api-entry.ts).
+  if (given.length === 0) {
+    const source = readApiSource(raw, deployment, references, secrets, at);
+    const databaseOnly = ["schema", ...NODE_FACT_KEYS].filter((key) => raw[key] !== undefined);
+    if (databaseOnly.length > 0) {
+      at(
+        `${quoteAll(databaseOnly)} apply to a database source only: Kong's Admin API serves its own report (and Konnect none).`,
+      );
+    }
+    return { name, source, node: {}, secrets: [...new Set(secrets)] };
+  }
+  checkUnusedApiKeys(raw, references, secrets, at);
   const source = readSource(given[0] as SourceKey, raw, text, at, secrets, references);
   return { name, source, node: readNodeFacts(raw, text, at), secrets: [...new Set(secrets)] };
 }

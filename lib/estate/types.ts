@@ -1,9 +1,17 @@
+import type { ApiSource } from "../collector/api-sources.ts";
+import type { KonnectSummary } from "../collector/collect-konnect.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
-import type { Bucket, LicenseReport, PluginTiers, ReportDetails, SystemInfo } from "../report/types.ts";
+import type { Bucket, KongReport, PluginTiers, ReportDetails, SystemInfo } from "../report/types.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
 
-/** Where one environment's Kong database is: the embedded demo, PostgreSQL, or the RDS Data API. */
-export type EnvironmentSource = { readonly kind: "demo" } | DatabaseSource;
+/**
+ * Where one environment is read: its Kong database (the embedded demo, PostgreSQL, the RDS Data
+ * API), or, without one, Kong's Admin API or Konnect.
+ */
+export type EnvironmentSource = { readonly kind: "demo" } | DatabaseSource | ApiSource;
+
+/** The sources read through SQL. */
+export type SqlEnvironmentSource = Exclude<EnvironmentSource, ApiSource>;
 
 /** Where the estate's environments file is kept on AWS: an S3 object or an SSM parameter. */
 export type EnvironmentsLocation =
@@ -11,7 +19,7 @@ export type EnvironmentsLocation =
   | { readonly kind: "ssm"; readonly name: string };
 
 /** How an environment is reached, as named in the environments file (never a secret). */
-export type SourceKind = "demo" | "database_url" | "data_api" | "postgres";
+export type SourceKind = "demo" | "database_url" | "data_api" | "postgres" | "admin_api" | "konnect";
 
 /** What the environments file may tell about an environment's Kong node (the database does not hold it). */
 export interface EnvironmentNodeFacts {
@@ -40,16 +48,37 @@ export interface EstateConfig {
   readonly discrete: readonly DiscreteRule[];
 }
 
+/**
+ * What tells two environments apart: keys they share only when they are the same database (or Kong
+ * node, or Konnect control plane), each with how a warning says it.
+ */
+export interface EnvironmentIdentity {
+  readonly keys: ReadonlyArray<{ readonly key: string; readonly says: string }>;
+}
+
 /** An environment whose report was collected. */
 export interface EnvironmentSuccess {
   readonly environment: string;
   readonly status: "ok";
   readonly source?: SourceKind;
-  /** Kong's report, exactly as generated, with its own checksum. */
-  readonly report: LicenseReport;
+  /** Kong's report, exactly as generated (or as Kong's Admin API served it), with its own checksum. */
+  readonly report: KongReport;
+  /** Kong's bytes of the report (Admin API): the environment's response.json, unchanged. */
+  readonly response?: Uint8Array;
   readonly details?: ReportDetails;
   /** Distinct discrete-service keys of this environment, after the estate's discrete rules. */
   readonly discreteServices: readonly string[];
+  readonly identity?: EnvironmentIdentity;
+}
+
+/** A Konnect environment: no license report exists there, so entity counts only. */
+export interface EnvironmentCounts {
+  readonly environment: string;
+  readonly status: "ok";
+  readonly source: "konnect";
+  readonly konnect: KonnectSummary;
+  readonly discreteServices: readonly string[];
+  readonly identity?: EnvironmentIdentity;
 }
 
 /** An environment that could not be read; `error` says why and holds no secret. */
@@ -60,7 +89,7 @@ export interface EnvironmentFailure {
   readonly error: string;
 }
 
-export type EnvironmentOutcome = EnvironmentSuccess | EnvironmentFailure;
+export type EnvironmentOutcome = EnvironmentSuccess | EnvironmentCounts | EnvironmentFailure;
 
 /** Per-tier plugin counts summed by plugin name over the environments that reported. */
 export interface EstatePluginsCount {
@@ -70,8 +99,11 @@ export interface EstatePluginsCount {
 export interface EstateTotals {
   /** Environments in the file. */
   environments: number;
-  /** Environments whose report was collected. */
+  /** Environments whose report (or, for Konnect, whose counts) was collected. */
   environments_reported: number;
+  /** Of those, the environments of entity counts only (Konnect); absent when none. */
+  environments_entity_counts_only?: number;
+  /** The reports' services_count, plus the services of Konnect's control planes (groups excepted). */
   services_count: number;
   routes_count: number;
   consumers_count: number;
@@ -86,17 +118,45 @@ export interface EstateTotals {
 }
 
 /** One environment in estate.json. */
-export type EstateEnvironment =
-  | {
-      environment: string;
-      status: "ok";
-      source?: SourceKind;
-      /** Distinct discrete services of this environment (after the rules). */
-      discrete_services: number;
-      report: LicenseReport;
-      details?: ReportDetails;
-    }
-  | { environment: string; status: "failed"; source?: SourceKind; error: string };
+export type EstateEnvironment = EstateReportEnvironment | EstateCountsEnvironment | EstateFailedEnvironment;
+
+export interface EstateReportEnvironment {
+  environment: string;
+  status: "ok";
+  source?: SourceKind;
+  /** Distinct discrete services of this environment (after the rules). */
+  discrete_services: number;
+  report: KongReport;
+  details?: ReportDetails;
+}
+
+/** Konnect: no license report; its gateway services, discrete services and nodes, per control plane. */
+export interface EstateCountsEnvironment {
+  environment: string;
+  status: "ok";
+  source: "konnect";
+  /** Says it plainly: there is no license report behind these numbers. */
+  entity_counts_only: true;
+  note: string;
+  /** Gateway services over the counted control planes (a group's are its members'). */
+  services_count: number;
+  discrete_services: number;
+  konnect: KonnectSummary;
+}
+
+export interface EstateFailedEnvironment {
+  environment: string;
+  status: "failed";
+  source?: SourceKind;
+  error: string;
+}
+
+/** Something the estate's reader must know: e.g. two environments that are the same database. */
+export interface EstateWarning {
+  kind: "same-database";
+  environments: string[];
+  message: string;
+}
 
 /** A discrete service key and the environments holding it. */
 export interface EstateDiscreteService {
@@ -117,6 +177,8 @@ export interface EstateDocument {
   totals: EstateTotals;
   /** Cross-environment discrete services, byte-sorted by key. */
   discrete_services: EstateDiscreteService[];
+  /** Absent when there is nothing to warn about. */
+  warnings?: EstateWarning[];
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of this document without `digest`. */
   digest: string;
 }

@@ -1,12 +1,15 @@
-import type { LicenseReport } from "../report/types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import { sumTotals } from "./build-estate.ts";
 import { canonicalJson, verifyEstateDigest } from "./estate-digest.ts";
+import type { EstateCountsEnvironment, EstateReportEnvironment } from "./types.ts";
 
 export interface EnvironmentCheck {
   readonly environment: string;
-  /** "failed" environments hold no report: nothing to check. */
-  readonly status: "ok" | "failed";
+  /**
+   * "failed" environments hold no report, nor do "counts" ones (Konnect: entity counts only): nothing
+   * to check beyond the estate's digest, which covers their numbers.
+   */
+  readonly status: "ok" | "failed" | "counts";
   readonly valid?: boolean;
   readonly claimed?: string | null;
   readonly computed?: string;
@@ -54,6 +57,8 @@ export function verifyEstate(
     const entry = asRecord(raw) ?? {};
     const environment = typeof entry.environment === "string" ? entry.environment : "(unnamed)";
     if (entry.status !== "ok") return { environment, status: "failed" };
+    if (entry.entity_counts_only === true && entry.report === undefined)
+      return { environment, status: "counts" };
     const report = asRecord(entry.report) ?? {};
     const result = verifyReport(report);
     const beside = files.get(environment);
@@ -85,8 +90,7 @@ export function verifyEstate(
     totals.length === 0 &&
     environments.every(
       (check) =>
-        check.status === "failed" ||
-        (check.valid && !check.fileMismatch && check.detailsMismatch === undefined),
+        check.status !== "ok" || (check.valid && !check.fileMismatch && check.detailsMismatch === undefined),
     );
   return { valid, digest, environments, totals };
 }
@@ -107,9 +111,10 @@ export function checkEstateTotals(estate: Readonly<Record<string, unknown>>): st
   if (claimed === undefined) return ["the estate has no totals"];
   let recomputed: Record<string, unknown>;
   try {
+    // estate.json holds each environment as buildEstate wrote it: a report, or Konnect's counts.
     recomputed = sumTotals(
       entries.length,
-      reported.map((entry) => entry.report as LicenseReport),
+      reported as unknown as Array<EstateReportEnvironment | EstateCountsEnvironment>,
       discrete.length,
     ) as unknown as Record<string, unknown>;
   } catch (error) {

@@ -57,6 +57,20 @@ function environmentRow(entry: EstateEnvironment): Array<string | number> {
       entry.error,
     ];
   }
+  if (!("report" in entry)) {
+    // Konnect: its gateway and discrete services; no report holds the rest.
+    const blank = (n: number) => Array.from({ length: n }, () => "");
+    return [
+      entry.environment,
+      "ok",
+      entry.source,
+      "",
+      "",
+      entry.services_count,
+      entry.discrete_services,
+      ...blank(10),
+    ];
+  }
   const { report } = entry;
   return [
     entry.environment,

@@ -1,4 +1,4 @@
-import type { CollectedReport, WorkspaceDetail } from "../report/types.ts";
+import type { AdminApiWorkspace, KongReport, ReportDetails, WorkspaceDetail } from "../report/types.ts";
 import { formatCsv } from "./csv.ts";
 import { tierCells } from "./tier-sums.ts";
 
@@ -17,6 +17,12 @@ export const CSV_COLUMNS = [
   "cluster",
 ] as const;
 
+/** A report (ours, or Kong's own from its Admin API) and its details. */
+export interface ReportAndDetails {
+  readonly report: KongReport;
+  readonly details: ReportDetails;
+}
+
 /** Name of the last row, which holds the deployment's totals. */
 export const CSV_TOTAL_ROW = "TOTAL";
 
@@ -26,10 +32,13 @@ export const CSV_TOTAL_ROW = "TOTAL";
  * workspaces, not a column sum. `cluster` repeats the cluster label on every row (empty when
  * unnamed), so the CSVs of several clusters can be concatenated. AI Gateway usage is ai-usage.csv.
  */
-export function renderReportCsv(collected: CollectedReport): string {
+export function renderReportCsv(collected: ReportAndDetails): string {
   const { report, details } = collected;
   const cluster = details.cluster ?? "";
-  const rows = (details.workspaces ?? []).map((ws) => workspaceRow(ws, cluster));
+  const rows =
+    details.admin_api !== undefined
+      ? details.admin_api.workspaces.map((ws) => apiWorkspaceRow(ws, cluster))
+      : (details.workspaces ?? []).map((ws) => workspaceRow(ws, cluster));
   rows.push([
     CSV_TOTAL_ROW,
     "",
@@ -51,7 +60,7 @@ export const AI_USAGE_CSV_COLUMNS = ["month", "model", "model_hours", "cluster"]
  * month and model, then a totals row; `cluster` as in report.csv. Without that table (an older
  * Kong, or no details) the header alone: nothing was measured, which a total of 0 would hide.
  */
-export function renderAiUsageCsv({ details }: CollectedReport): string {
+export function renderAiUsageCsv({ details }: ReportAndDetails): string {
   const ai = details.ai_gateway;
   const cluster = details.cluster ?? "";
   if (ai === undefined) return formatCsv(AI_USAGE_CSV_COLUMNS, []);
@@ -70,6 +79,23 @@ function workspaceRow(ws: WorkspaceDetail, cluster: string): Array<string | numb
     ws.routes,
     ws.consumers,
     ...tierCells(ws.plugins),
+    cluster,
+  ];
+}
+
+/** A workspace as Kong's Admin API told it: routes, consumers and plugins from its /meta counts, per-tier plugins unknown. */
+function apiWorkspaceRow(ws: AdminApiWorkspace, cluster: string): Array<string | number> {
+  return [
+    ws.name,
+    ws.id ?? "",
+    ws.services,
+    ws.discrete_services,
+    ws.counts?.routes ?? "",
+    ws.counts?.consumers ?? "",
+    "",
+    "",
+    "",
+    ws.counts?.plugins ?? "",
     cluster,
   ];
 }

@@ -26,7 +26,10 @@ export const REPORT_TAR_FILES: readonly string[] = [
 /** The files of an estate tar at its top level, besides its manifest: add a new one here. */
 export const ESTATE_TAR_FILES: readonly string[] = [ESTATE_JSON, "summary.html", "estate.csv"];
 
-/** The files of each `environments/<name>/` folder of an estate tar: add a new one here. */
+/**
+ * The files of each `environments/<name>/` folder of an estate tar: add a new one here. A Konnect
+ * environment has no response.json (Konnect gives counts, not a report); details.json only with details.
+ */
 export const ESTATE_ENVIRONMENT_FILES: readonly string[] = [RESPONSE_JSON, DETAILS_JSON];
 
 /** An environment's folder name, as the environments file allows it (1 to 63 characters). */

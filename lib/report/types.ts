@@ -1,5 +1,11 @@
 import type { ChecksumAlgorithm } from "./checksum.ts";
 
+/**
+ * Kong's License Report as Kong's Admin API serves it (no `collector`: Kong's own bytes), or as this
+ * tool builds it (with `collector`). Only the keys the estate, the pages and the CSVs read are typed.
+ */
+export type KongReport = Omit<LicenseReport, "collector"> & { collector?: CollectorInfo };
+
 /** Kong's License Report (3.9+ shape) plus this tool's `collector` provenance. */
 export interface LicenseReport {
   timestamp: number;
@@ -117,7 +123,15 @@ export interface ReportDetails {
    * lib/history/cluster.ts), so `--previous` can tell a report of another database.
    */
   cluster_source?: string;
-  schema: SchemaSummary;
+  /**
+   * Who wrote these details and from what, when the report beside them is Kong's own bytes (which
+   * carry no `collector` of ours): `source` "admin-api".
+   */
+  collector?: { name: string; version: string; source: "admin-api" };
+  /** Read from the Kong database's catalog; absent when the report came from Kong's Admin API. */
+  schema?: SchemaSummary;
+  /** What Kong's Admin API said beside its report: the node, and per workspace the services. */
+  admin_api?: AdminApiDetails;
   omitted: OmittedKey[];
   warnings: string[];
   workspaces?: WorkspaceDetail[];
@@ -131,6 +145,36 @@ export interface ReportDetails {
   since_previous?: SincePrevious;
   /** The last stored reports of this cluster, oldest first, this one last. */
   trend?: ReportTrend;
+}
+
+/** The Admin API's answers beside its report (details of `generate --admin-api` and Admin API environments). */
+export interface AdminApiDetails {
+  /** The Admin API's address, never a credential. */
+  url: string;
+  /** GET /: the node's version, id and configuration; null where it did not say. */
+  kong_version: string | null;
+  node_id: string | null;
+  /** configuration.database: "postgres", or "off" on a DB-less node. */
+  database: string | null;
+  /** configuration.role: "traditional", "control_plane" or "data_plane". */
+  role: string | null;
+  /** KLCR's status: "Healthy" when GET /status answered 200, else "HTTP <status>". */
+  status: string;
+  /** configuration.portal (KLCR's dev_portal); null when not said. */
+  dev_portal: boolean | null;
+  /** Every workspace (one implicit "default" when the node serves no /workspaces), by name. */
+  workspaces: AdminApiWorkspace[];
+}
+
+export interface AdminApiWorkspace {
+  name: string;
+  id?: string;
+  /** Services listed (every page). */
+  services: number;
+  /** Distinct `protocol://host:port/path` keys of those services, after the rules. */
+  discrete_services: number;
+  /** GET /workspaces/<name>/meta's counts (Kong's entity counters), when Kong serves them. */
+  counts?: Record<string, number>;
 }
 
 /** The previous report of the same cluster, verified, and the diff engine's changes since it. */

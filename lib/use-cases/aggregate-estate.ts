@@ -1,6 +1,12 @@
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
-import type { EnvironmentOutcome, EnvironmentSuccess, SourceKind } from "../estate/types.ts";
+import type {
+  EnvironmentCounts,
+  EnvironmentIdentity,
+  EnvironmentOutcome,
+  EnvironmentSuccess,
+  SourceKind,
+} from "../estate/types.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { StoredEnvironment } from "./collect-stored-environment.ts";
 import { buildAndStoreEstate, checkRun, type EstateRun, environmentKey } from "./estate-run.ts";
@@ -253,17 +259,23 @@ export function describeStepFailure(failure: CaughtEnvironment["failure"]): stri
   return firstLine === "" ? name : `${name}: ${firstLine}`;
 }
 
-function readStoredEnvironment(text: string, entry: StoredEnvironment): EnvironmentSuccess {
+function readStoredEnvironment(
+  text: string,
+  entry: StoredEnvironment,
+): EnvironmentSuccess | EnvironmentCounts {
   const stored = JSON.parse(text) as {
     environment?: unknown;
     source?: SourceKind;
     report?: EnvironmentSuccess["report"];
+    response_base64?: unknown;
     details?: EnvironmentSuccess["details"];
+    konnect?: EnvironmentCounts["konnect"];
     discrete_services?: unknown;
+    identity?: EnvironmentIdentity;
   };
   if (
     stored.environment !== entry.environment ||
-    stored.report === undefined ||
+    (stored.report === undefined && stored.konnect === undefined) ||
     !Array.isArray(stored.discrete_services)
   ) {
     throw new BadParameterError(
@@ -271,12 +283,29 @@ function readStoredEnvironment(text: string, entry: StoredEnvironment): Environm
       `The stored report ${entry.key} is not the environment "${entry.environment}".`,
     );
   }
+  const identity = stored.identity === undefined ? {} : { identity: stored.identity };
+  const discreteServices = stored.discrete_services.map(String);
+  if (stored.report === undefined) {
+    return {
+      environment: entry.environment,
+      status: "ok",
+      source: "konnect",
+      konnect: stored.konnect as EnvironmentCounts["konnect"],
+      discreteServices,
+      ...identity,
+    };
+  }
   return {
     environment: entry.environment,
     status: "ok",
     ...(stored.source === undefined ? {} : { source: stored.source }),
     report: stored.report,
+    // Kong's bytes (Admin API): estate-files checks them against the verified report before the tar holds them.
+    ...(typeof stored.response_base64 === "string"
+      ? { response: Buffer.from(stored.response_base64, "base64") }
+      : {}),
     ...(stored.details === undefined ? {} : { details: stored.details }),
-    discreteServices: stored.discrete_services.map(String),
+    discreteServices,
+    ...identity,
   };
 }

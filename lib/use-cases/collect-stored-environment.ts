@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { BadParameterError, EnvironmentFailedError, ReportError } from "../errors.ts";
-import { collectEnvironment, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
-import type { EstateConfig, SourceKind } from "../estate/types.ts";
+import { collectEnvironment, type OpenApiPorts, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
+import type { EnvironmentCounts, EnvironmentSuccess, EstateConfig, SourceKind } from "../estate/types.ts";
 import type { SqlPort } from "../sql/port.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import { checkRun, type EstateRun, environmentKey } from "./estate-run.ts";
@@ -18,7 +18,8 @@ export interface StoredEnvironment {
   readonly status: "ok";
   readonly source?: SourceKind;
   readonly key: string;
-  readonly checksum: string;
+  /** Absent for a Konnect environment (entity counts only: no report). */
+  readonly checksum?: string;
   readonly services_count: number;
   readonly routes_count: number;
   readonly discrete_services: number;
@@ -29,6 +30,8 @@ export interface CollectStepOptions {
   /** The deployment's report prefix: a run's folder must be under it. */
   readonly reportPrefix: string;
   readonly openPort: OpenEnvironmentPort;
+  /** Kong's Admin API and Konnect, for the environments read through them. */
+  readonly openApi?: OpenApiPorts;
   readonly store: ReportStore;
   readonly signal?: AbortSignal;
 }
@@ -63,6 +66,11 @@ export async function collectStoredEnvironment(
   };
   const outcome = await collectEnvironment(spec, {
     openPort: observed,
+    ...(options.openApi === undefined ? {} : { openApi: options.openApi }),
+    // An API source's error (no SQL port saw it) names the failure for the state machine's Retry.
+    onError: (error) => {
+      lastError ??= error;
+    },
     asOf: run.as_of,
     timeZone: run.time_zone,
     rules: options.config.discrete,
@@ -77,22 +85,18 @@ export async function collectStoredEnvironment(
     throw new EnvironmentFailedError(outcome.environment, cause, boundMessage(outcome.error));
   }
   const key = environmentKey(run, outcome.environment);
-  const body = Buffer.from(
-    JSON.stringify({
-      environment: outcome.environment,
-      ...(outcome.source === undefined ? {} : { source: outcome.source }),
-      report: outcome.report,
-      ...(outcome.details === undefined ? {} : { details: outcome.details }),
-      discrete_services: outcome.discreteServices,
-    }),
-    "utf8",
-  );
+  const report = "report" in outcome ? outcome : undefined;
+  const body = Buffer.from(JSON.stringify(toStoredEnvironment(outcome)), "utf8");
   await options.store.upload(
     {
       key,
       body: Readable.from([body]),
       contentType: "application/json",
-      metadata: { checksum: outcome.report.checksum, environment: outcome.environment, "estate-run": run.id },
+      metadata: {
+        ...(report === undefined ? {} : { checksum: report.report.checksum }),
+        environment: outcome.environment,
+        "estate-run": run.id,
+      },
     },
     options.signal === undefined ? {} : { signal: options.signal },
   );
@@ -101,9 +105,12 @@ export async function collectStoredEnvironment(
     status: "ok",
     ...(outcome.source === undefined ? {} : { source: outcome.source }),
     key,
-    checksum: outcome.report.checksum,
-    services_count: outcome.report.services_count ?? 0,
-    routes_count: outcome.report.routes_count ?? 0,
+    ...(report === undefined ? {} : { checksum: report.report.checksum }),
+    services_count:
+      report === undefined
+        ? (outcome as EnvironmentCounts).konnect.gateway_services
+        : (report.report.services_count ?? 0),
+    routes_count: report?.report.routes_count ?? 0,
     discrete_services: new Set(outcome.discreteServices).size,
   };
 }
@@ -116,6 +123,31 @@ export const MAX_FAILURE_MESSAGE = 1_000;
 
 function boundMessage(message: string): string {
   return message.length <= MAX_FAILURE_MESSAGE ? message : `${message.slice(0, MAX_FAILURE_MESSAGE - 1)}…`;
+}
+
+/**
+ * What the collect step stores for the aggregate step: the report (and Kong's bytes of it, base64,
+ * for an Admin API environment: the tar keeps them as Kong wrote them), or Konnect's counts, the
+ * discrete keys and what tells the environment apart (for the same-database warning).
+ */
+export function toStoredEnvironment(
+  outcome: EnvironmentSuccess | EnvironmentCounts,
+): Record<string, unknown> {
+  return {
+    environment: outcome.environment,
+    ...(outcome.source === undefined ? {} : { source: outcome.source }),
+    ...("report" in outcome
+      ? {
+          report: outcome.report,
+          ...(outcome.response === undefined
+            ? {}
+            : { response_base64: Buffer.from(outcome.response).toString("base64") }),
+          ...(outcome.details === undefined ? {} : { details: outcome.details }),
+        }
+      : { konnect: outcome.konnect }),
+    discrete_services: outcome.discreteServices,
+    ...(outcome.identity === undefined ? {} : { identity: outcome.identity }),
+  };
 }
 
 /** Tells `onError` about every failed query, then rethrows it unchanged. */

@@ -1,6 +1,6 @@
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
-import { buildEstate } from "../estate/build-estate.ts";
+import { buildEstate, readKongResponses } from "../estate/build-estate.ts";
 import type { EnvironmentOutcome } from "../estate/types.ts";
 import type { ReportFormat } from "../output/file-name.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
@@ -76,6 +76,7 @@ export async function buildAndStoreEstate(
     format: run.format,
     prefix: run.prefix,
     urlTtlSeconds: options.urlTtlSeconds,
+    responses: readKongResponses(outcomes),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }

@@ -1,4 +1,4 @@
-import { collectEstate, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
+import { collectEstate, type OpenApiPorts, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
 import type { EstateConfig } from "../estate/types.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { EstateRequest } from "./estate-inputs.ts";
@@ -9,6 +9,7 @@ import type { EstateLink } from "./store-estate.ts";
 export interface InProcessOptions {
   readonly config: EstateConfig;
   readonly openPort: OpenEnvironmentPort;
+  readonly openApi?: OpenApiPorts;
   readonly store: ReportStore;
   readonly timeZone: string;
   readonly prefix: string;
@@ -29,6 +30,7 @@ export async function runEstateInProcess(
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const outcomes = await collectEstate(options.config, {
     openPort: options.openPort,
+    ...(options.openApi === undefined ? {} : { openApi: options.openApi }),
     concurrency: options.concurrency,
     asOf: run.as_of,
     timeZone: run.time_zone,

@@ -24,6 +24,8 @@ export interface StoreEstateOptions {
   /** Folder of the estate object, empty or ending with "/". */
   readonly prefix: string;
   readonly urlTtlSeconds: number;
+  /** Kong's own bytes of the Admin API environments' reports (the tar keeps them as Kong wrote them). */
+  readonly responses?: ReadonlyMap<string, Uint8Array>;
   readonly signal?: AbortSignal;
 }
 
@@ -34,7 +36,15 @@ export async function storeEstate(estate: EstateDocument, options: StoreEstateOp
   const key = `${options.prefix}${fileName.replace(/\.(json|tar)$/, `-${randomBytes(6).toString("hex")}.$1`)}`;
   // Held whole (an estate is a few MB at most): its size is the link document's `bytes`.
   const body = Buffer.concat(
-    await openReportStream(buildEstateFiles(estate, options.format), options.format, generatedAt).toArray(),
+    await openReportStream(
+      buildEstateFiles(
+        estate,
+        options.format,
+        options.responses === undefined ? {} : { responses: options.responses },
+      ),
+      options.format,
+      generatedAt,
+    ).toArray(),
   );
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const stored = await options.store.upload(

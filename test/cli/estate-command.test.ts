@@ -9,6 +9,7 @@ import type { EstateDocument } from "#lib/estate/types.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { closedPort } from "../helpers/closed-port.ts";
+import { reportOf } from "../helpers/estate-entries.ts";
 import {
   DATASETS,
   describeTargets,
@@ -181,8 +182,8 @@ describeTargets("Command: estate over the local Data API endpoint (%s)", (target
     expect(verified.stdout).toBe(
       [
         `OK ${out}: estate digest ${estate.digest} matches its content.`,
-        `  core: OK checksum ${estate.environments[0]?.status === "ok" ? estate.environments[0].report.checksum : ""}`,
-        `  oss: OK checksum ${estate.environments[1]?.status === "ok" ? estate.environments[1].report.checksum : ""}`,
+        `  core: OK checksum ${reportOf(estate.environments[0])?.checksum ?? ""}`,
+        `  oss: OK checksum ${reportOf(estate.environments[1])?.checksum ?? ""}`,
         "  down: failed when collected, no report to check",
         `OK ${out}: the totals are the sum of the 2 verified report(s).`,
         `OK ${out}: manifest.json (digest ${manifest.digest}) covers all 5 files of the tar (estate.json, environments/core/response.json, environments/oss/response.json, summary.html, estate.csv): each one's size and SHA-256 match.`,

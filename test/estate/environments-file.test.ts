@@ -85,7 +85,7 @@ describe("parseEnvironmentsFile", () => {
     expect(config.discrete).toEqual([{ find: "dev|stage", replace_with: "prod" }]);
   });
 
-  it("accepts KLCR's own keys once a source is added", () => {
+  it("keeps a database source when KLCR's keys sit beside it (the database is read, the token stays a secret)", () => {
     const config = parse({
       environments: [
         {
@@ -98,7 +98,9 @@ describe("parseEnvironmentsFile", () => {
       ],
       discrete: [{ find: "foo|bar", replace_with: "car" }],
     });
-    expect(config.environments.map((spec) => spec.name)).toEqual(["prod"]);
+    expect(config.environments.map((spec) => [spec.name, spec.source.kind, spec.secrets])).toEqual([
+      ["prod", "demo", ["foobar"]],
+    ]);
   });
 
   it("refuses duplicate names, case-insensitively, naming both entries", () => {
@@ -180,7 +182,7 @@ describe("parseEnvironmentsFile", () => {
 
   it("requires exactly one source and a folder-safe name", () => {
     expect(usageErrorOf({ environments: [{ environment: "prod" }] }).message).toMatch(
-      /environment "prod" \(entry #1\): no source: give one of "database_url", "data_api" or "demo": true\./,
+      /environment "prod" \(entry #1\): no source: give one of "database_url", "data_api", "demo": true, or KLCR's "admin_api" \(with "admin_token"\) to read Kong's Admin API\./,
     );
     expect(
       usageErrorOf({ environments: [{ environment: "prod", demo: true, database_url: "postgres://h/k" }] })
@@ -192,7 +194,7 @@ describe("parseEnvironmentsFile", () => {
     expect(usageErrorOf({ environments: [] }).message).toMatch(/"environments" must be a non-empty array/);
     expect(
       usageErrorOf({ environments: [{ environment: "k", deployment: "konnect", demo: true }] }).message,
-    ).toMatch(/"deployment" "konnect" cannot be read from a database/);
+    ).toMatch(/"deployment": "konnect" has no Kong database to read: drop "demo" and give "admin_api"/);
   });
 
   it("reports JSON syntax errors as usage errors", () => {

@@ -74,6 +74,21 @@ describePostgres("a role with only those grants, on PostgreSQL (postgres)", () =
     }
   });
 
+  it("may call pg_control_system(), the estate's proof that two environments are one database", async () => {
+    const client = new pg.Client({ connectionString: urlOf(base(), base()) });
+    await client.connect();
+    try {
+      // EXECUTE on it is PUBLIC's by default: no grant in the role file is needed.
+      const { rows } = await client.query<{ system_identifier: string; allowed: boolean }>(
+        "SELECT system_identifier::text AS system_identifier, has_function_privilege('pg_control_system()', 'EXECUTE') AS allowed FROM pg_control_system()",
+      );
+      expect(rows[0]?.allowed).toBe(true);
+      expect(rows[0]?.system_identifier).toMatch(/^[1-9]\d{9,19}$/);
+    } finally {
+      await client.end();
+    }
+  });
+
   it("can read nothing else and write nothing", async () => {
     const client = new pg.Client({ connectionString: urlOf(base(), base()) });
     await client.connect();

@@ -8,7 +8,7 @@ import { buildEstate } from "#lib/estate/build-estate.ts";
 import type { EnvironmentOutcome, EstateDocument } from "#lib/estate/types.ts";
 import { renderEstateSummaryHtml } from "#lib/output/estate-page/render-estate-page.ts";
 import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
-import type { CollectedReport } from "#lib/report/types.ts";
+import type { CollectedReport, UnsignedReport } from "#lib/report/types.ts";
 import { chromiumExecutable, withWatchedPage } from "../helpers/chromium.ts";
 import { sampleApril, sampleMarch, signReport } from "../helpers/sample-report.ts";
 
@@ -239,9 +239,12 @@ describe("summary pages with hostile values", () => {
     timeout: 90_000,
   }, async () => {
     const [prod, ...others] = estateOutcomes();
-    if (prod?.status !== "ok") throw new Error("sample changed");
+    if (prod?.status !== "ok" || !("report" in prod)) throw new Error("sample changed");
     const { checksum: _c, ...unsigned } = prod.report;
-    const forged = signReport({ ...unsigned, services_count: FORGED_COUNT as unknown as number });
+    const forged = signReport({
+      ...(unsigned as UnsignedReport),
+      services_count: FORGED_COUNT as unknown as number,
+    });
     const page = renderEstateSummaryHtml(estateOf([{ ...prod, report: forged }, ...others]));
     expect(page).not.toContain(FORGED_COUNT);
     expect(page).toContain("&lt;meta http-equiv=refresh content=&#39;0;url=https://evil.example&#39;&gt;");

@@ -142,9 +142,9 @@ describe("Function: buildReport (unreadable migration names in the details)", ()
     const { details } = buildReport(contextOf(facts));
 
     // Assess
-    expect(details.schema.unread_migrations).toEqual(custom.slice(0, 20).map((name) => `core:${name}`));
-    expect(details.schema.unread_migrations).toHaveLength(20);
-    expect(details.schema.unread_migrations?.at(-1)).toBe("core:020_custom_step");
+    expect(details.schema?.unread_migrations).toEqual(custom.slice(0, 20).map((name) => `core:${name}`));
+    expect(details.schema?.unread_migrations).toHaveLength(20);
+    expect(details.schema?.unread_migrations?.at(-1)).toBe("core:020_custom_step");
     expect(details.warnings).toEqual([]);
   });
 });

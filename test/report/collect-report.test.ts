@@ -466,7 +466,7 @@ describeTargets("Function: collectReport (%s)", (target) => {
       const { report, details } = await collectReport(sql, june);
       expect(report.kong_version).toBe("3.14.x");
       expect(report.collector).toMatchObject({ schema_minor: "3.14", plugin_tiers: "3.15" });
-      expect(details.schema.unread_migrations).toEqual(["core:030_cloned_plugins"]);
+      expect(details.schema?.unread_migrations).toEqual(["core:030_cloned_plugins"]);
       expect(details.warnings).toContain(
         "schema_meta holds 1 migration(s) past Kong 3.14 whose names this tool cannot read (core:030_cloned_plugins): Kong may be newer than 3.14, so the newest plugin lists (3.15) and rules apply; set KONG_VERSION / --kong-version to the node's version to be exact.",
       );
@@ -579,7 +579,7 @@ describeTargets("Function: collectReport (%s)", (target) => {
     const sql = await db.createFixture(SCHEMAS.ee313, DATASETS.upgradePending);
     const { report, details } = await collectReport(sql, fixed);
     expect(report.kong_version).toBe("3.12.x");
-    expect(details.schema.pending).toEqual(
+    expect(details.schema?.pending).toEqual(
       expect.arrayContaining(["core:028_3120_to_3130", "enterprise:026_31200_to_31300"]),
     );
     expect(details.warnings.join("\n")).toMatch(/upgrade to 3\.13 is in progress/);
@@ -630,7 +630,7 @@ describeTargets("Function: collectReport (%s)", (target) => {
       plugins_count: { unique_route_lambdas: 1, unique_route_kafkas: 1 },
       collector: { edition: "enterprise", plugin_tiers: "3.5" },
     });
-    expect(details.schema.missing).toContain("plugins.consumer_group_id");
+    expect(details.schema?.missing).toContain("plugins.consumer_group_id");
     expect(details.warnings.join("\n")).toMatch(/Kong 2\.8 itself reports no plugin tiers/);
   });
 

@@ -1,6 +1,6 @@
 import type { EstateDocument } from "../../estate/types.ts";
 import { TIER_NAMES } from "../../report/plugin-tiers.ts";
-import type { LicenseReport, PluginTiers } from "../../report/types.ts";
+import type { KongReport, PluginTiers } from "../../report/types.ts";
 import { formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
 import { sumValues } from "../tier-sums.ts";
@@ -17,7 +17,10 @@ export function renderEnvironments(estate: EstateDocument, colours: EnvironmentC
     if (entry.status === "failed") {
       return html`<tr class="failed">${name}<td class="text">failed</td><td class="text error" colspan="10">${entry.error}</td></tr>`;
     }
-    const report: LicenseReport = entry.report;
+    if (!("report" in entry)) {
+      return html`<tr class="counts-only">${name}<td class="text">ok</td><td class="text">Konnect</td><td>—</td><td>${formatCount(entry.services_count)}</td><td>${formatCount(entry.discrete_services)}</td><td class="text note" colspan="6">Entity counts only: Konnect serves no license report (no requests, routes, consumers or plugins). See “Konnect control planes”.</td></tr>`;
+    }
+    const report: KongReport = entry.report;
     return html`<tr>${name}<td class="text">ok</td><td class="text">${report.kong_version ?? "—"}</td>${countCells(report, entry.discrete_services)}<td class="text"><code title="${report.checksum}">${report.checksum.slice(0, 10)}…</code></td></tr>`;
   });
   const { totals } = estate;
@@ -38,7 +41,7 @@ ${joinHtml(rows, "\n")}
 
 /** The counts a report and the totals both have (the same keys). */
 type Counts = Pick<
-  LicenseReport,
+  KongReport,
   "workspaces_count" | "services_count" | "routes_count" | "consumers_count" | "rbac_users"
 > & {
   readonly plugins_count: { readonly tiers: PluginTiers };

@@ -4,13 +4,15 @@ import { type Html, html } from "../html/html.ts";
 import { renderMonthChart, windowMonths } from "../html/month-chart.ts";
 import { colourOf, type EnvironmentColours } from "./colours.ts";
 
-type Reported = Extract<EstateEnvironment, { status: "ok" }>;
+type Reported = Extract<EstateEnvironment, { report: unknown }>;
 
 const CHART = { width: 860, height: 300, left: 72, right: 16, top: 24, bottom: 56 } as const;
 
 /** Monthly requests stacked by environment, with a legend; requests without a month apart. */
 export function renderRequests(estate: EstateDocument, colours: EnvironmentColours): Html {
-  const reported = estate.environments.filter((entry): entry is Reported => entry.status === "ok");
+  const reported = estate.environments.filter(
+    (entry): entry is Reported => entry.status === "ok" && "report" in entry,
+  );
   const withCounters = reported.filter((entry) => entry.report.counters !== undefined);
   if (withCounters.length === 0) {
     return html`<section aria-labelledby="requests">

@@ -42,6 +42,6 @@ ${joinHtml(
   "\n",
 )}
 </ul>
-<p class="note">Sums over the environments that reported; a key a report leaves out (e.g. <code>rbac_users</code> on open-source Kong) adds nothing. Discrete services are distinct <code>protocol://host:port/path</code> keys across all environments${estate.discrete_rules.length > 0 && `, after ${formatCount(estate.discrete_rules.length)} find/replace rule(s)`}.</p>
+<p class="note">Sums over the environments that reported; a key a report leaves out (e.g. <code>rbac_users</code> on open-source Kong) adds nothing.${totals.environments_entity_counts_only !== undefined && ` ${formatCount(totals.environments_entity_counts_only)} of them (Konnect) are entity counts only: they add their gateway services and discrete services, and nothing else.`} Discrete services are distinct <code>protocol://host:port/path</code> keys across all environments${estate.discrete_rules.length > 0 && `, after ${formatCount(estate.discrete_rules.length)} find/replace rule(s)`}.</p>
 </section>`;
 }

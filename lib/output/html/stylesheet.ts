@@ -54,6 +54,8 @@ table.wide { width: 100%; }
 tr.drift th, tr.drift td { background: var(--warnbg); }
 tr.failed th, tr.failed td { color: var(--warn); background: var(--warnbg); }
 tr.shared td { background: #f3f8ff; }
+tr.not-counted th, tr.not-counted td { color: var(--muted); }
+.environments td.note { white-space: normal; }
 tr.changed th, tr.changed td { font-weight: 600; }
 td.error { white-space: normal; }
 .environments th, .environments td { padding: 4px 8px; }

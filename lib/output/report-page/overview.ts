@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import type { LicenseReport, ReportDetails } from "../../report/types.ts";
+import type { KongReport, ReportDetails } from "../../report/types.ts";
 import { formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
 import { sumTiers } from "../tier-sums.ts";
 
 /** The totals as cards, then the facts a reader checks first: version, database, deployment, license. */
-export function renderOverview(report: LicenseReport, details: ReportDetails): Html {
+export function renderOverview(report: KongReport, details: ReportDetails): Html {
   const cards: Array<[string, string]> = [
     ["Workspaces", formatCount(report.workspaces_count)],
     ["Services", formatCount(report.services_count)],
@@ -52,7 +52,7 @@ ${joinHtml(
 }
 
 /** License and expiry as a person reads them; no license says so instead of Kong's placeholder date. */
-function licenseFacts(report: LicenseReport): Array<[string, string]> {
+function licenseFacts(report: KongReport): Array<[string, string]> {
   const { license_key: key, license_expiration_date: expires } = report.license;
   if (key === "UNLICENSED") return [["License", "no license (UNLICENSED)"]];
   return [

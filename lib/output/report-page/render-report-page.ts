@@ -1,7 +1,8 @@
-import type { CollectedReport, LicenseReport } from "../../report/types.ts";
+import type { KongReport, ReportDetails } from "../../report/types.ts";
 import { formatTimestamp } from "../../shared/format.ts";
 import { html } from "../html/html.ts";
 import { renderPage } from "../html/page-shell.ts";
+import { renderAdminApi } from "./admin-api.ts";
 import { renderAiGateway } from "./ai-gateway.ts";
 import { renderCounters } from "./counters.ts";
 import { renderDiscrete } from "./discrete.ts";
@@ -20,15 +21,29 @@ import { renderWorkspaces } from "./workspaces.ts";
  * requests, the per-workspace table, counter drift, omitted keys, warnings and the checksum. No
  * scripts, no external resources (a CSP forbids both); every value is escaped by the html tag.
  */
-export function renderSummaryHtml(collected: CollectedReport): string {
+export function renderSummaryHtml(collected: {
+  readonly report: KongReport;
+  readonly details: ReportDetails;
+}): string {
   const { report, details } = collected;
   const generated = formatTimestamp(report.timestamp);
   const demo = isDemo(report);
+  const read = demo
+    ? "embedded demo database, not your Kong"
+    : details.collector?.source === "admin-api"
+      ? "Kong's own report, from its Admin API"
+      : "read from the Kong database";
+  // Kong's own report (Admin API) is of Kong's current month, in its node's time zone: not ours to say.
+  const month =
+    details.collector?.source === "admin-api" && report.collector === undefined
+      ? ""
+      : `reporting month ${report.collector?.as_of ?? "—"} (${report.collector?.time_zone ?? "UTC"}) · `;
   return renderPage({
     title: `Kong License Report — ${details.cluster === undefined ? "" : `${details.cluster} — `}${generated}`,
-    generator: `${report.collector?.name ?? "kong-license-report"} ${report.collector?.version ?? ""}`.trim(),
+    generator:
+      `${report.collector?.name ?? details.collector?.name ?? "kong-license-report"} ${report.collector?.version ?? details.collector?.version ?? ""}`.trim(),
     heading: "Kong License Report",
-    header: html`${details.cluster !== undefined && html`<p class="cluster">Cluster <strong>${details.cluster}</strong></p>\n`}<p class="subtitle">Generated ${generated} · reporting month ${report.collector?.as_of ?? "—"} (${report.collector?.time_zone ?? "UTC"}) · ${demo ? "embedded demo database, not your Kong" : "read from the Kong database"}</p>`,
+    header: html`${details.cluster !== undefined && html`<p class="cluster">Cluster <strong>${details.cluster}</strong></p>\n`}<p class="subtitle">Generated ${generated} · ${month}${read}</p>`,
     lead:
       demo &&
       html`<p class="demo" role="note">Demo data: this report was built from the embedded demo database, not your Kong. Do not send it to Kong; run <code>generate</code> with <code>--database-url</code> or the Data API options for your own report.</p>`,
@@ -41,6 +56,7 @@ export function renderSummaryHtml(collected: CollectedReport): string {
       renderRouteKafkas(details),
       renderAiGateway(details),
       renderWorkspaces(details),
+      renderAdminApi(details.admin_api),
       renderDiscrete(details),
       renderCounters(details.entity_counters),
       renderNotes(details),
@@ -49,6 +65,6 @@ export function renderSummaryHtml(collected: CollectedReport): string {
   });
 }
 
-function isDemo(report: LicenseReport): boolean {
+function isDemo(report: KongReport): boolean {
   return (report.collector?.source as string | undefined) === "demo-database";
 }

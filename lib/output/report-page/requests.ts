@@ -1,4 +1,4 @@
-import type { Bucket, LicenseReport } from "../../report/types.ts";
+import type { Bucket, KongReport } from "../../report/types.ts";
 import { compareBuckets, formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
 import { renderMonthChart, windowMonths } from "../html/month-chart.ts";
@@ -7,7 +7,7 @@ const UNKNOWN_BUCKET = "UNKNOWN";
 const CHART = { width: 760, height: 280, left: 72, right: 16, top: 28, bottom: 56 } as const;
 
 /** The monthly requests of Kong's counters: the window in words, the bars, and the same as a table. */
-export function renderRequests(report: LicenseReport): Html {
+export function renderRequests(report: KongReport): Html {
   if (report.counters === undefined) {
     return html`<section aria-labelledby="requests">
 <h2 id="requests">Monthly requests</h2>
@@ -78,7 +78,7 @@ function splitBuckets(
 }
 
 /** What the counters cover, in words: the window, its time zone, and months outside it. */
-function renderWindow(report: LicenseReport, months: readonly Bucket[]): Html | undefined {
+function renderWindow(report: KongReport, months: readonly Bucket[]): Html | undefined {
   const window = windowMonths(report.collector?.as_of);
   const first = window[0];
   const last = window[window.length - 1];

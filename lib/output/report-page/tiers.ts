@@ -1,11 +1,11 @@
 import { TIER_NAMES } from "../../report/plugin-tiers.ts";
-import type { LicenseReport } from "../../report/types.ts";
+import type { KongReport } from "../../report/types.ts";
 import { formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
 import { sumValues } from "../tier-sums.ts";
 
 /** One table per license tier, each plugin with its row count, largest first. */
-export function renderTiers(report: LicenseReport): Html {
+export function renderTiers(report: KongReport): Html {
   const { tiers, unique_route_lambdas: lambdas, unique_route_kafkas: kafkas } = report.plugins_count;
   const tables = TIER_NAMES.map((tier) => {
     const entries = sortedPlugins(tiers[tier]);
