@@ -63,7 +63,8 @@ export const GENERATE_COMMAND = defineCommand({
       section: "Output",
       help: [
         "json (default): the report; tar: report-YYYY_MM_DD_HH_MM_PM.tar",
-        "with response.json, details.json, summary.html, report.csv, ai-usage.csv",
+        "with response.json, details.json, summary.html, report.csv, ai-usage.csv,",
+        "usage.csv, usage-by-tag.csv",
       ],
     },
     out: {

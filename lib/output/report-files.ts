@@ -4,6 +4,7 @@ import type { ReportFormat } from "./file-name.ts";
 import { renderAiUsageCsv, renderReportCsv } from "./report-csv.ts";
 import { renderSummaryHtml } from "./report-page/render-report-page.ts";
 import { createTarStream, type ReportFile } from "./tar.ts";
+import { renderUsageByTagCsv, renderUsageCsv } from "./usage-csv.ts";
 
 export type { ReportFile } from "./tar.ts";
 
@@ -19,7 +20,8 @@ export const RESPONSE_JSON = "response.json";
 /**
  * The files of one report. `json`: the report pretty-printed (Kong's shape plus `collector`, and
  * `details` only when asked). `tar`: response.json (the report exactly), details.json, summary.html,
- * report.csv (the workspaces) and ai-usage.csv (AI Gateway model-hours; the header alone without them).
+ * report.csv (the workspaces), ai-usage.csv (AI Gateway model-hours; the header alone without them),
+ * usage.csv (contract units, lines, forecast, entitlements) and usage-by-tag.csv (per team tag).
  */
 export function buildReportFiles(collected: CollectedReport, options: ReportFilesOptions): ReportFile[] {
   const { report, details } = collected;
@@ -33,6 +35,9 @@ export function buildReportFiles(collected: CollectedReport, options: ReportFile
     { name: "summary.html", content: Buffer.from(renderSummaryHtml(collected), "utf8") },
     { name: "report.csv", content: Buffer.from(renderReportCsv(collected), "utf8") },
     { name: "ai-usage.csv", content: Buffer.from(renderAiUsageCsv(collected), "utf8") },
+    // Usage in contract units and by team (issue 21).
+    { name: "usage.csv", content: Buffer.from(renderUsageCsv(collected), "utf8") },
+    { name: "usage-by-tag.csv", content: Buffer.from(renderUsageByTagCsv(collected), "utf8") },
   ];
 }
 

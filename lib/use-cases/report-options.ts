@@ -20,7 +20,7 @@ export function parseFormat(value: string, parameter: string): ReportFormat {
   if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
   throw new BadParameterError(
     parameter,
-    `Invalid ${parameter} "${value}": use ${REPORT_FORMATS.join(" or ")} (json: the report itself; tar: report-….tar with response.json, details.json, summary.html, report.csv, ai-usage.csv).`,
+    `Invalid ${parameter} "${value}": use ${REPORT_FORMATS.join(" or ")} (json: the report itself; tar: report-….tar with response.json, details.json, summary.html, report.csv, ai-usage.csv, usage.csv, usage-by-tag.csv).`,
   );
 }
 

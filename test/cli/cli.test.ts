@@ -107,7 +107,15 @@ describe("Command: generate (demo database)", () => {
     const verify = await cli("verify", file);
     expect(verify.code).toBe(0);
     const names = [...(await untar(await readFile(file))).keys()];
-    expect(names).toEqual(["response.json", "details.json", "summary.html", "report.csv", "ai-usage.csv"]);
+    expect(names).toEqual([
+      "response.json",
+      "details.json",
+      "summary.html",
+      "report.csv",
+      "ai-usage.csv",
+      "usage.csv",
+      "usage-by-tag.csv",
+    ]);
   });
 
   it("labels the cluster in details.json, report.csv and summary.html with --cluster-name", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderAiUsageCsv, renderReportCsv } from "#lib/output/report-csv.ts";
 import { buildReportFiles, openReportStream } from "#lib/output/report-files.ts";
 import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
+import { renderUsageByTagCsv, renderUsageCsv } from "#lib/output/usage-csv.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
 import { untar } from "../helpers/untar.ts";
@@ -42,7 +43,7 @@ describe("Function: buildReportFiles", () => {
     expect(computeChecksum(report)).toBe(collected.report.checksum);
   });
 
-  it("tar: response.json (the report exactly), details.json, summary.html, report.csv and ai-usage.csv, in that order", async () => {
+  it("tar: response.json (the report exactly), details.json, summary.html, report.csv, ai-usage.csv, usage.csv and usage-by-tag.csv, in that order", async () => {
     // Prepare
     const collected = sampleMarch();
     const files = buildReportFiles(collected, { format: "tar" });
@@ -58,6 +59,8 @@ describe("Function: buildReportFiles", () => {
       "summary.html",
       "report.csv",
       "ai-usage.csv",
+      "usage.csv",
+      "usage-by-tag.csv",
     ]);
     const report = JSON.parse(unpacked.get("response.json")?.toString("utf8") ?? "") as Record<
       string,
@@ -70,6 +73,8 @@ describe("Function: buildReportFiles", () => {
     expect(unpacked.get("summary.html")?.toString("utf8")).toBe(renderSummaryHtml(collected));
     expect(unpacked.get("report.csv")?.toString("utf8")).toBe(renderReportCsv(collected));
     expect(unpacked.get("ai-usage.csv")?.toString("utf8")).toBe(renderAiUsageCsv(collected));
+    expect(unpacked.get("usage.csv")?.toString("utf8")).toBe(renderUsageCsv(collected));
+    expect(unpacked.get("usage-by-tag.csv")?.toString("utf8")).toBe(renderUsageByTagCsv(collected));
   });
 
   it("json stream: exactly the file's bytes", async () => {
