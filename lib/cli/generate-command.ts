@@ -8,6 +8,7 @@ import { readReportDocument } from "../diff/read-report-file.ts";
 import { BadParameterError } from "../errors.ts";
 import { identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
+import { forecastFromHistory } from "../history/usage-history.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
@@ -64,7 +65,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     for (const refused of history.refused) {
       io.stderr(`warning: the previous report ${refused.key} was not used: ${refused.reason}.\n`);
     }
-    collected.details = attachHistory(collected, history);
+    collected.details = forecastFromHistory(collected.report, attachHistory(collected, history), history);
   }
   const now = new Date(collected.report.timestamp * 1000);
   const files = buildReportFiles(collected, {

@@ -118,7 +118,7 @@ export function formatListing(listing: ReportListing, bucket: string, prefix: st
     r.trigger,
     r.format,
     formatCount(r.bytes),
-    r.checksum.slice(0, 12),
+    r.checksum?.slice(0, 12) ?? "(monthly)",
     r.key,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));

@@ -1,3 +1,4 @@
+import { BadParameterError } from "../errors.ts";
 import type { TagUsage, UsageByTag } from "../report/usage-types.ts";
 import type { DetailsContext } from "./details-context.ts";
 import { compileDiscreteRules } from "./discrete-rules.ts";
@@ -122,4 +123,16 @@ async function addDiscreteWithRules(ctx: DetailsContext, prefix: string, rows: T
 /** The prefix travels only when the statement uses it: the Data API refuses a parameter it does not use. */
 function withPrefix(spec: PageSpec, prefix: string): PageSpec {
   return spec.from.includes(":prefix") ? { ...spec, params: { prefix } } : spec;
+}
+
+/**
+ * Validates a tag prefix (`--tag-prefix`, REPORT_TAG_PREFIX): 1 to 64 characters, none of them a
+ * control character (Kong's tags are printable). It travels as a bound parameter, never as SQL.
+ */
+export function parseTagPrefix(value: string, parameter: string): string {
+  if (value.length >= 1 && value.length <= 64 && !/\p{Cc}/u.test(value)) return value;
+  throw new BadParameterError(
+    parameter,
+    `Invalid ${parameter}: expected 1 to 64 printable characters that Kong tags start with, e.g. "${DEFAULT_TAG_PREFIX}" (the default).`,
+  );
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "@20minutes/s3rver";
 import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
+import { installConditionalWrites } from "../s3rver-conditional-writes.ts";
 import { LOCAL_RESOURCES } from "./local-resources.ts";
 
 /** s3rver's fixed account: it checks SigV4 signatures made with these. */
@@ -12,6 +13,7 @@ const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY:
 /** s3rver on a free loopback port, with the report bucket, over a temporary directory removed on close. */
 export async function startS3(): Promise<{ endpoint: string; close(): Promise<void> }> {
   installBucketPathSignatureFix();
+  installConditionalWrites();
   const directory = await mkdtemp(join(tmpdir(), "kong-local-s3-"));
   const server = new S3rver({
     address: "127.0.0.1",
