@@ -13,8 +13,11 @@ import { formatReportFileName } from "../output/file-name.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
+import type { Usage } from "../report/usage-types.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
+import type { ReportMonitor } from "../use-cases/report-monitor.ts";
+import { checkFailOn, describeContract, readContractFile } from "./contract-check.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { writeReportFile } from "./write-report-file.ts";
@@ -45,9 +48,16 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const source = await openSource(options.source);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
-    const link = await uploadReport(source.port, bucket, options, collectOptions, progress);
+    let usage: Usage | undefined;
+    const monitor: ReportMonitor = {
+      observe: async ({ collected }) => {
+        usage = collected.details.usage;
+      },
+    };
+    const link = await uploadReport(source.port, bucket, options, collectOptions, progress, monitor);
     io.stdout(`${JSON.stringify(link, null, 2)}\n`);
-    return 0;
+    if (collectOptions.contract !== undefined) io.stderr(describeContract(usage));
+    return checkFailOn(usage, options.failOn, io.stderr);
   }
   const sql = countQueries(io.stderrIsTTY === true ? reportPages(source.port, progress) : source.port);
   let collected: CollectedReport;
@@ -76,7 +86,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   if (target === undefined && options.out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
     await io.flush?.();
-    return 0;
+    return finishContract(collected, options, io);
   }
   // An explicit --out may replace a file (as curl -o does); an auto-named one never does: two
   // clusters reported in the same minute get report-…_PM.tar and report-…_PM-2.tar.
@@ -89,7 +99,14 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   io.stderr(
     `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
   );
-  return 0;
+  return finishContract(collected, options, io);
+}
+
+/** The contract's lines on stderr, and exit 8 when one reached `--fail-on`. */
+function finishContract(collected: CollectedReport, options: GenerateOptions, io: CliIo): ExitCode {
+  if (options.contractFile === undefined) return 0;
+  io.stderr(describeContract(collected.details.usage));
+  return checkFailOn(collected.details.usage, options.failOn, io.stderr);
 }
 
 /**
@@ -116,6 +133,7 @@ async function uploadReport(
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
+  monitor: ReportMonitor,
 ): Promise<LinkDocument> {
   const s3 = options.s3 as NonNullable<GenerateOptions["s3"]>;
   const { details = false, ...collect } = collectOptions;
@@ -132,6 +150,7 @@ async function uploadReport(
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
       cluster: identifyCluster(options.clusterName, options.source),
+      monitors: [monitor],
     });
   } finally {
     bucket.close();
@@ -162,6 +181,8 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
           await readOptionFile(options.discreteRulesFile, "--discrete-rules"),
           `--discrete-rules file ${options.discreteRulesFile}`,
         );
+  const contract =
+    options.contractFile === undefined ? undefined : await readContractFile(options.contractFile);
   const license =
     options.licenseFile === undefined ? undefined : await readOptionFile(options.licenseFile, "--license");
   if (license !== undefined) parseConfiguredLicense(license, `--license file ${options.licenseFile}`);
@@ -175,12 +196,14 @@ async function readCollectOptions(options: GenerateOptions): Promise<CollectOpti
     ...(options.systemInfo === undefined ? {} : { systemInfo: options.systemInfo }),
     ...(license === undefined ? {} : { license }),
     ...(options.clusterName === undefined ? {} : { clusterName: options.clusterName }),
+    ...(contract === undefined ? {} : { contract }),
     details: selectDetails({
       format: options.format,
       includeDetails: options.includeDetails,
       details: options.details && {
         includeList: options.listDiscreteServices,
         ...(rules === undefined ? {} : { rules }),
+        ...(options.tagPrefix === undefined ? {} : { tagPrefix: options.tagPrefix }),
       },
     }),
   };
