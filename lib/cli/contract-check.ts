@@ -6,6 +6,9 @@ import { parseContract } from "../usage/contract.ts";
 import { type FailOn, linesReaching } from "../usage/contract-lines.ts";
 import type { ExitCode } from "./io.ts";
 
+/** What the contract check reads of a report's (or an estate's) usage. */
+type ContractUsage = Pick<Usage, "as_of" | "contract" | "forecast">;
+
 /** Exit code when a contract line reached the status `--fail-on` names (pipelines stop on it). */
 export const EXIT_CONTRACT_REACHED = 8;
 
@@ -22,7 +25,7 @@ export async function readContractFile(path: string, option = "--contract"): Pro
 }
 
 /** The contract's lines for a terminal, one per limit, the forecast's month beside each. */
-export function describeContract(usage: Usage | undefined): string {
+export function describeContract(usage: ContractUsage | undefined): string {
   const contract = usage?.contract;
   if (usage === undefined || contract === null || contract === undefined) return "";
   const lines = contract.lines.map((line) => {
@@ -41,7 +44,7 @@ export function describeContract(usage: Usage | undefined): string {
 
 /** 8 when a line reached `failOn` (saying which on stderr), else 0; 0 without `--fail-on`. */
 export function checkFailOn(
-  usage: Usage | undefined,
+  usage: ContractUsage | undefined,
   failOn: FailOn | undefined,
   stderr: (text: string) => void,
 ): ExitCode {

@@ -2,10 +2,12 @@ import { TOOL } from "../collector/collect-report.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
 import type { LicenseReport, PluginTiers, TierName } from "../report/types.ts";
+import type { Contract } from "../report/usage-types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import { compareBuckets } from "../shared/format.ts";
 import { addCount, createNameRecord } from "../shared/name-record.ts";
 import { computeEstateDigest } from "./estate-digest.ts";
+import { estateUsage } from "./estate-usage.ts";
 import type {
   EnvironmentOutcome,
   EstateDiscreteService,
@@ -24,6 +26,8 @@ export interface BuildEstateOptions {
   readonly discreteRules?: readonly DiscreteRule[];
   /** Default: this tool's name and version. */
   readonly collector?: { readonly name: string; readonly version: string };
+  /** Limits to hold the totals against (`usage` in estate.json). */
+  readonly contract?: Contract;
 }
 
 const TIERS: readonly TierName[] = ["free", "enterprise", "custom"];
@@ -78,6 +82,7 @@ export function buildEstate(
     ),
     discrete_services: discrete,
   };
+  if (options.contract !== undefined) unsigned.usage = estateUsage(unsigned, options.contract);
   return { ...unsigned, digest: computeEstateDigest(unsigned as unknown as Record<string, unknown>) };
 }
 

@@ -1,5 +1,6 @@
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import type { Bucket, LicenseReport, PluginTiers, ReportDetails, SystemInfo } from "../report/types.ts";
+import type { Usage } from "../report/usage-types.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
 
 /** Where one environment's Kong database is: the embedded demo, PostgreSQL, or the RDS Data API. */
@@ -117,6 +118,8 @@ export interface EstateDocument {
   totals: EstateTotals;
   /** Cross-environment discrete services, byte-sorted by key. */
   discrete_services: EstateDiscreteService[];
+  /** The contract held against the totals (`estate --contract`), when one was given. */
+  usage?: Omit<Usage, "license">;
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of this document without `digest`. */
   digest: string;
 }

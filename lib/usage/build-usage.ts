@@ -182,3 +182,61 @@ function reportDate(report: LicenseReport): string {
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+/** What an estate's totals offer to hold against a contract (lib/estate builds it from its document). */
+export interface EstateUsageInput {
+  readonly asOf: string;
+  readonly services: number;
+  /** Distinct discrete-service keys across the environments. */
+  readonly discreteServices: number;
+  /** Requests per month summed over the environments; undefined when none keeps counters. */
+  readonly buckets?: ReadonlyArray<{ readonly bucket: string; readonly request_count: number }>;
+  /** AI Gateway model-hours of the as-of month summed over the environments; null when unknown. */
+  readonly aiModelHoursMonth: number | null;
+  readonly contract: Contract;
+}
+
+/**
+ * The contract held against an estate's totals: the same units and lines as a report's usage, over
+ * the environments that reported (discrete services counted across environments). No entitlements
+ * (each environment has its own license) and no forecast (an estate has no stored history).
+ */
+export function buildEstateUsage(input: EstateUsageInput): Omit<Usage, "license"> {
+  const notes: string[] = [];
+  const asOf = parseAsOf(input.asOf);
+  const sum = (first: YearMonth, last: YearMonth) =>
+    (input.buckets ?? []).reduce((total, { bucket, request_count: count }) => {
+      if (!/^\d{4}-\d{2}$/.test(bucket)) return total;
+      const month = parseAsOf(bucket);
+      return compareYearMonth(month, first) >= 0 && compareYearMonth(month, last) <= 0
+        ? total + count
+        : total;
+    }, 0);
+  let term: number | null = null;
+  if (input.contract.term !== undefined && input.buckets !== undefined) {
+    const start = parseAsOf(input.contract.term.start);
+    const end = parseAsOf(input.contract.term.end);
+    const last = compareYearMonth(asOf, end) <= 0 ? asOf : end;
+    const first = compareYearMonth(start, windowStart(asOf)) >= 0 ? start : windowStart(asOf);
+    term = compareYearMonth(asOf, start) < 0 ? 0 : sum(first, last);
+    if (compareYearMonth(start, first) < 0) {
+      notes.push(
+        `The term starts before the estate's 12-month window: its months ${input.contract.term.start} to ${formatYearMonth(addMonths(first, -1))} are not counted in api_requests_term.`,
+      );
+    }
+  }
+  if (input.aiModelHoursMonth === null) {
+    notes.push(
+      "AI model-hours are summed from the environments' details: collect them with --include-details.",
+    );
+  }
+  const units: UsageUnits = {
+    gateway_services: input.services,
+    discrete_services: input.discreteServices,
+    api_requests_month: input.buckets === undefined ? null : sum(asOf, asOf),
+    api_requests_term: term,
+    ai_model_hours_month: input.aiModelHoursMonth,
+  };
+  notes.push("No forecast for an estate: it keeps no stored history.");
+  return { as_of: input.asOf, units, contract: evaluateContract(input.contract, units), forecast: [], notes };
+}

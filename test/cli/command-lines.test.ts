@@ -195,6 +195,8 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--format json|tar",
     "-o, --out FILE|-",
     "--include-details",
+    "--contract FILE",
+    "--fail-on warn|over",
     "--concurrency N",
     "-h, --help",
   ],
@@ -205,6 +207,7 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--next TOKEN",
     "--json",
     "--url-ttl SECONDS",
+    "--usage",
     "-h, --help",
   ],
 };
@@ -257,7 +260,7 @@ describe("Command line: --help", () => {
       stdout: `Usage: kong-license-report history --s3-bucket NAME [options]
 
 Lists the reports stored in S3, newest first, with a fresh download link for each. Reads only
-the bucket listing: two ListObjects calls per page, no report is downloaded.
+the bucket listing: two ListObjects calls per page, no report is downloaded (except with --usage).
 
 Options:
       --s3-bucket NAME     the report bucket
@@ -266,6 +269,8 @@ Options:
       --next TOKEN         the next page: the token printed under the previous one
       --json               print { "reports": [ … ], "next": … } with each report's presigned url
       --url-ttl SECONDS    lifetime of the download links (default 900, at most 604800)
+      --usage              add each report's usage in contract units and contract statuses: one GetObject
+                           per listed report (each verified against its checksum)
   -h, --help               this help
 
 AWS credentials and region come from the environment (AWS_PROFILE, AWS_REGION, …);
