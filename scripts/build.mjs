@@ -34,10 +34,14 @@ const common = {
  * scripts/measure-bundles.mjs), so a bundle that outgrows it fails the build. Raise a budget only
  * after measuring what the growth costs.
  */
-const LAMBDA_BUDGET_KIB = 740;
-const CLI_BUDGET_KIB = 800;
+// Raised for usage monitoring (issue 21): the report functions carry the EventBridge client (16 KiB),
+// Powertools Metrics (10 KiB), the SSM client for REPORT_CONTRACT in Parameter Store (77 KiB) and the
+// usage code and page sections (~40 KiB): 724 → 863 KiB. Measured with scripts/measure-bundles.mjs
+// (21 runs, base and this build alternating): http.mjs +47 ms, scheduled.mjs +41 ms of cold import.
+const LAMBDA_BUDGET_KIB = 900;
+const CLI_BUDGET_KIB = 830;
 /** The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. */
-const ESTATE_LAMBDA_BUDGET_KIB = 820;
+const ESTATE_LAMBDA_BUDGET_KIB = 850;
 
 const targets = [
   {

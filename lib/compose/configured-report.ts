@@ -3,27 +3,32 @@ import { type ClusterSource, identifyCluster } from "../history/cluster.ts";
 import type { ReportTrigger } from "../history/report-key.ts";
 import type { Logger } from "../log.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
-import { generateReport, type LinkDocument, type ReportPorts } from "../use-cases/generate-report.ts";
+import { generateReport, type LinkDocument } from "../use-cases/generate-report.ts";
 import type { ReportOptions } from "../use-cases/report-options.ts";
+import type { ReportRuntime } from "./report-runtime.ts";
 
 /** The use case as the Lambda triggers call it: their options on top of the configuration. */
-export function generateConfiguredReport(
-  ports: ReportPorts,
+export async function generateConfiguredReport(
+  ports: ReportRuntime,
   config: ReportConfig,
   options: ReportOptions,
   run: { readonly signal?: AbortSignal; readonly logger?: Logger; readonly trigger: ReportTrigger },
 ): Promise<LinkDocument> {
+  const contract = await ports.loadContract?.(run.signal);
   return generateReport({
-    ...ports,
+    sql: ports.sql,
+    store: ports.store,
+    monitors: ports.monitors ?? [],
     cluster: identifyCluster(config.clusterName, toClusterSource(config.database)),
     format: options.format,
-    details: options.details,
+    details: options.details && (ports.tagPrefix === undefined ? true : { tagPrefix: ports.tagPrefix }),
     includeDetails: options.includeDetails,
     collect: {
       timeZone: config.timeZone,
       checksumAlgorithm: config.checksumAlgorithm,
       ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
       ...(config.clusterName === undefined ? {} : { clusterName: config.clusterName }),
+      ...(contract === undefined ? {} : { contract }),
       ...config.node,
     },
     prefix: config.prefix,

@@ -1,5 +1,6 @@
 import type { DatabaseSource } from "../sql/database-source.ts";
 import { readDatabaseConfig } from "./database.ts";
+import { type MonitoringConfig, readMonitoringConfig } from "./monitoring.ts";
 import { type KongNodeConfig, readKongNode } from "./node.ts";
 import type { Env } from "./read-env.ts";
 import { readStorageConfig, type StorageConfig } from "./storage.ts";
@@ -12,10 +13,17 @@ import { readStorageConfig, type StorageConfig } from "./storage.ts";
 export interface ReportConfig extends StorageConfig {
   readonly database: DatabaseSource;
   readonly node: KongNodeConfig;
+  /** REPORT_CONTRACT, REPORT_TAG_PREFIX, REPORT_EVENT_BUS (docs/monitoring.md). */
+  readonly monitoring: MonitoringConfig;
 }
 
 /** Reads and validates everything a report run needs (database, bucket, link lifetime, Kong node facts). */
 export function readReportConfig(env: Env): ReportConfig {
   const database = readDatabaseConfig(env);
-  return { database, ...readStorageConfig(env), node: readKongNode(env) };
+  return {
+    database,
+    ...readStorageConfig(env),
+    node: readKongNode(env),
+    monitoring: readMonitoringConfig(env),
+  };
 }

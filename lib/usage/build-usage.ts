@@ -143,12 +143,18 @@ function requestsOf(report: LicenseReport, first: YearMonth, last: YearMonth): n
   return sum;
 }
 
+/** The license's expiration date and the days left from the report's date (its time zone). */
+export function daysToExpiry(report: LicenseReport): { expires: string | null; days: number | null } {
+  const expires = readDate(report.license.license_expiration_date);
+  return { expires, days: expires === null ? null : daysBetween(reportDate(report), expires) };
+}
+
 function describeLicense(input: UsageInput): UsageLicense {
   const { report, entitlements } = input;
-  const expires = readDate(report.license.license_expiration_date);
+  const { expires, days } = daysToExpiry(report);
   return {
     expires,
-    days_to_expiry: expires === null ? null : daysBetween(reportDate(report), expires),
+    days_to_expiry: days,
     customer: entitlements.customer,
     product_subscription: entitlements.product_subscription,
     support_plan: entitlements.support_plan,

@@ -45,6 +45,7 @@ describe("Function: readReportConfig", () => {
       node: {},
       checksumAlgorithm: "sha1",
       logLevel: "info",
+      monitoring: {}, // no contract, the default tag prefix, no events
     });
   });
 
