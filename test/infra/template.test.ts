@@ -971,16 +971,41 @@ function evaluate(node: unknown, from: CloudFormationTemplate, values: Record<st
 }
 
 /** The function environment as Lambda would see it: parameters resolved, the bucket named. */
-function resolveEnvironment(variables: unknown, values: Record<string, string>): Record<string, string> {
+function resolveEnvironment(
+  variables: unknown,
+  values: Record<string, string>,
+  from: CloudFormationTemplate = withParams,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables as Record<string, unknown>)) {
-    const ref = get(value, "Ref");
-    if (typeof value === "string") env[name] = value;
-    else if (typeof ref === "string" && ref in values) env[name] = values[ref] ?? "";
-    else if (typeof ref === "string") env[name] = `resolved-${ref.toLowerCase()}`;
-    else throw new Error(`${name}: unexpected value ${JSON.stringify(value)}`);
+    env[name] = resolveValue(name, value, values, from);
   }
   return env;
+}
+
+/** A variable's value: a string, a Ref, an Fn::Sub of parameters, or an Fn::If on a condition. */
+function resolveValue(
+  name: string,
+  value: unknown,
+  values: Record<string, string>,
+  from: CloudFormationTemplate,
+): string {
+  const ref = get(value, "Ref");
+  const sub = get(value, "Fn::Sub");
+  const branch = get(value, "Fn::If");
+  if (typeof value === "string") return value;
+  if (typeof ref === "string") return ref in values ? (values[ref] ?? "") : `resolved-${ref.toLowerCase()}`;
+  if (typeof sub === "string")
+    return sub.replace(/\$\{(\w+)\}/g, (_, id: string) => values[id] ?? `resolved-${id}`);
+  if (Array.isArray(branch)) {
+    return resolveValue(
+      name,
+      condition(from, String(branch[0]), values) ? branch[1] : branch[2],
+      values,
+      from,
+    );
+  }
+  throw new Error(`${name}: unexpected value ${JSON.stringify(value)}`);
 }
 
 interface AllowStatement {
