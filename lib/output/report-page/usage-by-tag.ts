@@ -27,7 +27,7 @@ ${
   byTag.rows.length === 0
     ? html`<p>No services, routes or plugins.</p>`
     : html`<div class="scroll">
-<table class="numbers wide">
+<table class="numbers">
 <thead><tr><th scope="col">Team</th><th scope="col">Services</th><th scope="col">Discrete services</th><th scope="col">Routes</th><th scope="col">Plugins</th></tr></thead>
 <tbody>
 ${joinHtml(rows.map(row), "\n")}
