@@ -6,7 +6,7 @@ import type { UsageValues } from "../usage/metric-values.ts";
 export const METRICS_NAMESPACE = "KongLicenseReport";
 
 /** The contract limit each ContractPercent record names in its `Unit` dimension. */
-export type MetricRecord = Readonly<Record<string, unknown>>;
+type MetricRecord = Readonly<Record<string, unknown>>;
 
 /**
  * CloudWatch embedded-metric-format records of one report's usage, built by Powertools for AWS

@@ -10,7 +10,7 @@ import type { ExitCode } from "./io.ts";
 type ContractUsage = Pick<Usage, "as_of" | "contract" | "forecast">;
 
 /** Exit code when a contract line reached the status `--fail-on` names (pipelines stop on it). */
-export const EXIT_CONTRACT_REACHED = 8;
+const EXIT_CONTRACT_REACHED = 8;
 
 /** Reads and validates `--contract FILE` before any query: a bad file is exit 2 naming the key. */
 export async function readContractFile(path: string, option = "--contract"): Promise<Contract> {

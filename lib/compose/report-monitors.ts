@@ -83,7 +83,7 @@ function eventsMonitor(eventBus: string): ReportMonitor {
 }
 
 /** The event's detail: the cluster, the month, where the report is, its checksum, units and contract statuses. */
-export function describeEvent({
+function describeEvent({
   collected,
   cluster,
   bucket,

@@ -5,7 +5,7 @@ import { type Env, optional } from "./read-env.ts";
 import { BUCKET_NAME } from "./storage.ts";
 
 /** An S3 object or an SSM parameter holding a file (as ESTATE_ENVIRONMENTS names one). */
-export type StoredFileLocation = EnvironmentsLocation;
+type StoredFileLocation = EnvironmentsLocation;
 
 /** What the report functions monitor: the contract, the team tags and where events go. */
 export interface MonitoringConfig {

@@ -14,7 +14,7 @@ import { forecastUsage } from "./forecast.ts";
 import type { LicenseEntitlements } from "./license-entitlements.ts";
 import { observeReport } from "./observations.ts";
 
-export interface UsageInput {
+interface UsageInput {
   readonly report: LicenseReport;
   /** The details, with discrete_services and (Kong 3.10+) ai_gateway. */
   readonly details: ReportDetails;
@@ -164,7 +164,7 @@ function describeLicense(input: UsageInput): UsageLicense {
 }
 
 /** `2017-7-20` (Kong's unpadded UNLICENSED date) → `2017-07-20`; anything not a calendar date → null. */
-export function readDate(text: string | null | undefined): string | null {
+function readDate(text: string | null | undefined): string | null {
   const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text?.trim() ?? "");
   if (match === null) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -190,7 +190,7 @@ function daysBetween(from: string, to: string): number {
 }
 
 /** What an estate's totals offer to hold against a contract (lib/estate builds it from its document). */
-export interface EstateUsageInput {
+interface EstateUsageInput {
   readonly asOf: string;
   readonly services: number;
   /** Distinct discrete-service keys across the environments. */

@@ -9,7 +9,7 @@ import {
 } from "../report/usage-types.ts";
 
 /** The unit of `units` each contract limit is measured in. */
-export function usedFor(limit: ContractLimit, units: UsageUnits): number | null {
+function usedFor(limit: ContractLimit, units: UsageUnits): number | null {
   switch (limit) {
     case "gateway_services":
       return units.gateway_services;

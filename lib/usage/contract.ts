@@ -3,13 +3,13 @@ import { compareYearMonth, parseAsOf } from "../report/reporting-month.ts";
 import { CONTRACT_LIMITS, type Contract, type ContractLimit } from "../report/usage-types.ts";
 import { parseJsonText } from "../shared/json-text.ts";
 
-export const DEFAULT_WARN_AT_PERCENT = 80;
+const DEFAULT_WARN_AT_PERCENT = 80;
 const TOP_KEYS = ["name", "term", "limits", "warn_at_percent"] as const;
 const TERM_KEYS = ["start", "end"] as const;
 const MAX_NAME_LENGTH = 200;
 
 /** The shape a contract file has, for messages. */
-export const CONTRACT_SHAPE =
+const CONTRACT_SHAPE =
   '{"name": "ACME-2026", "term": {"start": "2026-01", "end": "2026-12"}, "limits": {"gateway_services": 25, …}, "warn_at_percent": 80}';
 
 /**

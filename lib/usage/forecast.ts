@@ -10,9 +10,9 @@ import type { ContractLimit, ContractLine, ForecastEntry, UsageContract } from "
 import type { UsageObservation } from "./observations.ts";
 
 /** A line needs this many months with a high-water mark before it is drawn. */
-export const MIN_FORECAST_MONTHS = 3;
+const MIN_FORECAST_MONTHS = 3;
 
-export interface ForecastInput {
+interface ForecastInput {
   readonly contract: UsageContract;
   /** The report's reporting month. */
   readonly asOf: string;
@@ -164,7 +164,7 @@ function highWaterMarks(
 }
 
 /** Ordinary least squares over (month index, value). */
-export function fitLine(points: readonly Point[]): (month: YearMonth) => number {
+function fitLine(points: readonly Point[]): (month: YearMonth) => number {
   const xs = points.map((point) => index(point.month));
   const meanX = xs.reduce((sum, x) => sum + x, 0) / points.length;
   const meanY = points.reduce((sum, point) => sum + point.value, 0) / points.length;

@@ -12,7 +12,7 @@ export interface LicenseEntitlements {
 }
 
 /** Kong's built-in payload when no license is active (counters/sales/init.lua). */
-export const UNLICENSED_ENTITLEMENTS: LicenseEntitlements = {
+const UNLICENSED_ENTITLEMENTS: LicenseEntitlements = {
   customer: "UNLICENSED",
   product_subscription: "UNLICENSED",
   support_plan: "UNLICENSED",
@@ -24,7 +24,7 @@ export const UNLICENSED_ENTITLEMENTS: LicenseEntitlements = {
  * The entitlements of a Kong license document (`{"license":{"payload":{…}}}`, JSON or its base64
  * form as KONG_LICENSE_DATA allows); undefined when the text is not such a document.
  */
-export function readLicenseEntitlements(text: string): LicenseEntitlements | undefined {
+function readLicenseEntitlements(text: string): LicenseEntitlements | undefined {
   const trimmed = stripBom(text).trim();
   const candidates = [trimmed];
   if (!trimmed.startsWith("{")) candidates.push(Buffer.from(trimmed, "base64").toString("utf8"));

@@ -5,7 +5,7 @@ import { type Html, html, joinHtml } from "../html/html.ts";
 import { sumTiers } from "../tier-sums.ts";
 
 /** Tag values listed on the page; usage-by-tag.csv and details.json have them all. */
-export const TAG_ROWS = 100;
+const TAG_ROWS = 100;
 
 /** Usage by team, from Kong's own tags: one row per value of the prefix, untagged entities last. */
 export function renderUsageByTag(report: LicenseReport, details: ReportDetails): Html | undefined {

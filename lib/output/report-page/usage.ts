@@ -11,7 +11,7 @@ import { formatCount } from "../../shared/format.ts";
 import { type Html, html, joinHtml } from "../html/html.ts";
 
 /** How the page names each contract limit and unit. */
-export const UNIT_LABELS: Readonly<Record<ContractLimit, string>> = {
+const UNIT_LABELS: Readonly<Record<ContractLimit, string>> = {
   gateway_services: "Gateway services",
   discrete_services: "Discrete services",
   api_requests_per_month: "API requests (month)",
