@@ -36,14 +36,15 @@ const common = {
  * scripts/measure-bundles.mjs), so a bundle that outgrows it fails the build. Raise a budget only
  * after measuring what the growth costs.
  */
-// 740 → 780 for the KMS client that signs reports (+35 KiB): measured +23 ms cold import of http.mjs
-// (273 → 296 ms, median of 9 alternating runs, node scripts/measure-bundles.mjs 9 before/ dist/).
-const LAMBDA_BUDGET_KIB = 820;
-const CLI_BUDGET_KIB = 860;
+// 740 → 950 this round: the KMS signer (+35 KiB), direct PostgreSQL with Secrets Manager and the RDS
+// signer, and usage monitoring (EventBridge, Powertools Metrics, SSM for REPORT_CONTRACT, ~140 KiB).
+// Measured cold import of http.mjs 123 → 138 ms (+15 ms), cli.mjs 159 → 165 ms: median of 15
+// alternating runs, node scripts/measure-bundles.mjs 15 <before>/dist dist.
+const LAMBDA_BUDGET_KIB = 950;
+const CLI_BUDGET_KIB = 900;
 /**
- * The estate functions also carry the estate (tar, summary page) and the SFN/SSM clients. 820 → 860
- * for the strict tar reader and manifest, Kong's Admin API and Konnect sources: measured estate-http
- * cold import 197 → 212 ms (median of 9, node scripts/measure-bundles.mjs 9 before/ dist/).
+ * The estate functions also carry the estate (tar, summary page), the SFN/SSM clients, Kong's Admin
+ * API and Konnect sources: 860 → 900, measured estate-http cold import 131 → 134 ms (same run).
  */
 const ESTATE_LAMBDA_BUDGET_KIB = 900;
 

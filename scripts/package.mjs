@@ -32,6 +32,7 @@ export const LINT_VARIANTS = {
     KongClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
     KongSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-db-AbCdEf",
     EstateEnvironmentsObject: "kong-config/estate/environments.json",
+    ContractObject: "kong-config/contract.json",
   },
   "external issuer, KMS key, schedule on": {
     KongClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
@@ -41,6 +42,8 @@ export const LINT_VARIANTS = {
     JwtAudience: "kong-license-report",
     ScheduleState: "ENABLED",
     EstateEnvironmentsParameter: "/kong/estate/environments",
+    ContractParameter: "/kong/contract",
+    AlarmEmail: "platform-team@example.com",
     EstateClusterArns:
       "arn:aws:rds:us-east-1:123456789012:cluster:kong-eu,arn:aws:rds:us-east-1:123456789012:cluster:kong-us",
     EstateSecretArns: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-eu-AbCdEf",

@@ -2,6 +2,7 @@ import { PassThrough, pipeline } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsCommand,
   PutObjectCommand,
   S3Client,
@@ -14,6 +15,7 @@ import { ReportStoreReadError, ReportUploadError } from "../errors.ts";
 import {
   type ListedObjects,
   MAX_PRESIGN_SECONDS,
+  type ObjectHead,
   type PresignedLink,
   type PresignOptions,
   type ReportStore,
@@ -61,8 +63,24 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
 export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore {
   const { client, bucket } = options;
   const now = options.now ?? (() => new Date());
+  const head = async (key: string, signal: AbortSignal | undefined): Promise<ObjectHead | undefined> => {
+    try {
+      const answer = await client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key }),
+        signal === undefined ? {} : { abortSignal: signal },
+      );
+      return { bytes: answer.ContentLength ?? 0, metadata: { ...answer.Metadata } };
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return undefined;
+      throw new ReportStoreReadError(`Reading s3://${bucket}/${key} failed: ${describeSdkError(error)}.`, {
+        cause: error,
+      });
+    }
+  };
   return {
     bucket,
+    head: (key, headOptions = {}) => head(key, headOptions.signal),
     async upload(object: ReportUpload, uploadOptions = {}): Promise<StoredReport> {
       const { signal } = uploadOptions;
       const scoped = scopeClient(client, signal);
@@ -81,6 +99,8 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
             ? {}
             : { ContentDisposition: attachmentDisposition(object.fileName) }),
           Metadata: { ...object.metadata },
+          // S3 conditional write: 412 when the key exists (single PutObject and CompleteMultipartUpload alike).
+          ...(object.ifNoneMatch === true ? { IfNoneMatch: "*" } : {}),
           ...(options.kmsKeyId === undefined
             ? { ServerSideEncryption: "AES256" as const }
             : { ServerSideEncryption: "aws:kms" as const, SSEKMSKeyId: options.kmsKeyId }),
@@ -99,6 +119,11 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
         return { bucket, key: object.key };
       } catch (error) {
         body.destroy();
+        if (object.ifNoneMatch === true && isPreconditionFailed(error)) {
+          // Not written: another run stored this key first. Answer with what is there.
+          const existing = await head(object.key, signal);
+          if (existing !== undefined) return { bucket, key: object.key, alreadyStored: existing };
+        }
         throw toUploadError(error, bucket, object.key, scoped.abortFailure());
       } finally {
         signal?.removeEventListener("abort", stopReading);
@@ -145,7 +170,15 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
           listOptions.signal === undefined ? {} : { abortSignal: listOptions.signal },
         );
         const objects = (answer.Contents ?? []).flatMap((object) =>
-          object.Key === undefined ? [] : [{ key: object.Key, bytes: object.Size ?? 0 }],
+          object.Key === undefined
+            ? []
+            : [
+                {
+                  key: object.Key,
+                  bytes: object.Size ?? 0,
+                  ...(object.LastModified === undefined ? {} : { lastModified: object.LastModified }),
+                },
+              ],
         );
         return { objects, truncated: answer.IsTruncated === true };
       } catch (error) {
@@ -224,6 +257,12 @@ function toUploadError(
     `Uploading the report to ${where} failed: ${reason}. ${leftover} ${adviseOnS3Failure(error, "s3:PutObject")}`,
     { cause: error },
   );
+}
+
+/** S3's answer to `If-None-Match: *` on a key that exists (lib-storage keeps the SDK's error). */
+function isPreconditionFailed(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 412 || (error as { name?: unknown }).name === "PreconditionFailed";
 }
 
 function describeSdkError(error: unknown): string {

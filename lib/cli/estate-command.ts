@@ -11,6 +11,8 @@ import { KLCR_JSON, renderKlcrJson } from "../output/klcr-json.ts";
 import { signManifest } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
+import { FAIL_ON } from "../usage/contract-lines.ts";
+import { checkFailOn, describeContract, readContractFile } from "./contract-check.ts";
 import { ESTATE_COMMAND, MAX_CONCURRENCY } from "./estate-table.ts";
 import { formatHelp } from "./format-help.ts";
 import { checkOutFolder } from "./generate-command.ts";
@@ -55,6 +57,13 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   // klcr.json lists every workspace: the details are collected for it, not written.
   const includeDetails = values["include-details"] === true || format === "klcr";
   const target = out === undefined || out === "-" ? undefined : await checkOutFolder(out);
+  if (values["fail-on"] !== undefined && values.contract === undefined) {
+    throw new BadParameterError("--fail-on", "--fail-on needs --contract FILE: the limits a line reaches.");
+  }
+  const failOn =
+    values["fail-on"] === undefined ? undefined : readChoice(values["fail-on"], "--fail-on", FAIL_ON, "over");
+  const contract =
+    values.contract === undefined ? undefined : await readContractFile(values.contract, io.env);
   const config = parseEnvironmentsFile(
     (await readOptionFile(file, "--environments", io.env)).toString("utf8"),
     {
@@ -90,6 +99,7 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
     timeZone,
     generatedAt: new Date(),
     discreteRules: config.discrete,
+    ...(contract === undefined ? {} : { contract }),
   });
 
   let stream: Readable;
@@ -121,6 +131,10 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   io.stderr(
     `Wrote the estate to ${where}: ${totals.environments_reported} of ${totals.environments} environment(s) reported, ${totals.services_count} services, ${totals.discrete_services} discrete across environments; digest ${estate.digest}.\n`,
   );
+  if (estate.usage !== undefined) io.stderr(describeContract(estate.usage));
+  // A line reached wins over a failed environment: the totals are a floor, so it is reached anyway.
+  const contractCode = checkFailOn(estate.usage, failOn, io.stderr);
+  if (contractCode !== 0) return contractCode;
   if (failed.length === 0) return 0;
   io.stderr(
     `${failed.length} environment(s) could not be read and count in no total: ${failed.map((entry) => entry.environment).join(", ")} (exit ${EXIT_ESTATE_INCOMPLETE}).\n`,

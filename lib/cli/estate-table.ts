@@ -60,6 +60,19 @@ export const ESTATE_COMMAND = defineCommand({
         "(and environments/<name>/details.json to the tar)",
       ],
     },
+    contract: {
+      type: "string",
+      value: "FILE",
+      help: [
+        "a contract (as for generate): its limits held against the estate's totals,",
+        "discrete services counted across environments; estate.json gets usage",
+      ],
+    },
+    "fail-on": {
+      type: "string",
+      value: "warn|over",
+      help: ["exit 8 when a contract line reaches this status (needs --contract)"],
+    },
     concurrency: {
       type: "string",
       value: "N",
@@ -68,6 +81,7 @@ export const ESTATE_COMMAND = defineCommand({
   },
   exitCodes: [
     "Exit codes: 0 every environment reported, 7 the estate was written but some environments failed",
-    "(listed on stderr and in the estate), 2 bad option or environments file, 6 write failed, 1 other.",
+    "(listed on stderr and in the estate), 8 a contract line reached --fail-on (before 7: the totals",
+    "are a floor), 2 bad option or environments file, 6 write failed, 1 other.",
   ],
 });

@@ -8,16 +8,20 @@ import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
+import { forecastFromHistory } from "../history/usage-history.ts";
 import { formatReportFileName } from "../output/file-name.ts";
 import { signManifest } from "../output/manifest.ts";
 import { readReportFile } from "../output/read-report-file.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
+import type { Usage } from "../report/usage-types.ts";
 import type { Signer } from "../shared/signature.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
+import type { ReportMonitor } from "../use-cases/report-monitor.ts";
+import { checkFailOn, describeContract, readContractFile } from "./contract-check.ts";
 import { runAdminApiGenerate } from "./generate-admin-api.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
@@ -59,17 +63,19 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   const source = await openSource(sqlSource);
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
-    const link = await uploadReport(
-      source.port,
-      bucket,
-      sqlSource,
-      options,
-      collectOptions,
-      progress,
+    let usage: Usage | undefined;
+    const monitor: ReportMonitor = {
+      observe: async ({ collected }) => {
+        usage = collected.details.usage;
+      },
+    };
+    const link = await uploadReport(source.port, bucket, sqlSource, options, collectOptions, progress, {
+      monitor,
       signer,
-    );
+    });
     io.stdout(`${stringifyJson(link, 2)}\n`);
-    return 0;
+    if (collectOptions.contract !== undefined) io.stderr(describeContract(usage));
+    return checkFailOn(usage, options.failOn, io.stderr);
   }
   const sql = countQueries(io.stderrIsTTY === true ? reportPages(source.port, progress) : source.port);
   let collected: CollectedReport;
@@ -92,7 +98,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
       io.stderr(`warning: the previous report ${refused.key} was not used: ${refused.reason}.\n`);
     }
     for (const note of history.notes) io.stderr(`warning: ${note}\n`);
-    collected.details = attachHistory(collected, history);
+    collected.details = forecastFromHistory(collected.report, attachHistory(collected, history), history);
   }
   const now = new Date(collected.report.timestamp * 1000);
   const built = buildReportFiles(collected, {
@@ -104,7 +110,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   if (target === undefined && options.out === "-") {
     for await (const chunk of stream) io.stdout(chunk as Buffer);
     await io.flush?.();
-    return 0;
+    return finishContract(collected, options, io);
   }
   // An explicit --out may replace a file (as curl -o does); an auto-named one never does: two
   // clusters reported in the same minute get report-…_PM.tar and report-…_PM-2.tar.
@@ -117,7 +123,14 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   io.stderr(
     `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
   );
-  return 0;
+  return finishContract(collected, options, io);
+}
+
+/** The contract's lines on stderr, and exit 8 when one reached `--fail-on`. */
+function finishContract(collected: CollectedReport, options: GenerateOptions, io: CliIo): ExitCode {
+  if (options.contractFile === undefined) return 0;
+  io.stderr(describeContract(collected.details.usage));
+  return checkFailOn(collected.details.usage, options.failOn, io.stderr);
 }
 
 /**
@@ -145,7 +158,7 @@ async function uploadReport(
   options: GenerateOptions,
   collectOptions: CollectOptions,
   progress: (text: string) => void,
-  signer: Signer | undefined,
+  extras: { monitor: ReportMonitor; signer: Signer | undefined },
 ): Promise<LinkDocument> {
   const s3 = options.s3 as NonNullable<GenerateOptions["s3"]>;
   const { details = false, ...collect } = collectOptions;
@@ -162,7 +175,8 @@ async function uploadReport(
       urlTtlSeconds: s3.urlTtlSeconds,
       trigger: "cli",
       cluster: identifyCluster(options.clusterName, toClusterSource(sqlSource)),
-      ...(signer === undefined ? {} : { signer }),
+      monitors: [extras.monitor],
+      ...(extras.signer === undefined ? {} : { signer: extras.signer }),
     });
   } finally {
     bucket.close();
@@ -201,6 +215,8 @@ async function readCollectOptions(options: GenerateOptions, io: CliIo): Promise<
           (await readOptionFile(options.discreteRulesFile, "--discrete-rules", io.env)).toString("utf8"),
           `--discrete-rules file ${options.discreteRulesFile}`,
         );
+  const contract =
+    options.contractFile === undefined ? undefined : await readContractFile(options.contractFile, io.env);
   const license =
     options.licenseFile === undefined
       ? undefined
@@ -220,12 +236,14 @@ async function readCollectOptions(options: GenerateOptions, io: CliIo): Promise<
       : options.source.kind === "admin-api"
         ? {}
         : { clusterSource: currentCluster(undefined, options.source).identity.segment }),
+    ...(contract === undefined ? {} : { contract }),
     details: selectDetails({
       format: options.format,
       includeDetails: options.includeDetails,
       details: options.details && {
         includeList: options.listDiscreteServices,
         ...(rules === undefined ? {} : { rules }),
+        ...(options.tagPrefix === undefined ? {} : { tagPrefix: options.tagPrefix }),
       },
     }),
   };

@@ -1,8 +1,10 @@
+import { parseTagPrefix } from "../details/usage-by-tag.ts";
 import { BadParameterError } from "../errors.ts";
 import { CLUSTER_NAME_RULE, isClusterName } from "../history/cluster.ts";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "../report/checksum.ts";
 import { assertAsOfInRange, assertTimeZone, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import type { DeploymentType, SystemInfo } from "../report/types.ts";
+import { FAIL_ON, type FailOn } from "../usage/contract-lines.ts";
 import type { OutputOptions } from "./generate-output.ts";
 import { GENERATE_COMMAND, type GenerateValues } from "./generate-table.ts";
 import { type Env, optional, readChoice, readOptionOrEnv } from "./option-values.ts";
@@ -20,6 +22,12 @@ export interface ContentOptions {
   readonly clusterName?: string;
   /** `--previous FILE`: an earlier report of this cluster, for since_previous and the trend. */
   readonly previousFile?: string;
+  /** `--contract FILE`: limits to hold the usage against. */
+  readonly contractFile?: string;
+  /** `--fail-on`: exit 8 when a contract line reaches this status. */
+  readonly failOn?: FailOn;
+  /** `--tag-prefix` or REPORT_TAG_PREFIX: usage by team per value of these tags. */
+  readonly tagPrefix?: string;
 }
 
 const OPTIONS = GENERATE_COMMAND.options;
@@ -32,6 +40,7 @@ export function readContentOptions(values: GenerateValues, env: Env, output: Out
     assertAsOfInRange(parseAsOf(values["as-of"], "--as-of"), monthIn(new Date(), timeZone), "--as-of");
   }
   checkPrevious(values.previous, output);
+  checkContract(values, output);
   const checksum = readOptionOrEnv(OPTIONS, values, "checksum-algorithm", env);
   const deploymentType = values["deployment-type"];
   return {
@@ -49,7 +58,38 @@ export function readContentOptions(values: GenerateValues, env: Env, output: Out
     ...optional("licenseFile", values.license),
     ...optional("clusterName", readClusterName(values, env)),
     ...optional("previousFile", values.previous),
+    ...optional("contractFile", values.contract),
+    ...optional(
+      "failOn",
+      values["fail-on"] === undefined
+        ? undefined
+        : readChoice(values["fail-on"], "--fail-on", FAIL_ON, "over"),
+    ),
+    ...optional("tagPrefix", readTagPrefix(values, env)),
   };
+}
+
+function checkContract(values: GenerateValues, output: OutputOptions): void {
+  if (values["fail-on"] !== undefined && values.contract === undefined) {
+    throw new BadParameterError("--fail-on", "--fail-on needs --contract FILE: the limits a line reaches.");
+  }
+  if (values.contract !== undefined && !output.details) {
+    throw new BadParameterError(
+      "--no-details",
+      "--contract and --no-details exclude each other: the usage is held against the contract from the details (discrete services, AI model-hours).",
+    );
+  }
+  if (values.contract !== undefined && output.format === "json" && !output.includeDetails) {
+    throw new BadParameterError(
+      "--contract",
+      "--contract needs the details, where the usage and its contract lines go: use --format tar or --include-details.",
+    );
+  }
+}
+
+function readTagPrefix(values: GenerateValues, env: Env): string | undefined {
+  const { value, from } = readOptionOrEnv(OPTIONS, values, "tag-prefix", env);
+  return value === undefined ? undefined : parseTagPrefix(value, from);
 }
 
 function checkPrevious(previous: string | undefined, output: OutputOptions): void {

@@ -45,6 +45,9 @@ const NOT_WITH_ADMIN_API: ReadonlyArray<readonly [keyof GenerateValues, string]>
   ["include-details", "response.json stays Kong's bytes: use --format tar for details.json beside it"],
   ["previous", "not yet for an Admin API report"],
   ["s3-bucket", "not yet for an Admin API report: write a file and upload it"],
+  ["contract", "not yet for an Admin API report: use a database source, or an estate"],
+  ["fail-on", "not yet for an Admin API report: use a database source, or an estate"],
+  ["tag-prefix", "Kong's Admin API report has no per-team usage"],
 ];
 
 function refuseBesideAdminApi(values: GenerateValues): void {

@@ -87,7 +87,8 @@ export const GENERATE_COMMAND = defineCommand({
       section: "Output",
       help: [
         "json (default): the report; tar: report-YYYY_MM_DD_HH_MM_PM.tar with response.json,",
-        "details.json, summary.html, report.csv, ai-usage.csv and manifest.json",
+        "details.json, summary.html, report.csv, ai-usage.csv, usage.csv, usage-by-tag.csv",
+        "and manifest.json",
       ],
     },
     out: OUT_OPTION,
@@ -192,6 +193,26 @@ export const GENERATE_COMMAND = defineCommand({
         "groups its reports in S3 (default: unnamed)",
       ],
     },
+    contract: {
+      type: "string",
+      value: "FILE",
+      section: "Usage and contract",
+      help: [
+        'JSON {"name", "term": {"start", "end"}, "limits": {…}, "warn_at_percent"}:',
+        "details.json's usage holds each limit as ok, warn or over, with a forecast",
+      ],
+    },
+    "fail-on": {
+      type: "string",
+      value: "warn|over",
+      help: ["exit 8 when a contract line reaches this status (needs --contract)"],
+    },
+    "tag-prefix": {
+      type: "string",
+      value: "PREFIX",
+      env: "REPORT_TAG_PREFIX",
+      help: ['usage by team: per value of the Kong tags starting with PREFIX (default "team:")'],
+    },
     previous: {
       type: "string",
       value: "FILE",
@@ -204,8 +225,8 @@ export const GENERATE_COMMAND = defineCommand({
   },
   exitCodes: [
     "Exit codes: 0 ok, 2 bad option, 3 not a Kong database, 4 database or Admin API unreachable or",
-    "refused, 5 timeout or cluster resuming, 6 write or upload failed, 1 anything else (an Admin API",
-    "report whose checksum does not verify).",
+    "refused, 5 timeout or cluster resuming, 6 write or upload failed, 8 a contract line reached",
+    "--fail-on, 1 anything else (an Admin API report whose checksum does not verify).",
   ],
 });
 

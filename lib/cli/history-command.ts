@@ -10,6 +10,7 @@ import {
   parseListLimit,
   type ReportListing,
 } from "../history/list-reports.ts";
+import { type ListedUsage, readListedUsage } from "../history/listed-usage.ts";
 import { formatCount } from "../shared/format.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
 import { defineCommand } from "./command-table.ts";
@@ -25,7 +26,7 @@ export const HISTORY_COMMAND = defineCommand({
   usage: "history --s3-bucket NAME [options]",
   description: [
     "Lists the reports stored in S3, newest first, with a fresh download link for each. Reads only",
-    "the bucket listing: two ListObjects calls per page, no report is downloaded.",
+    "the bucket listing: two ListObjects calls per page, no report is downloaded (except with --usage).",
   ],
   options: {
     "s3-bucket": { type: "string", value: "NAME", section: "Options", help: ["the report bucket"] },
@@ -53,6 +54,13 @@ export const HISTORY_COMMAND = defineCommand({
       value: "SECONDS",
       help: [
         `lifetime of the download links (default ${DEFAULT_URL_TTL_SECONDS}, at most ${MAX_URL_TTL_SECONDS})`,
+      ],
+    },
+    usage: {
+      type: "boolean",
+      help: [
+        "add each report's usage in contract units and contract statuses: one GetObject",
+        "per listed report (each verified against its checksum)",
       ],
     },
   },
@@ -93,9 +101,16 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
       urlTtlSeconds: ttl,
       ...(next === undefined ? {} : { next }),
     });
-    io.stdout(
-      values.json === true ? `${stringifyJson(listing, 2)}\n` : formatListing(listing, bucket, prefix),
-    );
+    const usage =
+      values.usage === true ? await readListedUsage(bucketStore.store, listing.reports) : undefined;
+    if (values.json === true) {
+      const reports = listing.reports.map((report, i) =>
+        usage === undefined ? report : { ...report, usage: usage[i] },
+      );
+      io.stdout(`${stringifyJson({ ...listing, reports }, 2)}\n`);
+    } else {
+      io.stdout(formatListing(listing, bucket, prefix, usage));
+    }
     return 0;
   } finally {
     bucketStore.close();
@@ -103,29 +118,75 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<Exit
 }
 
 /** A table for a terminal: one line per report, the next-page hint last. */
-export function formatListing(listing: ReportListing, bucket: string, prefix: string): string {
+export function formatListing(
+  listing: ReportListing,
+  bucket: string,
+  prefix: string,
+  usage?: readonly ListedUsage[],
+): string {
   if (listing.reports.length === 0 && listing.next === undefined) {
     return `No stored reports under s3://${bucket}/${prefix} (scheduled/ and adhoc/).\n`;
   }
-  const header = ["GENERATED (UTC)", "AS OF", "CLUSTER", "TRIGGER", "FORMAT", "BYTES", "CHECKSUM", "KEY"];
-  const rows = listing.reports.map((r: ListedReport) => [
+  const header = [
+    "GENERATED (UTC)",
+    "AS OF",
+    "CLUSTER",
+    "TRIGGER",
+    "FORMAT",
+    "BYTES",
+    "CHECKSUM",
+    ...(usage === undefined ? [] : USAGE_COLUMNS),
+    "KEY",
+  ];
+  const rows = listing.reports.map((r: ListedReport, i) => [
     r.generated_at.slice(0, 19).replace("T", " "),
     r.as_of,
     r.cluster ?? "-",
     r.trigger,
     r.format,
     formatCount(r.bytes),
-    r.checksum.slice(0, 12),
+    r.checksum?.slice(0, 12) ?? "(monthly)",
+    ...(usage === undefined ? [] : usageCells(usage[i])),
     r.key,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === 5 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .map((cell, i) =>
+        NUMERIC.has(header[i] ?? "") ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number),
+      )
       .join("  ")
       .trimEnd();
   const lines = [line(header), ...rows.map(line), ""];
   lines.push("Download links: add --json (each report's url, valid until its expires_at).");
   if (listing.next !== undefined) lines.push(`More: add --next ${listing.next}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The usage columns of `history --usage`: Kong's contract units and the contract's worst status. */
+const USAGE_COLUMNS = ["SERVICES", "DISCRETE", "REQUESTS (MONTH)", "AI HOURS", "CONTRACT"];
+const NUMERIC = new Set(["BYTES", "SERVICES", "DISCRETE", "REQUESTS (MONTH)", "AI HOURS"]);
+
+function usageCells(usage: ListedUsage | undefined): string[] {
+  if (usage?.units === undefined) {
+    const why = usage?.error === undefined ? "no usage" : "unreadable";
+    return ["-", "-", "-", "-", why];
+  }
+  const unit = (name: string) => {
+    const value = usage.units?.[name];
+    return typeof value === "number" ? formatCount(value) : "-";
+  };
+  const statuses = usage.contract?.lines.map((line) => line.status) ?? [];
+  const worst = ["over", "warn", "ok"].find((status) => statuses.includes(status));
+  const contract =
+    usage.contract === undefined
+      ? "-"
+      : `${worst ?? "unknown"} (${statuses.filter((status) => status === worst).length}/${statuses.length})`;
+  return [
+    unit("gateway_services"),
+    unit("discrete_services"),
+    unit("api_requests_month"),
+    unit("ai_model_hours_month"),
+    contract,
+  ];
 }

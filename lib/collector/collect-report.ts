@@ -24,7 +24,11 @@ import {
   reportWindow,
 } from "../report/reporting-month.ts";
 import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "../report/types.ts";
+import type { Contract } from "../report/usage-types.ts";
 import type { SqlPort } from "../sql/port.ts";
+import { buildUsage, termMonthsBeforeWindow } from "../usage/build-usage.ts";
+import { selectEntitlements } from "../usage/license-entitlements.ts";
+import { readRequestsBetween } from "../usage/read-term-requests.ts";
 import { describeReplacedCharacters } from "./replaced-characters.ts";
 
 export interface CollectOptions {
@@ -50,6 +54,8 @@ export interface CollectOptions {
   readonly signal?: AbortSignal;
   /** "demo-database" when reading the embedded demo, so the report says it is not a real Kong. */
   readonly source?: ReportSource;
+  /** Limits to hold the usage against (`details.usage.contract`); usage is computed with the details. */
+  readonly contract?: Contract;
 }
 
 export interface DetailsOptions {
@@ -58,6 +64,8 @@ export interface DetailsOptions {
   /** List the distinct service keys behind the discrete-services count. */
   readonly includeList?: boolean;
   readonly paging?: DetailsPaging;
+  /** Usage by team: the prefix of the Kong tags that name a team (default `team:`). */
+  readonly tagPrefix?: string;
 }
 
 export const TOOL = { name: packageJson.name, version: packageJson.version } as const;
@@ -119,13 +127,26 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
     ...(options.details.rules === undefined ? {} : { rules: options.details.rules }),
     ...(options.details.includeList === undefined ? {} : { includeList: options.details.includeList }),
     ...(options.details.paging === undefined ? {} : { paging: options.details.paging }),
+    ...(options.details.tagPrefix === undefined ? {} : { tagPrefix: options.details.tagPrefix }),
     ...queryOptions,
   });
-  return withReplacedCharacters({
-    report: collected.report,
-    // The report's warnings and the details' are about different things: none appears in both.
-    details: { ...collected.details, ...extra, warnings: [...collected.details.warnings, ...warnings] },
+  const { report } = collected;
+  // The report's warnings and the details' are about different things: none appears in both.
+  const details = { ...collected.details, ...extra, warnings: [...collected.details.warnings, ...warnings] };
+  const beforeWindow = termMonthsBeforeWindow(options.contract, report.collector.as_of);
+  const requestsBeforeWindow =
+    beforeWindow === undefined
+      ? undefined
+      : await readRequestsBetween(sql, schema, beforeWindow, queryOptions);
+  details.usage = buildUsage({
+    report,
+    details,
+    entitlements: selectEntitlements(report.collector.license_from, options.license, facts.licenseCandidates),
+    connectedDataPlanes: Number(facts.liveDataPlanes ?? 0),
+    ...(options.contract === undefined ? {} : { contract: options.contract }),
+    ...(requestsBeforeWindow === undefined ? {} : { requestsBeforeWindow }),
   });
+  return withReplacedCharacters({ report, details });
 }
 
 function withReplacedCharacters(collected: CollectedReport): CollectedReport {

@@ -3,22 +3,27 @@ import { type ClusterSource, identifyCluster } from "../history/cluster.ts";
 import type { ReportTrigger } from "../history/report-key.ts";
 import type { Logger } from "../log.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
-import { generateReport, type LinkDocument, type ReportPorts } from "../use-cases/generate-report.ts";
+import { generateReport, type LinkDocument } from "../use-cases/generate-report.ts";
 import type { ReportOptions } from "../use-cases/report-options.ts";
+import type { ReportRuntime } from "./report-runtime.ts";
 
 /** The use case as the Lambda triggers call it: their options on top of the configuration. */
-export function generateConfiguredReport(
-  ports: ReportPorts,
+export async function generateConfiguredReport(
+  ports: ReportRuntime,
   config: ReportConfig,
   options: ReportOptions,
   run: { readonly signal?: AbortSignal; readonly logger?: Logger; readonly trigger: ReportTrigger },
 ): Promise<LinkDocument> {
+  const contract = await ports.loadContract?.(run.signal);
   const cluster = identifyCluster(config.clusterName, toClusterSource(config.database));
   return generateReport({
-    ...ports,
+    sql: ports.sql,
+    store: ports.store,
+    monitors: ports.monitors ?? [],
+    ...(ports.signer === undefined ? {} : { signer: ports.signer }),
     cluster,
     format: options.format,
-    details: options.details,
+    details: options.details && (ports.tagPrefix === undefined ? true : { tagPrefix: ports.tagPrefix }),
     includeDetails: options.includeDetails,
     collect: {
       timeZone: config.timeZone,
@@ -27,6 +32,7 @@ export function generateConfiguredReport(
       ...(config.clusterName === undefined
         ? { clusterSource: cluster.segment }
         : { clusterName: config.clusterName }),
+      ...(contract === undefined ? {} : { contract }),
       ...config.node,
     },
     prefix: config.prefix,

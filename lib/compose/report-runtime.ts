@@ -7,8 +7,10 @@ import type { ListingConfig } from "../config/storage.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { ReportPorts } from "../use-cases/generate-report.ts";
 import { openDatabasePort } from "./open-database-port.ts";
+import { createMonitoringPorts, type MonitoringPorts } from "./report-monitors.ts";
 
-export type ReportRuntime = ReportPorts;
+/** The ports of a report run; the monitoring ports are optional so a test can pass a database and a store only. */
+export type ReportRuntime = ReportPorts & Partial<MonitoringPorts>;
 
 export interface ReportRuntimeOptions {
   /** Backoff of the Data API port (resuming cluster, throttling); its defaults suit Lambda. */
@@ -30,10 +32,11 @@ export function createReportRuntime(config: ReportConfig, options: ReportRuntime
     ...(config.kmsKeyId === undefined ? {} : { kmsKeyId: config.kmsKeyId }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  const monitoring = createMonitoringPorts(config.monitoring, config.s3Endpoint);
   const { signingKeyId, kmsEndpoint } = config.signing;
-  if (signingKeyId === undefined) return { sql, store };
+  if (signingKeyId === undefined) return { sql, store, ...monitoring };
   const client = createKmsClient(kmsEndpoint === undefined ? {} : { endpoint: kmsEndpoint });
-  return { sql, store, signer: createKmsSigner({ client, keyId: signingKeyId }) };
+  return { sql, store, ...monitoring, signer: createKmsSigner({ client, keyId: signingKeyId }) };
 }
 
 /** The listing function's store: the bucket only (it presigns and lists, never writes). */

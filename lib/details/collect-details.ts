@@ -6,6 +6,7 @@ import { type DetailsContext, type DetailsPaging, resolvePaging } from "./detail
 import type { DiscreteRule } from "./discrete-rules.ts";
 import { readDiscreteServices } from "./discrete-services.ts";
 import { addPlugins } from "./plugin-counts.ts";
+import { DEFAULT_TAG_PREFIX, readUsageByTag } from "./usage-by-tag.ts";
 import { readImplicitWorkspace, readWorkspaces } from "./workspaces.ts";
 
 export interface CollectDetailsOptions {
@@ -19,9 +20,14 @@ export interface CollectDetailsOptions {
   paging?: DetailsPaging;
   /** How many per-workspace counter drifts to list (all are counted). */
   maxWorkspaceDrifts?: number;
+  /** Usage by team: the prefix of Kong tags whose values group it (default `team:`). */
+  tagPrefix?: string;
 }
 
-export type CollectedDetails = Pick<ReportDetails, "workspaces" | "discrete_services" | "entity_counters"> & {
+export type CollectedDetails = Pick<
+  ReportDetails,
+  "workspaces" | "discrete_services" | "entity_counters" | "usage_by_tag"
+> & {
   /** Notes for `details.warnings` (missing tables, drift). */
   warnings: string[];
 };
@@ -56,10 +62,17 @@ export async function collectDetails(
   } else {
     warnings.push(...describeDrift(entityCounters));
   }
+  const byTag = await readUsageByTag(ctx, options.tagPrefix ?? DEFAULT_TAG_PREFIX);
+  if (byTag.without_tags_column.length > 0) {
+    warnings.push(
+      `${byTag.without_tags_column.join(", ")} ha${byTag.without_tags_column.length === 1 ? "s" : "ve"} no tags column in this schema: their entities count as untagged in the usage by tag.`,
+    );
+  }
   return {
     workspaces,
     discrete_services: discrete,
     ...(entityCounters === undefined ? {} : { entity_counters: entityCounters }),
+    usage_by_tag: byTag,
     warnings,
   };
 }

@@ -1,4 +1,4 @@
-import type { SqlRow } from "../sql/port.ts";
+import type { SqlParams, SqlRow } from "../sql/port.ts";
 import type { DetailsContext } from "./details-context.ts";
 
 /** One keyset-paged query, described so that `readPages` can write every page's statement. */
@@ -17,6 +17,8 @@ export interface PageSpec {
   readonly where?: string;
   readonly groupBy?: string;
   readonly limit: number;
+  /** Values of the spec's own `:name` placeholders. */
+  readonly params?: SqlParams;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface PageSpec {
 export async function* readPages(ctx: DetailsContext, spec: PageSpec): AsyncGenerator<SqlRow[]> {
   let after: string[] | undefined;
   for (;;) {
-    const params: Record<string, string | number> = {
+    const params: Record<string, SqlParams[string]> = {
+      ...spec.params,
       limit: spec.limit,
       limit_plus_one: spec.limit + 1,
       budget: ctx.paging.bytes,

@@ -3,11 +3,13 @@ import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { TIER_NAMES } from "../report/plugin-tiers.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
 import type { KongReport, PluginTiers, TierName } from "../report/types.ts";
+import type { Contract } from "../report/usage-types.ts";
 import { verifyReport } from "../report/verify-report.ts";
 import { compareBytes } from "../shared/compare-bytes.ts";
 import { compareBuckets } from "../shared/format.ts";
 import { addCount, createNameRecord } from "../shared/name-record.ts";
 import { computeEstateDigest } from "./estate-digest.ts";
+import { estateUsage } from "./estate-usage.ts";
 import { findSameDatabases } from "./same-database.ts";
 import type {
   EnvironmentOutcome,
@@ -33,6 +35,8 @@ export interface BuildEstateOptions {
   readonly discreteRules?: readonly DiscreteRule[];
   /** Default: this tool's name and version. */
   readonly collector?: { readonly name: string; readonly version: string };
+  /** Limits to hold the totals against (`usage` in estate.json). */
+  readonly contract?: Contract;
 }
 
 /**
@@ -86,6 +90,7 @@ export function buildEstate(
     discrete_services: discrete,
     ...(warnings.length === 0 ? {} : { warnings }),
   };
+  if (options.contract !== undefined) unsigned.usage = estateUsage(unsigned, options.contract);
   return { ...unsigned, digest: computeEstateDigest(unsigned as unknown as Record<string, unknown>) };
 }
 

@@ -2,6 +2,7 @@ import type { ApiSource } from "../collector/api-sources.ts";
 import type { KonnectSummary } from "../collector/collect-konnect.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import type { Bucket, KongReport, PluginTiers, ReportDetails, SystemInfo } from "../report/types.ts";
+import type { Usage } from "../report/usage-types.ts";
 import type { DatabaseSource } from "../sql/database-source.ts";
 
 /**
@@ -179,6 +180,8 @@ export interface EstateDocument {
   discrete_services: EstateDiscreteService[];
   /** Absent when there is nothing to warn about. */
   warnings?: EstateWarning[];
+  /** The contract held against the totals (`estate --contract`), when one was given. */
+  usage?: Omit<Usage, "license">;
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of this document without `digest`. */
   digest: string;
 }

@@ -20,7 +20,8 @@ export interface ListedReport {
   as_of: string;
   format: ReportFormat;
   bytes: number;
-  checksum: string;
+  /** Absent for a monthly scheduled report: its key is fixed before the report exists. */
+  checksum?: string;
   trigger: ReportTrigger;
   /** The cluster's label, when it had one. */
   cluster?: string;
@@ -92,13 +93,16 @@ async function describeStored(
     fileName: parsed.fileName,
   });
   const cluster = clusterLabel(parsed.clusterSegment);
+  // A monthly key holds its month's start, not the time: the listing's LastModified is when it was stored.
+  const generated =
+    parsed.monthly === true && object.lastModified !== undefined ? object.lastModified : parsed.generatedAt;
   return {
     key: parsed.key,
-    generated_at: parsed.generatedAt.toISOString(),
+    generated_at: generated.toISOString(),
     as_of: parsed.asOf,
     format: parsed.format,
     bytes: object.bytes,
-    checksum: parsed.checksum,
+    ...(parsed.checksum === undefined ? {} : { checksum: parsed.checksum }),
     trigger: parsed.trigger,
     ...(cluster === undefined ? {} : { cluster }),
     url: link.url,

@@ -21,9 +21,12 @@ export interface StoredReportKey {
   readonly clusterSegment: string;
   readonly asOf: string;
   readonly trigger: ReportTrigger;
-  readonly checksum: string;
+  /** The report's checksum; absent in a monthly scheduled key, which is fixed before the report exists. */
+  readonly checksum?: string;
   readonly format: ReportFormat;
   readonly fileName: string;
+  /** The one scheduled report of its cluster and month (buildMonthlyReportKey). */
+  readonly monthly?: true;
 }
 
 // Milliseconds counted down from here sort the newest key first (13 digits until the year 2286).
@@ -32,7 +35,7 @@ const PART = {
   inverted: /^\d{13}$/,
   cluster: /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,62}|_src-[0-9a-f]{16})$/,
   asOf: /^\d{4}-(?:0[1-9]|1[0-2])$/,
-  checksum: /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/,
+  checksum: /^(?:[0-9a-f]{40}|[0-9a-f]{64}|monthly)$/,
   fileName: /^[A-Za-z0-9_.-]+\.(json|tar)$/,
 };
 
@@ -41,9 +44,30 @@ const PART = {
  * Keys sort newest first under each retention prefix, and carry what the listing shows, so a page
  * of the listing is one ListObjects call per retention prefix and never a download or a HEAD.
  */
-export function buildStoredReportKey(prefix: string, parts: Omit<StoredReportKey, "key" | "format">): string {
+export function buildStoredReportKey(
+  prefix: string,
+  parts: Omit<StoredReportKey, "key" | "format" | "checksum" | "monthly"> & { readonly checksum: string },
+): string {
   const inverted = String(LAST_MS - parts.generatedAt.getTime()).padStart(13, "0");
   return `${prefix}${parts.retention}/${inverted}/${parts.clusterSegment}/${parts.asOf}/${parts.trigger}/${parts.checksum}/${parts.fileName}`;
+}
+
+/** Stands where the checksum stands in a monthly scheduled key. */
+const MONTHLY = "monthly";
+
+/**
+ * The scheduled report of one cluster and month, at a key known before the report is made:
+ * `<prefix>scheduled/<inverted ms of the month's first instant, UTC>/<cluster>/<as-of>/schedule/monthly/report-<as-of>.<ext>`.
+ * Written with `If-None-Match: *`, so a retried schedule finds it and stores nothing new. It sorts
+ * at the start of its month; its checksum and time are in the object's metadata and content.
+ */
+export function buildMonthlyReportKey(
+  prefix: string,
+  parts: { readonly clusterSegment: string; readonly asOf: string; readonly format: ReportFormat },
+): string {
+  const [year, month] = parts.asOf.split("-").map(Number) as [number, number];
+  const inverted = String(LAST_MS - Date.UTC(year, month - 1, 1)).padStart(13, "0");
+  return `${prefix}scheduled/${inverted}/${parts.clusterSegment}/${parts.asOf}/schedule/${MONTHLY}/report-${parts.asOf}.${parts.format}`;
 }
 
 /** The prefix of one retention class. */
@@ -77,6 +101,8 @@ export function parseStoredReportKey(prefix: string, key: string): StoredReportK
   ) {
     return undefined;
   }
+  // Only the schedule writes a monthly key.
+  if (checksum === MONTHLY && trigger !== "schedule") return undefined;
   return {
     key,
     retention: retention as RetentionClass,
@@ -84,7 +110,7 @@ export function parseStoredReportKey(prefix: string, key: string): StoredReportK
     clusterSegment: cluster,
     asOf,
     trigger: trigger as ReportTrigger,
-    checksum,
+    ...(checksum === MONTHLY ? { monthly: true as const } : { checksum }),
     format,
     fileName,
   };

@@ -7,6 +7,7 @@ import { renderAiUsageCsv, renderReportCsv } from "./report-csv.ts";
 import { renderSummaryHtml } from "./report-page/render-report-page.ts";
 import { createTarStream, type ReportFile } from "./tar.ts";
 import { DETAILS_JSON, RESPONSE_JSON } from "./tar-layouts.ts";
+import { renderUsageByTagCsv, renderUsageCsv } from "./usage-csv.ts";
 
 export type { ReportFile } from "./tar.ts";
 
@@ -21,8 +22,9 @@ export { DETAILS_JSON, REPORT_TAR_FILES, REPORT_TAR_LAYOUT, RESPONSE_JSON } from
 /**
  * The files of one report. `json`: the report pretty-printed (Kong's shape plus `collector`, and
  * `details` only when asked). `tar`: response.json (the report exactly), details.json, summary.html,
- * report.csv (the workspaces) and ai-usage.csv (AI Gateway model-hours; the header alone without them),
- * then manifest.json (the size and SHA-256 of each, bound to the report's checksum).
+ * report.csv (the workspaces), ai-usage.csv (AI Gateway model-hours; the header alone without them),
+ * usage.csv (contract units, lines, forecast, entitlements) and usage-by-tag.csv (per team tag), then
+ * manifest.json (the size and SHA-256 of each, bound to the report's checksum).
  */
 export function buildReportFiles(collected: CollectedReport, options: ReportFilesOptions): ReportFile[] {
   const { report, details } = collected;
@@ -37,6 +39,9 @@ export function buildReportFiles(collected: CollectedReport, options: ReportFile
     { name: "summary.html", content: Buffer.from(renderSummaryHtml(collected), "utf8") },
     { name: "report.csv", content: Buffer.from(renderReportCsv(collected), "utf8") },
     { name: "ai-usage.csv", content: Buffer.from(renderAiUsageCsv(collected), "utf8") },
+    // Usage in contract units and by team (issue 21).
+    { name: "usage.csv", content: Buffer.from(renderUsageCsv(collected), "utf8") },
+    { name: "usage-by-tag.csv", content: Buffer.from(renderUsageByTagCsv(collected), "utf8") },
   ];
   return appendManifest(files, "report", report.checksum);
 }

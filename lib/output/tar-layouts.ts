@@ -21,6 +21,8 @@ export const REPORT_TAR_FILES: readonly string[] = [
   "summary.html",
   "report.csv",
   "ai-usage.csv",
+  "usage.csv",
+  "usage-by-tag.csv",
 ];
 
 /** The files of an estate tar at its top level, besides its manifest: add a new one here. */

@@ -1,4 +1,5 @@
 import type { ChecksumAlgorithm } from "./checksum.ts";
+import type { Usage, UsageByTag } from "./usage-types.ts";
 
 /**
  * Kong's License Report as Kong's Admin API serves it (no `collector`: Kong's own bytes), or as this
@@ -145,6 +146,10 @@ export interface ReportDetails {
   since_previous?: SincePrevious;
   /** The last stored reports of this cluster, oldest first, this one last. */
   trend?: ReportTrend;
+  /** Usage in Kong's contract units, the license's entitlements, the contract's lines and a forecast. */
+  usage?: Usage;
+  /** Services, discrete services, routes and plugins per value of a tag prefix (`team:` by default). */
+  usage_by_tag?: UsageByTag;
 }
 
 /** The Admin API's answers beside its report (details of `generate --admin-api` and Admin API environments). */

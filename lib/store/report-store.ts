@@ -12,11 +12,21 @@ export interface ReportUpload {
   readonly fileName?: string;
   /** User metadata (lowercase ASCII keys and values), e.g. the report checksum. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Write only if no object has the key (S3 `If-None-Match: *`): a retried schedule stores nothing twice. */
+  readonly ifNoneMatch?: boolean;
 }
 
 export interface StoredReport {
   readonly bucket: string;
   readonly key: string;
+  /** With `ifNoneMatch`: the key already held this object, which was left as it was. */
+  readonly alreadyStored?: ObjectHead;
+}
+
+/** What is known of a stored object without reading it. */
+export interface ObjectHead {
+  readonly bytes: number;
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 export interface PresignOptions {
@@ -44,6 +54,8 @@ export interface ListRequest {
 export interface StoredObject {
   readonly key: string;
   readonly bytes: number;
+  /** When the object was written, as the listing tells it. */
+  readonly lastModified?: Date;
 }
 
 export interface ListedObjects {
@@ -63,6 +75,11 @@ export interface ReportStore {
   presign(key: string, options: PresignOptions): Promise<PresignedLink>;
   /** One listing call: keys under a prefix in key order (ReportStoreReadError on failure). */
   list(request: ListRequest, options?: { readonly signal?: AbortSignal }): Promise<ListedObjects>;
+  /**
+   * Size and metadata of an object, or undefined when there is none (ReportStoreReadError on
+   * failure). Optional: a store without it never lets a retried schedule skip the database.
+   */
+  head?(key: string, options?: { readonly signal?: AbortSignal }): Promise<ObjectHead | undefined>;
   /** The bytes of a stored object, refused above `maxBytes` (ReportStoreReadError on failure). */
   read(
     key: string,

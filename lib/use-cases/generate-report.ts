@@ -4,7 +4,13 @@ import { type CollectOptions, collectReport, type DetailsOptions } from "../coll
 import { TimeoutError } from "../errors.ts";
 import type { ClusterIdentity } from "../history/cluster.ts";
 import { attachHistory, loadClusterHistory, TREND_SIZE } from "../history/cluster-history.ts";
-import { buildStoredReportKey, type ReportTrigger, retentionOf } from "../history/report-key.ts";
+import {
+  buildMonthlyReportKey,
+  buildStoredReportKey,
+  type ReportTrigger,
+  retentionOf,
+} from "../history/report-key.ts";
+import { forecastFromHistory } from "../history/usage-history.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { contentTypeOf, formatReportFileName, type ReportFormat } from "../output/file-name.ts";
 import { signManifest } from "../output/manifest.ts";
@@ -12,7 +18,9 @@ import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import type { CollectedReport } from "../report/types.ts";
 import type { Signer } from "../shared/signature.ts";
 import { countQueries, type SqlPort } from "../sql/port.ts";
-import type { ReportStore } from "../store/report-store.ts";
+import type { ObjectHead, ReportStore } from "../store/report-store.ts";
+import { notifyMonitors, type ReportMonitor } from "./report-monitor.ts";
+import { expectedAsOf } from "./report-options.ts";
 
 /** The answer to every trigger: where the report is and how to check it. */
 export interface LinkDocument {
@@ -24,6 +32,8 @@ export interface LinkDocument {
   bytes: number;
   checksum: string;
   generated_at: string;
+  /** A retried schedule: this month's report of the cluster was already stored; nothing new was written. */
+  already_stored?: true;
 }
 
 export interface GenerateReportInput {
@@ -49,6 +59,8 @@ export interface GenerateReportInput {
   readonly cluster: ClusterIdentity;
   /** Signs a tar's manifest (manifest.sig): AWS KMS on Lambda, a PEM key in the CLI. */
   readonly signer?: Signer;
+  /** Told about every collected report (metrics, events, the CLI's contract check). */
+  readonly monitors?: readonly ReportMonitor[];
 }
 
 /**
@@ -62,6 +74,17 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
   const started = performance.now();
   let stage = "querying the database";
   try {
+    // The schedule writes one report per cluster and month: a retry that finds it answers its link.
+    if (input.trigger === "schedule" && input.store.head !== undefined) {
+      stage = "looking for this month's scheduled report";
+      const key = monthlyKey(input, expectedAsOf(input.collect));
+      const existing = await input.store.head(
+        key,
+        input.signal === undefined ? {} : { signal: input.signal },
+      );
+      if (existing !== undefined) return await answerStored(input, key, existing, logger);
+      stage = "querying the database";
+    }
     const collected = await collectReport(sql, {
       ...input.collect,
       details: selectDetails(input),
@@ -79,15 +102,18 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
     const generatedAt = new Date(collected.details.generated_at);
     const timeZone = collected.report.collector.time_zone;
     const fileName = formatReportFileName(input.format, generatedAt, timeZone);
-    const key = buildStoredReportKey(input.prefix, {
-      retention: retentionOf(input.trigger),
-      generatedAt,
-      clusterSegment: input.cluster.segment,
-      asOf: collected.report.collector.as_of,
-      trigger: input.trigger,
-      checksum: collected.report.checksum,
-      fileName: uniqueFileName(fileName, input.uniqueId ?? randomId),
-    });
+    const monthly = input.trigger === "schedule";
+    const key = monthly
+      ? monthlyKey(input, collected.report.collector.as_of)
+      : buildStoredReportKey(input.prefix, {
+          retention: retentionOf(input.trigger),
+          generatedAt,
+          clusterSegment: input.cluster.segment,
+          asOf: collected.report.collector.as_of,
+          trigger: input.trigger,
+          checksum: collected.report.checksum,
+          fileName: uniqueFileName(fileName, input.uniqueId ?? randomId),
+        });
     const built = buildReportFiles(collected, {
       format: input.format,
       includeDetails: input.includeDetails === true,
@@ -107,9 +133,26 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
         contentType: contentTypeOf(input.format),
         fileName,
         metadata: describeObject(collected, input),
+        ...(monthly ? { ifNoneMatch: true } : {}),
       },
       input.signal === undefined ? {} : { signal: input.signal },
     );
+    const observation = {
+      collected,
+      cluster: input.cluster,
+      trigger: input.trigger,
+      bucket: stored.bucket,
+      key,
+    };
+    if (stored.alreadyStored !== undefined) {
+      // Another run of this schedule stored the month first (a retry racing the original).
+      await notifyMonitors(
+        input.monitors ?? [],
+        { ...observation, stored: false },
+        monitorOptions(input, logger),
+      );
+      return await answerStored(input, key, stored.alreadyStored, logger);
+    }
     const bytes = counted.bytes();
 
     stage = "signing the download link";
@@ -127,6 +170,12 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
       expires_at: link.expiresAt.toISOString(),
       ...(link.shortenedBy === undefined ? {} : { link_shortened_by: link.shortenedBy }),
     });
+    stage = "telling the monitors";
+    await notifyMonitors(
+      input.monitors ?? [],
+      { ...observation, stored: true },
+      monitorOptions(input, logger),
+    );
     return {
       url: link.url,
       expires_at: link.expiresAt.toISOString(),
@@ -147,6 +196,46 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
     }
     throw error;
   }
+}
+
+/** The one key of this cluster's scheduled report for `asOf`, in this run's format. */
+function monthlyKey(input: GenerateReportInput, asOf: string): string {
+  return buildMonthlyReportKey(input.prefix, {
+    clusterSegment: input.cluster.segment,
+    asOf,
+    format: input.format,
+  });
+}
+
+/** The link to a report a retried schedule found stored: its checksum and time from the object's metadata. */
+async function answerStored(
+  input: GenerateReportInput,
+  key: string,
+  existing: ObjectHead,
+  logger: Logger,
+): Promise<LinkDocument> {
+  const fileName = key.slice(key.lastIndexOf("/") + 1);
+  const link = await input.store.presign(key, { expiresInSeconds: input.urlTtlSeconds, fileName });
+  logger.info("report already stored for this month", {
+    bucket: input.store.bucket,
+    key,
+    bytes: existing.bytes,
+  });
+  return {
+    url: link.url,
+    expires_at: link.expiresAt.toISOString(),
+    bucket: input.store.bucket,
+    key,
+    format: input.format,
+    bytes: existing.bytes,
+    checksum: existing.metadata.checksum ?? "",
+    generated_at: existing.metadata["generated-at"] ?? "",
+    already_stored: true,
+  };
+}
+
+function monitorOptions(input: GenerateReportInput, logger: Logger) {
+  return { logger, ...(input.signal === undefined ? {} : { signal: input.signal }) };
 }
 
 /** The ports a report run needs: a database, a place to store the report, and a signer when configured. */
@@ -176,7 +265,7 @@ async function readHistory(input: GenerateReportInput, collected: CollectedRepor
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
     if (history.refused.length > 0) logger.warn("earlier reports refused", { refused: history.refused });
-    return attachHistory(collected, history);
+    return forecastFromHistory(collected.report, attachHistory(collected, history), history);
   } catch (error) {
     input.signal?.throwIfAborted();
     const reason = (error as Error).message;

@@ -1,6 +1,6 @@
 import { BadParameterError } from "../errors.ts";
 import { REPORT_FORMATS, type ReportFormat } from "../output/file-name.ts";
-import { assertAsOfInRange, monthIn, parseAsOf } from "../report/reporting-month.ts";
+import { assertAsOfInRange, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 
 /** What a trigger may choose about one report; the rest comes from configuration. */
 export interface ReportOptions {
@@ -20,7 +20,7 @@ export function parseFormat(value: string, parameter: string): ReportFormat {
   if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
   throw new BadParameterError(
     parameter,
-    `Invalid ${parameter} "${value}": use ${REPORT_FORMATS.join(" or ")} (json: the report itself; tar: report-….tar with response.json, details.json, summary.html, report.csv, ai-usage.csv).`,
+    `Invalid ${parameter} "${value}": use ${REPORT_FORMATS.join(" or ")} (json: the report itself; tar: report-….tar with response.json, details.json, summary.html, report.csv, ai-usage.csv, usage.csv, usage-by-tag.csv).`,
   );
 }
 
@@ -53,4 +53,11 @@ export function parseInclude(values: readonly string[], parameter: string): bool
     }
   }
   return details;
+}
+
+/** The reporting month a run will use: the one asked for, else the current month in its time zone. */
+export function expectedAsOf(
+  collect: { readonly asOf?: string; readonly now?: Date; readonly timeZone?: string } | undefined,
+): string {
+  return collect?.asOf ?? formatYearMonth(monthIn(collect?.now ?? new Date(), collect?.timeZone ?? "UTC"));
 }

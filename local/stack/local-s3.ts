@@ -5,6 +5,7 @@ import { join } from "node:path";
 import S3rver from "@20minutes/s3rver";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { installBucketPathSignatureFix } from "../s3rver-bucket-paths.ts";
+import { installConditionalWrites } from "../s3rver-conditional-writes.ts";
 import { LOCAL_RESOURCES } from "./local-resources.ts";
 
 /** s3rver's fixed account: it checks SigV4 signatures made with these. */
@@ -21,6 +22,7 @@ export interface LocalS3 {
 /** s3rver on a free loopback port, with the report bucket, over a temporary directory removed on close. */
 export async function startS3(): Promise<LocalS3> {
   installBucketPathSignatureFix();
+  installConditionalWrites();
   const directory = await mkdtemp(join(tmpdir(), "kong-local-s3-"));
   const server = new S3rver({
     address: "127.0.0.1",

@@ -113,11 +113,13 @@ describe("Command: generate (demo database)", () => {
       "summary.html",
       "report.csv",
       "ai-usage.csv",
+      "usage.csv",
+      "usage-by-tag.csv",
       "manifest.json",
     ]);
     // Every file of the tar is covered: verify says so on its second line.
     expect(verify.stdout.split("\n")[1]).toMatch(
-      /^OK .*demo\.tar: manifest\.json \(digest [0-9a-f]{64}\) covers all 5 files of the tar \(response\.json, details\.json, summary\.html, report\.csv, ai-usage\.csv\): each one's size and SHA-256 match, and details\.json is of this report\.$/,
+      /^OK .*demo\.tar: manifest\.json \(digest [0-9a-f]{64}\) covers all 7 files of the tar \(response\.json, details\.json, summary\.html, report\.csv, ai-usage\.csv, usage\.csv, usage-by-tag\.csv\): each one's size and SHA-256 match, and details\.json is of this report\.$/,
     );
   });
 

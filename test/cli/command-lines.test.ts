@@ -185,6 +185,9 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--checksum-algorithm ALG",
     "--license FILE",
     "--cluster-name NAME",
+    "--contract FILE",
+    "--fail-on warn|over",
+    "--tag-prefix PREFIX",
     "--previous FILE",
     "-h, --help",
   ],
@@ -198,6 +201,8 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "-o, --out FILE|-",
     "--signing-key FILE",
     "--include-details",
+    "--contract FILE",
+    "--fail-on warn|over",
     "--concurrency N",
     "-h, --help",
   ],
@@ -208,6 +213,7 @@ const HELP_LINES: Record<string, readonly string[]> = {
     "--next TOKEN",
     "--json",
     "--url-ttl SECONDS",
+    "--usage",
     "-h, --help",
   ],
 };
@@ -260,7 +266,7 @@ describe("Command line: --help", () => {
       stdout: `Usage: kong-license-report history --s3-bucket NAME [options]
 
 Lists the reports stored in S3, newest first, with a fresh download link for each. Reads only
-the bucket listing: two ListObjects calls per page, no report is downloaded.
+the bucket listing: two ListObjects calls per page, no report is downloaded (except with --usage).
 
 Options:
       --s3-bucket NAME     the report bucket
@@ -269,6 +275,8 @@ Options:
       --next TOKEN         the next page: the token printed under the previous one
       --json               print { "reports": [ … ], "next": … } with each report's presigned url
       --url-ttl SECONDS    lifetime of the download links (default 900, at most 604800)
+      --usage              add each report's usage in contract units and contract statuses: one GetObject
+                           per listed report (each verified against its checksum)
   -h, --help               this help
 
 AWS credentials and region come from the environment (AWS_PROFILE, AWS_REGION, …);

@@ -188,8 +188,9 @@ describeTargets("collectDetails on %s", (target) => {
     );
     expect(paged).toEqual(expected);
     // 4 workspace pages + 4 plugin-count pages (one workspace each) + 7 distinct (workspace, key)
-    // pairs + 2 counter queries.
-    expect(counted.calls()).toBe(4 + 4 + 7 + 2);
+    // pairs + 2 counter queries + the usage by tag: 1 page (one row: nothing carries a `team:` tag)
+    // and, with rules, its 6 distinct (tag, key) pairs (the 7 pairs less the key two workspaces share).
+    expect(counted.calls()).toBe(4 + 4 + 7 + 2 + 1 + 6);
   });
 
   it("hands its signal to every query", async () => {
@@ -230,15 +231,16 @@ describeTargets("collectDetails on %s", (target) => {
     const details = await run({ includeList: true, paging: { bytes: 1 } }, counted);
     expect(details).toEqual(await run({ includeList: true }));
     expect(details.discrete_services?.count).toBe(6);
-    // One row per page: 4 workspaces + 4 workspaces' plugin counts + 6 distinct keys + 2 counter queries.
-    expect(counted.calls()).toBe(4 + 4 + 6 + 2);
+    // One row per page: 4 workspaces + 4 workspaces' plugin counts + 6 distinct keys + 2 counter
+    // queries + 1 usage-by-tag row (all untagged).
+    expect(counted.calls()).toBe(4 + 4 + 6 + 2 + 1);
   });
 
   it("makes a fixed number of round trips without rules or list", async () => {
     const counted = countQueries(sql);
     await run({}, counted);
-    // workspaces page, plugins page, count(DISTINCT), counter sums, live counts + drifts.
-    expect(counted.calls()).toBe(5);
+    // workspaces page, plugins page, count(DISTINCT), counter sums, live counts + drifts, usage by tag.
+    expect(counted.calls()).toBe(6);
   });
 
   it.each([

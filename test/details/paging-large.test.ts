@@ -127,8 +127,8 @@ describeTargets("collectDetails paging over 3,000 workspaces (%s)", (target) => 
     await collectDetails(port, { schema, tierOf });
     const calls = port.sizes.length;
     // ceil(3001 / 500) = 7 workspace pages + 7 plugin-count pages of 500 workspaces each
-    // + count(DISTINCT) + counter sums + live counts with drifts.
-    expect(calls).toBe(7 + 7 + 3);
+    // + count(DISTINCT) + counter sums + live counts with drifts + the usage by tag (one page).
+    expect(calls).toBe(7 + 7 + 3 + 1);
     expect(Math.max(...port.sizes)).toBeLessThan(400 * 1024);
   });
 

@@ -54,8 +54,8 @@ describeTargets("collectDetails on older and open-source schemas (%s)", (target)
       "This schema has no per-workspace columns (Kong before 2.1): all entities are shown in one implicit workspace.",
       "workspace_entity_counters does not exist in this schema: no counter drift comparison.",
     ]);
-    // implicit counts, plugins page, keys page: no counter queries on this schema.
-    expect(counted.calls()).toBe(3);
+    // implicit counts, plugins page, keys page, usage-by-tag page: no counter queries on this schema.
+    expect(counted.calls()).toBe(4);
 
     const merged = await collectDetails(sql, {
       schema,

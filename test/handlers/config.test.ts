@@ -46,6 +46,7 @@ describe("Function: readReportConfig", () => {
       checksumAlgorithm: "sha1",
       logLevel: "info",
       signing: {},
+      monitoring: {}, // no contract, the default tag prefix, no events
     });
   });
 

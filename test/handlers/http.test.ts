@@ -140,7 +140,7 @@ describeTargets("Handler: GET /license/report on %s", (target) => {
     expect(put?.headers["x-amz-server-side-encryption"]).toBe("AES256");
   });
 
-  it("streams a tar whose response.json is the report, with details.json, summary.html, report.csv, ai-usage.csv and manifest.json", async () => {
+  it("streams a tar whose response.json is the report, with details.json, summary.html, report.csv, ai-usage.csv, usage.csv, usage-by-tag.csv and manifest.json", async () => {
     // Act
     const response = await call({ query: "format=tar" });
 
@@ -163,6 +163,8 @@ describeTargets("Handler: GET /license/report on %s", (target) => {
       "summary.html",
       "report.csv",
       "ai-usage.csv",
+      "usage.csv",
+      "usage-by-tag.csv",
       "manifest.json",
     ]);
     const report = JSON.parse(files.get("response.json")?.toString("utf8") ?? "") as Record<string, unknown>;

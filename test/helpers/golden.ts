@@ -143,3 +143,70 @@ export function describeGoldens(title: string, goldens: readonly Golden[]): void
     );
   });
 }
+
+// details.usage and details.usage_by_tag (issue 21), for goldens read without a contract: no
+// lines, no forecast, and no term to add requests up over.
+export const NOTE_NO_COUNTERS =
+  "This database keeps no request counters (no license_data table): API requests are not measured.";
+export const NOTE_NO_AI =
+  "This database has no AI Gateway counter (license_llm_data, Kong 3.10+): AI model-hours are not measured.";
+
+/** Kong's UNLICENSED payload (reference §2.3) as usage.license shows it at NOW (2025-03-15, UTC). */
+export const unlicensedUsage = (rbacUsers: number | null, connected = 0) => ({
+  expires: "2017-07-20", // Kong's unpadded "2017-7-20", zero-padded
+  days_to_expiry: -2795, // 2017-07-20 is 2,795 days before 2025-03-15
+  customer: "UNLICENSED",
+  product_subscription: "UNLICENSED",
+  support_plan: "UNLICENSED",
+  dataplanes: { licensed: 0, connected }, // payload "0"; live rows of clustering_data_planes
+  admin_seats: { licensed: 0, rbac_users: rbacUsers }, // payload "0"; the report's rbac_users
+});
+
+/** The fake test licences' payload (test/fixtures/datasets/licenses*.sql): 5 data planes, 5 admin seats. */
+export const fakeLicenseUsage = (expires: string, daysToExpiry: number, rbacUsers: number) => ({
+  expires,
+  days_to_expiry: daysToExpiry,
+  customer: "Example Corp (FAKE TEST LICENSE)",
+  product_subscription: "Kong Enterprise Edition",
+  support_plan: "None",
+  dataplanes: { licensed: 5, connected: 0 }, // "5"; no live data plane
+  admin_seats: { licensed: 5, rbac_users: rbacUsers }, // "5"
+});
+
+export interface GoldenUnits {
+  gateway_services: number;
+  discrete_services: number;
+  api_requests_month: number | null;
+  ai_model_hours_month: number | null;
+}
+
+/** usage without a contract: the units as measured, the licence beside the database. */
+export function usageWithoutContract(
+  units: GoldenUnits,
+  license: Record<string, unknown>,
+  notes: readonly string[] = [],
+  asOf = "2025-03",
+) {
+  return {
+    as_of: asOf,
+    units: { ...units, api_requests_term: null }, // no contract term
+    license,
+    contract: null,
+    forecast: [],
+    notes,
+  };
+}
+
+/** usage_by_tag with the default prefix, for fixtures without `team:` tags: one untagged row (none when empty). */
+export function untaggedUsage(counts?: {
+  services: number;
+  discrete_services: number;
+  routes: number;
+  plugins: number;
+}) {
+  return {
+    prefix: "team:",
+    without_tags_column: [],
+    rows: counts === undefined ? [] : [{ tag: null, ...counts }],
+  };
+}

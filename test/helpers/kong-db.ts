@@ -74,6 +74,8 @@ export const DATASETS = {
   oss35Basic: fixtureFile("test/fixtures/datasets/oss-3.5-basic.sql"),
   /** On SCHEMAS.oss20. */
   oss20Community: fixtureFile("test/fixtures/datasets/oss-2.0-community.sql"),
+  /** On SCHEMAS.ee313: team tags, a licence with entitlements, counters across a term, AI model-hours (issue 21). */
+  usageTeams: fixtureFile("test/fixtures/datasets/usage-teams.sql"),
   /** A plain application table and no Kong schema at all: load it alone. */
   notKong: fixtureFile("test/fixtures/datasets/not-kong.sql"),
 } as const satisfies Record<string, FixtureFile>;

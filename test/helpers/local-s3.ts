@@ -7,6 +7,7 @@ import router from "@20minutes/s3rver/lib/routes.js";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client } from "#lib/aws/s3-report-store.ts";
 import { installBucketPathSignatureFix } from "../../local/s3rver-bucket-paths.ts";
+import { installConditionalWrites } from "../../local/s3rver-conditional-writes.ts";
 
 /** s3rver's hard-coded account; any other key or secret fails its SigV4 check. */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
@@ -26,12 +27,14 @@ export interface LocalS3 {
 
 /**
  * Starts @20minutes/s3rver in-process on 127.0.0.1 with fresh buckets. It checks SigV4 signatures
- * and presigned-URL expiry like S3. Buckets come from `configureBuckets` (its CreateBucket rejects
+ * and presigned-URL expiry like S3, and (local/s3rver-conditional-writes.ts) refuses a write with
+ * `If-None-Match: *` to a key that exists, as S3 does. Buckets come from `configureBuckets` (its CreateBucket rejects
  * the SDK's signature).
  */
 export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3> {
   installAbortMultipartUpload();
   installBucketPathSignatureFix();
+  installConditionalWrites();
   const directory = await mkdtemp(join(tmpdir(), "s3rver-"));
   const server = new S3rver({
     address: "127.0.0.1",

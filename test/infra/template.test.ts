@@ -1031,10 +1031,17 @@ function evaluate(node: unknown, from: CloudFormationTemplate, values: Record<st
 }
 
 /** The function environment as Lambda would see it: parameters resolved, the bucket named. */
-function resolveEnvironment(variables: unknown, values: Record<string, string>): Record<string, string> {
+function resolveEnvironment(
+  variables: unknown,
+  values: Record<string, string>,
+  from: CloudFormationTemplate = withParams,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, raw] of Object.entries(variables as Record<string, unknown>)) {
-    const value = get(raw, "Fn::If") === undefined ? raw : evaluate(raw, withParams, values);
+    const value =
+      get(raw, "Fn::If") === undefined && get(raw, "Fn::Sub") === undefined
+        ? raw
+        : evaluate(raw, from, values);
     const ref = get(value, "Ref");
     if (typeof value === "string") env[name] = value;
     else if (typeof ref === "string" && ref in values) env[name] = values[ref] ?? "";

@@ -10,6 +10,7 @@ import {
   REPORT_TAR_LAYOUT,
 } from "#lib/output/report-files.ts";
 import { renderSummaryHtml } from "#lib/output/report-page/render-report-page.ts";
+import { renderUsageByTagCsv, renderUsageCsv } from "#lib/output/usage-csv.ts";
 import { computeChecksum } from "#lib/report/checksum.ts";
 import { sampleMarch } from "../helpers/sample-report.ts";
 import { untar } from "../helpers/untar.ts";
@@ -49,7 +50,7 @@ describe("Function: buildReportFiles", () => {
     expect(computeChecksum(report)).toBe(collected.report.checksum);
   });
 
-  it("tar: response.json (the report exactly), details.json, summary.html, report.csv, ai-usage.csv and manifest.json, in that order", async () => {
+  it("tar: response.json (the report exactly), details.json, summary.html, report.csv, ai-usage.csv, usage.csv, usage-by-tag.csv and manifest.json, in that order", async () => {
     // Prepare
     const collected = sampleMarch();
     const files = buildReportFiles(collected, { format: "tar" });
@@ -65,6 +66,8 @@ describe("Function: buildReportFiles", () => {
       "summary.html",
       "report.csv",
       "ai-usage.csv",
+      "usage.csv",
+      "usage-by-tag.csv",
       "manifest.json",
     ]);
     const report = JSON.parse(unpacked.get("response.json")?.toString("utf8") ?? "") as Record<
@@ -78,13 +81,23 @@ describe("Function: buildReportFiles", () => {
     expect(unpacked.get("summary.html")?.toString("utf8")).toBe(renderSummaryHtml(collected));
     expect(unpacked.get("report.csv")?.toString("utf8")).toBe(renderReportCsv(collected));
     expect(unpacked.get("ai-usage.csv")?.toString("utf8")).toBe(renderAiUsageCsv(collected));
+    expect(unpacked.get("usage.csv")?.toString("utf8")).toBe(renderUsageCsv(collected));
+    expect(unpacked.get("usage-by-tag.csv")?.toString("utf8")).toBe(renderUsageByTagCsv(collected));
     // The manifest, as README.md documents it: each other file's size and SHA-256, the report's
     // checksum, and the SHA-256 of its own canonical JSON without "digest".
     const sha256 = (name: string) =>
       createHash("sha256")
         .update(unpacked.get(name) ?? "")
         .digest("hex");
-    const names = ["response.json", "details.json", "summary.html", "report.csv", "ai-usage.csv"];
+    const names = [
+      "response.json",
+      "details.json",
+      "summary.html",
+      "report.csv",
+      "ai-usage.csv",
+      "usage.csv",
+      "usage-by-tag.csv",
+    ];
     const unsigned = {
       manifest_version: 1,
       kind: "report",

@@ -755,8 +755,9 @@ describeTargets("Function: collectReport (%s)", (target) => {
       });
       const { details } = await collectReport(none, { ...fixed, details: false });
 
-      // probe + facts, then one row per page: 4 workspaces + 4 plugin pages + 7 (workspace, key) pairs + 2 counter queries
-      expect(paged.calls()).toBe(2 + 4 + 4 + 7 + 2);
+      // probe + facts, then one row per page: 4 workspaces + 4 plugin pages + 7 (workspace, key) pairs + 2 counter
+      // queries + the usage by tag: its one (untagged) row and, with rules, 6 distinct (tag, key) pairs
+      expect(paged.calls()).toBe(2 + 4 + 4 + 7 + 2 + 1 + 6);
       expect(none.calls()).toBe(2);
       expect(details).not.toHaveProperty("workspaces");
     });

@@ -3,12 +3,16 @@ import {
   EE313_SCHEMA,
   ee313Collector,
   emptyTiers,
+  fakeLicenseUsage,
   type Golden,
   KAFKA_FAMILY,
   NO_AI_GATEWAY_USE,
   NO_SYSTEM_INFO,
   noRouteKafkas,
   UNLICENSED,
+  unlicensedUsage,
+  untaggedUsage,
+  usageWithoutContract,
 } from "../helpers/golden.ts";
 import { DATASETS, DEFAULT_WORKSPACE_ID, SCHEMAS } from "../helpers/kong-db.ts";
 
@@ -96,6 +100,12 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 1, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 1, discrete_services: 1, api_requests_month: 0, ai_model_hours_month: 0 }, // empty counters
+        unlicensedUsage(0),
+      ),
+      // No `team:` tag; plugins 3 aws-lambda + 3 kafka-upstream.
+      usage_by_tag: untaggedUsage({ services: 1, discrete_services: 1, routes: 3, plugins: 6 }),
       entity_counters: {
         rows: [
           counterRow("services", 1, 1), // typed-in row 1, service1
@@ -175,6 +185,11 @@ const GOLDENS: readonly Golden[] = [
         workspaces: [], // every (workspace, type) row equals its live count
         workspaces_drifted: 0,
       },
+      usage: usageWithoutContract(
+        { gateway_services: 10, discrete_services: 10, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(10), // rbac_users 10 beside the UNLICENSED payload's "0" seats
+      ),
+      usage_by_tag: untaggedUsage({ services: 10, discrete_services: 10, routes: 0, plugins: 0 }),
     },
   },
   {
@@ -221,6 +236,11 @@ const GOLDENS: readonly Golden[] = [
       ],
       // Both services have the same protocol://host:port/path: one discrete service overall.
       discrete_services: { count: 1, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 2, discrete_services: 1, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(0),
+      ),
+      usage_by_tag: untaggedUsage({ services: 2, discrete_services: 1, routes: 1, plugins: 0 }),
       entity_counters: {
         rows: [
           counterRow("services", 2, 2), // default 1 + ws-t8 1
@@ -293,6 +313,12 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 2, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 2, discrete_services: 2, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(0),
+      ),
+      // The plugins' tags are version markers (v12, …), none starts with `team:`: 12 aws-lambda + 11 kafka-upstream.
+      usage_by_tag: untaggedUsage({ services: 2, discrete_services: 2, routes: 21, plugins: 23 }),
       entity_counters: {
         rows: [
           // written by the file from the live tables: no drift
@@ -337,6 +363,13 @@ const GOLDENS: readonly Golden[] = [
       ],
       workspaces: [EMPTY_DEFAULT_WORKSPACE],
       discrete_services: { count: 0, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 0, discrete_services: 0, api_requests_month: 0, ai_model_hours_month: 0 },
+        // 1111's payload. 2025-03-15 → 2030-03-15: 5 × 365 + 1 (2028-02-29) = 1,826 days; → 2030-12-31:
+        // 16 more in March + 275 (April to December) = 2,117.
+        fakeLicenseUsage("2030-12-31", 2117, 0),
+      ),
+      usage_by_tag: untaggedUsage(),
       entity_counters: NO_COUNTER_ROWS,
     },
   },
@@ -365,6 +398,11 @@ const GOLDENS: readonly Golden[] = [
       warnings: [],
       workspaces: [EMPTY_DEFAULT_WORKSPACE],
       discrete_services: { count: 0, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 0, discrete_services: 0, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(0, 3), // dp-1, dp-2, dp-3 live beside the payload's "0"
+      ),
+      usage_by_tag: untaggedUsage(),
       entity_counters: NO_COUNTER_ROWS,
     },
   },

@@ -12,10 +12,15 @@ import {
   NO_RBAC,
   NO_SYSTEM_INFO,
   NO_TYPE_COLUMN,
+  NOTE_NO_AI,
+  NOTE_NO_COUNTERS,
   NOW,
   noRouteKafkas,
   TOOL,
   UNLICENSED,
+  unlicensedUsage,
+  untaggedUsage,
+  usageWithoutContract,
 } from "../helpers/golden.ts";
 import { DATASETS, DEFAULT_WORKSPACE_ID, fixtureFile, SCHEMAS } from "../helpers/kong-db.ts";
 
@@ -251,6 +256,13 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 2, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 2, discrete_services: 2, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(0),
+      ),
+      // Tags only on consumer groups: every service, route and plugin untagged. Plugins 8 free + 6
+      // enterprise + 3 custom (TIERS_MIXED_TIERS).
+      usage_by_tag: untaggedUsage({ services: 2, discrete_services: 2, routes: 3, plugins: 17 }),
       entity_counters: {
         rows: [
           // the fixture fills the counter table from the live rows (consumers: type 0)
@@ -316,6 +328,11 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 0, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 0, discrete_services: 0, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(0),
+      ),
+      usage_by_tag: untaggedUsage(),
       entity_counters: NO_COUNTER_ROWS,
     },
   },
@@ -425,6 +442,20 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 1, rules: [] },
+      usage: usageWithoutContract(
+        {
+          gateway_services: 1,
+          discrete_services: 1,
+          api_requests_month: 0, // license_data empty
+          ai_model_hours_month: 4, // 2026-06: gpt-4o rows 6-9
+        },
+        // This golden's clock: 2017-07-20 is 3,252 days before 2026-06-15.
+        { ...unlicensedUsage(0), days_to_expiry: -3252 },
+        [],
+        "2026-06",
+      ),
+      // No tags: plugins 1 free + 18 enterprise + 2 custom (KONG314_TIERS), rows K1-K9 and 10-21.
+      usage_by_tag: untaggedUsage({ services: 1, discrete_services: 1, routes: 7, plugins: 21 }),
       entity_counters: {
         rows: [
           { entity_type: "services", counter_table: null, live: 1, drift: null },
@@ -632,6 +663,26 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 16, rules: [] }, // 4 + 4 + 4 + 5 less catalog.internal:8080/v1 shared
+      usage: usageWithoutContract(
+        {
+          gateway_services: 21,
+          discrete_services: 16,
+          api_requests_month: 4506374, // the 2025-03 bucket
+          ai_model_hours_month: 18, // 2025-03: gpt-4o 12 + claude 6
+        },
+        {
+          expires: "2026-12-31",
+          // 2025-03-15 → 2026-03-15: 365 days; → 2026-12-31: 16 more in March + 275 (April to December) = 656
+          days_to_expiry: 656,
+          customer: "Demo Retail Ltd (FAKE DEMO LICENSE)",
+          product_subscription: "Kong Enterprise Edition",
+          support_plan: "None",
+          dataplanes: { licensed: 5, connected: 3 }, // "5"; the three live data planes
+          admin_seats: { licensed: 10, rbac_users: 6 }, // "10"; rbac_users 6
+        },
+      ),
+      // The seed's tags (catalog, pci, corp, …) have no `team:` prefix. Plugins 30 free + 25 enterprise + 4 custom.
+      usage_by_tag: untaggedUsage({ services: 21, discrete_services: 16, routes: 40, plugins: 59 }),
       entity_counters: {
         rows: [
           // the seed fills the counter table from the live rows, then adds 2 to partners' routes
@@ -792,6 +843,11 @@ const DETAILS_GOLDENS: readonly Golden[] = [
       ],
       // httpbin.org/anything, grpcbin (default and payments), api.dev, api.stage, api.qa, evil; no rules
       discrete_services: { count: 6, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 8, discrete_services: 6, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(1), // kong_admin
+      ),
+      usage_by_tag: untaggedUsage({ services: 8, discrete_services: 6, routes: 5, plugins: 9 }), // plugins: live 9
       entity_counters: {
         rows: [
           { entity_type: "services", counter_table: 7, live: 8, drift: -1 },
@@ -896,6 +952,12 @@ const DETAILS_GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 1, rules: [] }, // both services give http://svc:80/
+      usage: usageWithoutContract(
+        { gateway_services: 2, discrete_services: 1, api_requests_month: 0, ai_model_hours_month: null },
+        unlicensedUsage(0),
+        [NOTE_NO_AI], // license_data exists (empty); no license_llm_data on 2.8
+      ),
+      usage_by_tag: untaggedUsage({ services: 2, discrete_services: 1, routes: 1, plugins: 1 }),
       entity_counters: {
         rows: [
           { entity_type: "services", counter_table: 2, live: 2, drift: 0 }, // 1 + 1
@@ -967,6 +1029,12 @@ const DETAILS_GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 2, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 2, discrete_services: 2, api_requests_month: null, ai_model_hours_month: null },
+        unlicensedUsage(null), // no licenses or rbac_users table; clustering_data_planes empty
+        [NOTE_NO_COUNTERS, NOTE_NO_AI],
+      ),
+      usage_by_tag: untaggedUsage({ services: 2, discrete_services: 2, routes: 1, plugins: 1 }),
     },
   },
   {
@@ -1026,6 +1094,12 @@ const DETAILS_GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 2, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 3, discrete_services: 2, api_requests_month: null, ai_model_hours_month: null },
+        unlicensedUsage(null), // no licenses, rbac_users or clustering_data_planes table
+        [NOTE_NO_COUNTERS, NOTE_NO_AI],
+      ),
+      usage_by_tag: untaggedUsage({ services: 3, discrete_services: 2, routes: 2, plugins: 3 }), // key-auth 2 + my-auth 1
     },
   },
   {
@@ -1100,6 +1174,11 @@ const DETAILS_GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 18, rules: [] }, // 17 + engineering-api (kick.json: 18)
+      usage: usageWithoutContract(
+        { gateway_services: 20, discrete_services: 18, api_requests_month: 0, ai_model_hours_month: 0 },
+        unlicensedUsage(0),
+      ),
+      usage_by_tag: untaggedUsage({ services: 20, discrete_services: 18, routes: 35, plugins: 24 }), // 24 plugins
       entity_counters: {
         rows: [
           { entity_type: "services", counter_table: null, live: 20, drift: null },

@@ -3,6 +3,7 @@ import {
   EE313_SCHEMA,
   ee313Collector,
   emptyTiers,
+  fakeLicenseUsage,
   type Golden,
   KAFKA_FAMILY,
   NO_AI_GATEWAY_USE,
@@ -11,9 +12,14 @@ import {
   NO_RBAC,
   NO_SYSTEM_INFO,
   NO_TYPE_COLUMN,
+  NOTE_NO_AI,
+  NOTE_NO_COUNTERS,
   noRouteKafkas,
   TOOL,
   UNLICENSED,
+  unlicensedUsage,
+  untaggedUsage,
+  usageWithoutContract,
 } from "../helpers/golden.ts";
 import { DATASETS, DEFAULT_WORKSPACE_ID, SCHEMAS } from "../helpers/kong-db.ts";
 
@@ -68,6 +74,17 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 1, rules: [] },
+      usage: usageWithoutContract(
+        {
+          gateway_services: 1, // services_count
+          discrete_services: 1, // discrete_services.count
+          api_requests_month: 0, // license_data empty: no 2025-03 bucket
+          ai_model_hours_month: 0, // license_llm_data empty
+        },
+        unlicensedUsage(0), // no licenses rows; rbac_users 0
+      ),
+      // No `team:` tag: every entity untagged. Plugins: 4 aws-lambda + 4 kafka-upstream.
+      usage_by_tag: untaggedUsage({ services: 1, discrete_services: 1, routes: 4, plugins: 8 }),
       entity_counters: {
         rows: [
           // counter rows as Kong's hooks keep them: no drift
@@ -118,6 +135,13 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 0, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 0, discrete_services: 0, api_requests_month: 0, ai_model_hours_month: 0 },
+        // aaaa's payload. 2025-03-15 → 2029-03-15 is 4 × 365 + 1 (2028-02-29) = 1,461 days, less
+        // 2029-01-31 → 2029-03-15 (28 days of February + 15 = 43): 1,418.
+        fakeLicenseUsage("2029-01-31", 1418, 0),
+      ),
+      usage_by_tag: untaggedUsage(), // no entities: no rows
       entity_counters: {
         rows: ["services", "routes", "consumers", "plugins", "rbac_users"].map((entity_type) => ({
           entity_type,
@@ -173,6 +197,16 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 0, rules: [] },
+      usage: usageWithoutContract(
+        {
+          gateway_services: 0,
+          discrete_services: 0,
+          api_requests_month: 5, // the 2025-03 bucket: node A 2 + node B 3
+          ai_model_hours_month: 0,
+        },
+        unlicensedUsage(0),
+      ),
+      usage_by_tag: untaggedUsage(),
       entity_counters: {
         rows: ["services", "routes", "consumers", "plugins", "rbac_users"].map((entity_type) => ({
           entity_type,
@@ -241,6 +275,17 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 0, rules: [] },
+      usage: usageWithoutContract(
+        {
+          gateway_services: 0,
+          discrete_services: 0,
+          api_requests_month: 0, // only the UNKNOWN bucket: nothing dated 2025-03
+          ai_model_hours_month: null, // no license_llm_data on 2.6
+        },
+        unlicensedUsage(0),
+        [NOTE_NO_AI],
+      ),
+      usage_by_tag: untaggedUsage(),
       entity_counters: {
         rows: ["services", "routes", "consumers", "plugins", "rbac_users"].map((entity_type) => ({
           entity_type,
@@ -315,6 +360,18 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 3, rules: [] },
+      usage: usageWithoutContract(
+        {
+          gateway_services: 3,
+          discrete_services: 3,
+          api_requests_month: null, // no license_data
+          ai_model_hours_month: null, // no license_llm_data
+        },
+        unlicensedUsage(null), // no licenses table; no rbac_users table; clustering_data_planes empty
+        [NOTE_NO_COUNTERS, NOTE_NO_AI],
+      ),
+      // No `team:` tag; plugins 1 aws-lambda + 2 cors + 4 jwt.
+      usage_by_tag: untaggedUsage({ services: 3, discrete_services: 3, routes: 8, plugins: 7 }),
     },
   },
   {
@@ -395,6 +452,13 @@ const GOLDENS: readonly Golden[] = [
       ],
       // http://accounts:8080/, http://transfers:8080/, http://keycloak:8180/auth
       discrete_services: { count: 3, rules: [] },
+      usage: usageWithoutContract(
+        { gateway_services: 3, discrete_services: 3, api_requests_month: null, ai_model_hours_month: null },
+        unlicensedUsage(null), // no licenses, rbac_users or clustering_data_planes table: connected 0
+        [NOTE_NO_COUNTERS, NOTE_NO_AI],
+      ),
+      // No `team:` tag (2.0 has tags columns); plugins 1 aws-lambda + 1 proxy-cache + 1 cookies-to-headers + 2 oidc.
+      usage_by_tag: untaggedUsage({ services: 3, discrete_services: 3, routes: 5, plugins: 5 }),
     },
   },
 ];

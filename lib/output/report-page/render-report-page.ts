@@ -14,6 +14,8 @@ import { renderRouteKafkas } from "./route-kafkas.ts";
 import { renderSincePrevious } from "./since-previous.ts";
 import { renderTiers } from "./tiers.ts";
 import { renderTrend } from "./trend.ts";
+import { renderUsage } from "./usage.ts";
+import { renderUsageByTag } from "./usage-by-tag.ts";
 import { renderWorkspaces } from "./workspaces.ts";
 
 /**
@@ -49,6 +51,8 @@ export function renderSummaryHtml(collected: {
       html`<p class="demo" role="note">Demo data: this report was built from the embedded demo database, not your Kong. Do not send it to Kong; run <code>generate</code> with <code>--database-url</code> or the Data API options for your own report.</p>`,
     sections: [
       renderOverview(report, details),
+      renderUsage(details),
+      renderUsageByTag(report, details),
       renderSincePrevious(details.since_previous),
       renderTrend(details.trend),
       renderRequests(report),
