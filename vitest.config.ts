@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
+    // dist/ built once before the files run (when stale), never by a test file: see the file.
+    globalSetup: ["test/global-setup.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
     // Each PGlite instance costs ~0.6 GB; two workers keep the suite within a 2-core, small-RAM runner.
     pool: "forks",

@@ -66,8 +66,6 @@ function runPackage(params: readonly string[]): PackageRun {
 }
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
   withoutVpc = runPackage(DATA_API_PARAMS);
   withVpc = runPackage(VPC_PARAMS);
   // Two whole osls packages and lints of six functions: a minute or more on a busy 2-core runner.

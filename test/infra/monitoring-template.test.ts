@@ -1,8 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JavaScript templates.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from "#lib/aws/report-events.ts";
 import { METRICS_NAMESPACE } from "#lib/aws/usage-metrics.ts";
@@ -11,7 +10,6 @@ import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationTemplate } from "../../scripts/package.mjs";
 import { runOslsPackage } from "../../scripts/package.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 let defaults: CloudFormationTemplate;
 let configured: CloudFormationTemplate;
 const folders: string[] = [];
@@ -29,10 +27,6 @@ function resource(template: CloudFormationTemplate, id: string) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "http.mjs"))) {
-    const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-  }
   defaults = packageTemplate();
   configured = packageTemplate([
     "alarmEmail=platform-team@example.com",

@@ -1,8 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JavaScript templates.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readReportConfig } from "#lib/config/report.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
@@ -12,7 +11,6 @@ import { LINT_VARIANTS, runOslsPackage } from "../../scripts/package.mjs";
 // infra/signing.yml: the KMS key that signs every stored tar's manifest. The key policy alone
 // decides who signs: the report functions' role, with ECDSA_SHA_256 over a digest, and nobody else.
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const ALIAS = "alias/kong-license-report-ci-report-signing";
 const REPORT_ROLE = { "Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"] };
 
@@ -20,8 +18,6 @@ let out: string;
 let template: CloudFormationTemplate;
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
   out = mkdtempSync(join(tmpdir(), "klr-signing-package-"));
   template = runOslsPackage({ stage: "ci", out, quiet: true }).template;
 }, 300_000);

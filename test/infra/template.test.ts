@@ -73,9 +73,8 @@ let template: CloudFormationTemplate;
 let withParams: CloudFormationTemplate;
 
 beforeAll(() => {
-  // The real pipeline: esbuild bundles, then the package script exactly as `npm run package` runs it.
-  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  // The real pipeline: dist/ as test/global-setup.ts built it, then the package script exactly as
+  // `npm run package` runs it.
   out = mkdtempSync(join(tmpdir(), "klr-package-"));
   outWithParams = mkdtempSync(join(tmpdir(), "klr-package-params-"));
   const run = spawnSync(process.execPath, ["scripts/package.mjs", "--stage", "ci", "--out", out], {

@@ -68,7 +68,7 @@ describe("Function: readTarFiles (what tar -x yields, nothing else)", () => {
         '"C:/report.csv" is an absolute path; ',
         '"bell\\u0007.csv" holds a control character; ',
         '"environments/prod/response.json", "notes.txt" are not files of a report tar ',
-        "(it holds response.json, details.json, summary.html, report.csv, ai-usage.csv, manifest.json, manifest.sig).",
+        "(it holds response.json, details.json, summary.html, report.csv, ai-usage.csv, usage.csv, usage-by-tag.csv, manifest.json, manifest.sig).",
       ].join(""),
     );
   });

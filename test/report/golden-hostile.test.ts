@@ -11,6 +11,9 @@ import {
   NOW,
   noRouteKafkas,
   UNLICENSED,
+  unlicensedUsage,
+  untaggedUsage,
+  usageWithoutContract,
 } from "../helpers/golden.ts";
 import {
   DATASETS,
@@ -102,6 +105,17 @@ const GOLDENS: readonly Golden[] = [
         },
       ],
       discrete_services: { count: 2, rules: [] },
+      usage: usageWithoutContract(
+        {
+          gateway_services: 2, // services_count
+          discrete_services: 2, // discrete_services.count
+          api_requests_month: 0, // license_data empty
+          ai_model_hours_month: 0, // license_llm_data empty
+        },
+        unlicensedUsage(0), // no licenses rows; rbac_users 0
+      ),
+      // No `team:` tag: every entity untagged. Plugins: the 9 rows above (disabled ones too, as Kong counts).
+      usage_by_tag: untaggedUsage({ services: 2, discrete_services: 2, routes: 0, plugins: 9 }),
       entity_counters: {
         rows: [
           // the fixture writes counter rows for services and plugins only, from the live rows
