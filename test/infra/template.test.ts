@@ -489,11 +489,12 @@ describe("report bucket", () => {
         ExpirationInDays: { Ref: "ReportRetentionDays" },
       },
       {
-        // <prefix>YYYY/MM/… keys of the layout before scheduled/ and adhoc/ (years 2000-2099)
+        // <prefix>YYYY/MM/… keys of the layout before scheduled/ and adhoc/ (years 2000-2099): as long
+        // as the old stack's one rule kept them (400 days by default), never shorter after an upgrade
         Id: "expire-legacy-layout-reports",
         Status: "Enabled",
         Prefix: { "Fn::Sub": "${ReportPrefix}20" },
-        ExpirationInDays: { Ref: "ReportRetentionDays" },
+        ExpirationInDays: { Ref: "ScheduledReportRetentionDays" },
       },
       {
         Id: "abort-incomplete-uploads",
