@@ -7,7 +7,7 @@
 import pg from "pg";
 import { type CollectOptions, collectReport } from "../lib/collector/collect-report.ts";
 import { createPgSqlPort } from "../lib/sql/pg-sql-port.ts";
-import { countQueries, type SqlPort } from "../lib/sql/port.ts";
+import { countQueries, type SqlPort, wrapQueries } from "../lib/sql/port.ts";
 import { runKongBaseline } from "./baseline.ts";
 import { runConfigFetch, runFloor } from "./floor.ts";
 import { numbersOfReport, type ReportNumbers } from "./numbers.ts";
@@ -62,13 +62,12 @@ function measureResults(port: SqlPort): SqlPort & { measuring: boolean; largest:
   const wrapper = {
     measuring: false,
     largest: 0,
-    async query(...args: Parameters<SqlPort["query"]>) {
-      const rows = await port.query(...args);
+    ...wrapQueries(port, (query) => async (...args) => {
+      const rows = await query(...args);
       if (wrapper.measuring)
         wrapper.largest = Math.max(wrapper.largest, Buffer.byteLength(JSON.stringify(rows)));
       return rows;
-    },
-    close: () => port.close(),
+    }),
   };
   return wrapper;
 }

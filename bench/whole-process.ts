@@ -14,7 +14,7 @@ import { probeSchema } from "../lib/report/probe-schema.ts";
 import { buildFactsStatement } from "../lib/report/read-kong-facts.ts";
 import { monthIn, windowStart } from "../lib/report/reporting-month.ts";
 import { createPgSqlPort } from "../lib/sql/pg-sql-port.ts";
-import type { SqlParams, SqlPort } from "../lib/sql/port.ts";
+import { type SqlParams, wrapQueries } from "../lib/sql/port.ts";
 import type { ChildTask } from "./child.ts";
 
 export interface WholeProcessTiming {
@@ -106,13 +106,10 @@ export function renderWholeProcess(size: string, timings: readonly WholeProcessT
 export async function buildPsqlScript(url: string, now: Date): Promise<string> {
   const statements: string[] = [];
   const port = createPgSqlPort({ connectionString: url });
-  const recording: SqlPort = {
-    query: (sql, params, options) => {
-      statements.push(inline(sql, params));
-      return port.query(sql, params, options);
-    },
-    close: () => port.close(),
-  };
+  const recording = wrapQueries(port, (query) => (sql, params, options) => {
+    statements.push(inline(sql, params));
+    return query(sql, params, options);
+  });
   const schema = await probeSchema(recording);
   await port.close();
   const facts = buildFactsStatement(schema);

@@ -5,7 +5,7 @@ import {
   type ReportError,
   TimeoutError,
 } from "../errors.ts";
-import type { SqlParams } from "../sql/port.ts";
+import { readOnlyRefusal, type SqlParams } from "../sql/port.ts";
 import { regionOfArn } from "./region-of-arn.ts";
 
 // The Data API's failures: which a later attempt can cure (classifyFailure), and each as a
@@ -66,6 +66,21 @@ export function classifyFailure(error: unknown, signal: AbortSignal | undefined)
   return "fatal";
 }
 
+/** Throttled: the Data API's front end refused the call before it reached the database. */
+export function isThrottling(error: unknown): boolean {
+  const { name = "", $metadata } = (error ?? {}) as SdkErrorShape;
+  return throttlingNames.has(name) || $metadata?.httpStatusCode === 429;
+}
+
+/** The transaction the call named no longer exists (ended early, or never known to the Data API). */
+export function isTransactionGone(error: unknown): boolean {
+  const { name = "", message = "" } = (error ?? {}) as SdkErrorShape;
+  return (
+    name === "TransactionNotFoundException" ||
+    (name === "BadRequestException" && /transaction\b.*\bnot found/i.test(message))
+  );
+}
+
 /** The failure as a ReportError that says what failed and what to do, parameter values removed. */
 export function translateError(error: unknown, kind: FailureKind, context: FailureContext): ReportError {
   const { target } = context;
@@ -91,7 +106,7 @@ export function translateError(error: unknown, kind: FailureKind, context: Failu
     case "AccessDeniedException":
     case "ForbiddenException":
       return new DatabaseAccessError(
-        `The RDS Data API denied access (${name}). Check the cluster ARN ${context.resourceArn}; the caller's IAM policy must allow rds-data:ExecuteStatement on it and secretsmanager:GetSecretValue on ${context.secretArn}. The service said: ${detail}`,
+        `The RDS Data API denied access (${name}). Check the cluster ARN ${context.resourceArn}; the caller's IAM policy must allow rds-data:BeginTransaction, rds-data:ExecuteStatement, rds-data:CommitTransaction and rds-data:RollbackTransaction on it and secretsmanager:GetSecretValue on ${context.secretArn}. The service said: ${detail}`,
         cause,
       );
     case "HttpEndpointNotEnabledException":
@@ -121,6 +136,8 @@ export function translateError(error: unknown, kind: FailureKind, context: Failu
       );
     case "DatabaseErrorException":
       return translateDatabaseError(message, context, error);
+    case "TransactionNotFoundException":
+      return transactionGone(target, error);
     case "UnsupportedResultException":
       return unsupportedResult(message, target, detail, error);
     case "CredentialsProviderError":
@@ -144,6 +161,7 @@ export function translateError(error: unknown, kind: FailureKind, context: Failu
         return endpointNotEnabled(context.resourceArn, error);
       if (/secret/i.test(message)) return badSecret(context.secretArn, detail, error);
       if (/response size|too large/i.test(message)) return unsupportedResult(message, target, detail, error);
+      if (isTransactionGone(error)) return transactionGone(target, error);
       return new QueryError(`The RDS Data API rejected a statement on ${target}: ${detail}`, cause);
     default:
       break;
@@ -189,9 +207,17 @@ function translateDatabaseError(message: string, context: FailureContext, error:
       cause,
     );
   }
+  if (sqlState === "25006") return new QueryError(readOnlyRefusal(context.target, text), cause);
   return new QueryError(
     `A query on ${context.target} failed${sqlState ? ` (SQLSTATE ${sqlState})` : ""}: ${text}`,
     cause,
+  );
+}
+
+function transactionGone(target: string, error: unknown): ReportError {
+  return new DatabaseAccessError(
+    `The RDS Data API no longer knows the report's transaction on ${target}: it ended early (the cluster restarted or failed over, or it stayed idle for 3 minutes). Try again.`,
+    { cause: error },
   );
 }
 

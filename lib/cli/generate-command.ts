@@ -18,7 +18,7 @@ import type { CollectedReport } from "../report/types.ts";
 import type { Usage } from "../report/usage-types.ts";
 import type { Signer } from "../shared/signature.ts";
 import { stringifyJson } from "../shared/visible-text.ts";
-import { countQueries, type SqlPort } from "../sql/port.ts";
+import { countQueries, type SqlPort, wrapQueries } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
 import type { ReportMonitor } from "../use-cases/report-monitor.ts";
 import { checkFailOn, describeContract, readContractFile } from "./contract-check.ts";
@@ -139,15 +139,12 @@ function finishContract(collected: CollectedReport, options: GenerateOptions, io
  */
 function reportPages(port: SqlPort, progress: (text: string) => void): SqlPort {
   let calls = 0;
-  return {
-    query(sql, params, options) {
-      calls += 1;
-      if (calls === 3) progress("Read the report; reading the details (per workspace, discrete services)…");
-      if (calls >= 3) progress(`  details page ${calls - 2}…`);
-      return port.query(sql, params, options);
-    },
-    close: () => port.close(),
-  };
+  return wrapQueries(port, (query) => (sql, params, options) => {
+    calls += 1;
+    if (calls === 3) progress("Read the report; reading the details (per workspace, discrete services)…");
+    if (calls >= 3) progress(`  details page ${calls - 2}…`);
+    return query(sql, params, options);
+  });
 }
 
 /** `--s3-bucket`: the same streamed upload and presigned link as the Lambda handlers. */

@@ -22,6 +22,7 @@ import {
   monthIn,
   parseAsOf,
   reportWindow,
+  type YearMonth,
 } from "../report/reporting-month.ts";
 import type { CollectedReport, DeploymentType, ReportSource, SystemInfo } from "../report/types.ts";
 import type { Contract } from "../report/usage-types.ts";
@@ -74,8 +75,10 @@ export const TOOL = { name: packageJson.name, version: packageJson.version } as 
 const REQUIRED_TABLES = ["schema_meta", "services", "routes", "consumers", "plugins"] as const;
 
 /**
- * Produces Kong's License Report (and its details) from a Kong database in two round trips:
- * a catalog probe, then one set-based statement shaped to the schema found.
+ * Produces Kong's License Report (and its details) from a Kong database in two statements: a
+ * catalog probe, then one set-based statement shaped to the schema found; the details add a few
+ * more. All of them run in one read-only transaction the port opens and ends: they read one
+ * snapshot (the details agree with the report even while Kong writes) and can change nothing.
  */
 export async function collectReport(sql: SqlPort, options: CollectOptions = {}): Promise<CollectedReport> {
   const now = options.now ?? new Date();
@@ -85,7 +88,28 @@ export async function collectReport(sql: SqlPort, options: CollectOptions = {}):
   assertAsOfInRange(asOf, current);
   const node = readNodeFacts(options);
   const queryOptions = options.signal === undefined ? {} : { signal: options.signal };
+  return sql.runReadOnly(
+    (snapshot) => readReport(snapshot, options, { now, timeZone, current, asOf, node }),
+    queryOptions,
+  );
+}
 
+/** What collectReport checked before opening the transaction. */
+interface ReportFrame {
+  readonly now: Date;
+  readonly timeZone: string;
+  readonly current: YearMonth;
+  readonly asOf: YearMonth;
+  readonly node: NodeFacts;
+}
+
+/** The statements of the report and its details, inside the transaction. */
+async function readReport(
+  sql: SqlPort,
+  options: CollectOptions,
+  { now, timeZone, current, asOf, node }: ReportFrame,
+): Promise<CollectedReport> {
+  const queryOptions = options.signal === undefined ? {} : { signal: options.signal };
   const schema = await probeSchema(sql, queryOptions);
   assertKongSchema(schema);
   const facts = await readKongFacts(sql, schema, reportWindow(asOf, current), queryOptions);

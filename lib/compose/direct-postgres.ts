@@ -71,16 +71,20 @@ export function openDirectPostgresPort(source: DirectPostgresSource, secrets: Da
     if (source.kind === "postgres-secret") secrets.forget(secretLocation(source, names));
     if (stale !== undefined) await (await stale.catch(() => undefined))?.close();
   };
+  /** Runs `use` on the port; a password refused on connecting is read again once (rotated). */
+  const withPort = async <T>(use: (port: SqlPort) => Promise<T>): Promise<T> => {
+    try {
+      return await use(await open());
+    } catch (error) {
+      if (source.kind !== "postgres-secret" || !isRefusedPassword(error)) throw error;
+      await reopen();
+      return use(await open());
+    }
+  };
   return {
-    async query(sql, params, options) {
-      try {
-        return await (await open()).query(sql, params, options);
-      } catch (error) {
-        if (source.kind !== "postgres-secret" || !isRefusedPassword(error)) throw error;
-        await reopen();
-        return (await open()).query(sql, params, options);
-      }
-    },
+    query: (sql, params, options) => withPort((port) => port.query(sql, params, options)),
+    // A refused password fails the transaction's first connection, before `work` ran anything.
+    runReadOnly: (work, options) => withPort((port) => port.runReadOnly(work, options)),
     async close() {
       const current = opened;
       opened = undefined;

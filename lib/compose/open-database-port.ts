@@ -70,6 +70,7 @@ function openPgSqlPortLazily(options: PgSqlPortOptions): SqlPort {
   };
   return {
     query: async (sql, params, queryOptions) => (await open()).query(sql, params, queryOptions),
+    runReadOnly: async (work, queryOptions) => (await open()).runReadOnly(work, queryOptions),
     close: async () => {
       if (opened !== undefined) await (await opened).close();
     },

@@ -2,7 +2,14 @@ import pg from "pg";
 import { DatabaseAccessError, NotKongDatabaseError, QueryError, TimeoutError } from "../errors.ts";
 import { describeTarget } from "./describe-target.ts";
 import { toPositional } from "./named-params.ts";
-import type { SqlPort } from "./port.ts";
+import {
+  lendTransaction,
+  type QueryOptions,
+  READ_ONLY_SNAPSHOT,
+  readOnlyRefusal,
+  type SqlParams,
+  type SqlPort,
+} from "./port.ts";
 
 export { describeTarget };
 
@@ -105,41 +112,104 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
       ? describeTarget(options.connectionString)
       : `${connection.host}:${connection.port}/${connection.database} as ${connection.user}`;
   const advice = options.advice ?? URL_ADVICE;
+
+  /** A client of the pool, its session tuned on first use. */
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    if (!ownsPool || tuned.has(client)) return client;
+    try {
+      // JIT compiles hundreds of expressions for statements that run once (~90 ms lost at 1M
+      // plugins). SETs, not startup options: poolers such as PgBouncer refuse those.
+      await client.query("SET jit = off").catch(() => undefined);
+      // Session settings, so they hold for each statement of a transaction too. A migration holding a
+      // table lock must not leave the report waiting in silence.
+      await client.query(
+        `SET lock_timeout = ${limits.lockTimeoutMs}; SET statement_timeout = ${limits.statementTimeoutMs}`,
+      );
+      // A SQL_ASCII database keeps names as the bytes it was given, and PostgreSQL refuses to send
+      // bytes that are not UTF-8 to a UTF8 client (SQLSTATE 22021: the whole report failed).
+      // Taken as they are, pg decodes them with U+FFFD for what is not UTF-8.
+      await client.query(
+        "SELECT set_config('client_encoding', 'SQL_ASCII', false) WHERE current_setting('server_encoding') = 'SQL_ASCII'",
+      );
+      if (options.searchPath !== undefined) await assertSchemaExists(client, options.searchPath, where);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    tuned.add(client);
+    return client;
+  };
+
+  const translate = async (error: unknown): Promise<Error> => {
+    if (error instanceof NotKongDatabaseError) return error;
+    const holders = (error as PgErrorShape).code === "55P03" ? await describeLockHolders(pool) : undefined;
+    return translatePgError(error, where, limits, holders, advice);
+  };
+
+  const run = async (client: pg.PoolClient, sql: string, params: SqlParams | undefined) => {
+    const { text, values } = toPositional(sql, params);
+    return (await client.query({ text, values, types: rawText })).rows;
+  };
+
   return {
     async query(sql, params, queryOptions) {
       queryOptions?.signal?.throwIfAborted();
-      const { text, values } = toPositional(sql, params);
       let client: pg.PoolClient | undefined;
       try {
-        client = await pool.connect();
-        if (ownsPool && !tuned.has(client)) {
-          // JIT compiles hundreds of expressions for statements that run once (~90 ms lost at 1M
-          // plugins). SETs, not startup options: poolers such as PgBouncer refuse those.
-          await client.query("SET jit = off").catch(() => undefined);
-          // A migration holding a table lock must not leave the report waiting in silence.
-          await client.query(
-            `SET lock_timeout = ${limits.lockTimeoutMs}; SET statement_timeout = ${limits.statementTimeoutMs}`,
-          );
-          // A SQL_ASCII database keeps names as the bytes it was given, and PostgreSQL refuses to send
-          // bytes that are not UTF-8 to a UTF8 client (SQLSTATE 22021: the whole report failed).
-          // Taken as they are, pg decodes them with U+FFFD for what is not UTF-8.
-          await client.query(
-            "SELECT set_config('client_encoding', 'SQL_ASCII', false) WHERE current_setting('server_encoding') = 'SQL_ASCII'",
-          );
-          if (options.searchPath !== undefined) await assertSchemaExists(client, options.searchPath, where);
-          tuned.add(client);
-        }
-        const result = await client.query({ text, values, types: rawText });
+        client = await connect();
+        const rows = await run(client, sql, params);
         client.release();
-        return result.rows;
+        return rows;
       } catch (error) {
         // A client whose statement failed may be broken: the pool discards it.
         client?.release(true);
-        if (error instanceof NotKongDatabaseError) throw error;
-        const holders =
-          (error as PgErrorShape).code === "55P03" ? await describeLockHolders(pool) : undefined;
-        throw translatePgError(error, where, limits, holders, advice);
+        throw await translate(error);
       }
+    },
+    async runReadOnly<T>(work: (sql: SqlPort) => Promise<T>, queryOptions?: QueryOptions): Promise<T> {
+      queryOptions?.signal?.throwIfAborted();
+      let client: pg.PoolClient;
+      try {
+        client = await connect();
+      } catch (error) {
+        throw await translate(error);
+      }
+      // One client for the whole transaction. REPEATABLE READ: the report and its details pages
+      // read one snapshot, so their counts agree even while Kong writes; READ ONLY: nothing the
+      // report runs can change the database.
+      const lent = lendTransaction(async (sql, params, statementOptions) => {
+        statementOptions?.signal?.throwIfAborted();
+        try {
+          return await run(client, sql, params);
+        } catch (error) {
+          throw await translate(error);
+        }
+      });
+      let result: T;
+      try {
+        try {
+          await client.query(`BEGIN ${READ_ONLY_SNAPSHOT}`);
+        } catch (error) {
+          throw await translate(error);
+        }
+        result = await work(lent);
+      } catch (error) {
+        // Rolled back, the client goes back to the pool; a client that cannot roll back is discarded.
+        await client.query("ROLLBACK").then(
+          () => client.release(),
+          (rollbackError: unknown) => client.release(rollbackError as Error),
+        );
+        throw error;
+      }
+      try {
+        await client.query("COMMIT");
+      } catch (error) {
+        client.release(true);
+        throw await translate(error);
+      }
+      client.release();
+      return result;
     },
     async close() {
       if (ownsPool) await pool.end();
@@ -300,6 +370,8 @@ export function translatePgError(
         `A statement on ${where} ran longer than the statement timeout (${seconds(limits.statementTimeoutMs)}) and was cancelled: the database is busy or very large. Run the report again when it is less busy, or allow more time with --statement-timeout SECONDS (KONG_DB_STATEMENT_TIMEOUT_SECONDS for the Lambda).`,
         cause,
       );
+    case "25006":
+      return new QueryError(readOnlyRefusal(where, firstLine(message)), cause);
     default:
       return new QueryError(
         `A query on ${where} failed${code ? ` (SQLSTATE ${code})` : ""}: ${firstLine(message)}`,

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { BadParameterError, EnvironmentFailedError, ReportError } from "../errors.ts";
 import { collectEnvironment, type OpenApiPorts, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
 import type { EnvironmentCounts, EnvironmentSuccess, EstateConfig, SourceKind } from "../estate/types.ts";
-import type { SqlPort } from "../sql/port.ts";
+import { type SqlPort, wrapQueries } from "../sql/port.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import { checkRun, type EstateRun, environmentKey } from "./estate-run.ts";
 
@@ -152,15 +152,12 @@ export function toStoredEnvironment(
 
 /** Tells `onError` about every failed query, then rethrows it unchanged. */
 function observePort(port: SqlPort, onError: (error: unknown) => void): SqlPort {
-  return {
-    async query(sql, params, queryOptions) {
-      try {
-        return await port.query(sql, params, queryOptions);
-      } catch (error) {
-        onError(error);
-        throw error;
-      }
-    },
-    close: () => port.close(),
-  };
+  return wrapQueries(port, (query) => async (sql, params, queryOptions) => {
+    try {
+      return await query(sql, params, queryOptions);
+    } catch (error) {
+      onError(error);
+      throw error;
+    }
+  });
 }

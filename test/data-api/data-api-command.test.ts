@@ -98,7 +98,9 @@ describe("Command: npm run data-api", () => {
       expect(stdout).toContain(`export AWS_ENDPOINT_URL_RDS_DATA=${url}`);
       expect(stdout).toContain("export KONG_DB_NAME=postgres");
       expect(report.services_count).toBeGreaterThan(0);
-      expect(port.calls()).toBe(2);
+      // The probe and the report statement, inside one read-only transaction: BeginTransaction,
+      // SET TRANSACTION … READ ONLY, the 2 statements, CommitTransaction.
+      expect(port.calls()).toBe(5);
       expect(denied).toBe("AccessDeniedException");
       expect(code).toBe(0);
     } finally {

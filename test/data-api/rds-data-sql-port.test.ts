@@ -406,7 +406,7 @@ describeTargets("RDS Data API SQL port on %s", (target) => {
     // Assert
     expect(error).toBeInstanceOf(DatabaseAccessError);
     expect(error.message).toBe(
-      `The RDS Data API denied access (AccessDeniedException). Check the cluster ARN ${otherCluster}; the caller's IAM policy must allow rds-data:ExecuteStatement on it and secretsmanager:GetSecretValue on ${SECRET_ARN}. The service said: User: arn:aws:iam::000000000000:user/local is not authorized to perform: rds-data:ExecuteStatement on resource: ${otherCluster}. This local endpoint serves only cluster ${RESOURCE_ARN}, secret ${SECRET_ARN}; pass those (as it printed on start), or restart it with --resource-arn/--secret-arn for others.`,
+      `The RDS Data API denied access (AccessDeniedException). Check the cluster ARN ${otherCluster}; the caller's IAM policy must allow rds-data:BeginTransaction, rds-data:ExecuteStatement, rds-data:CommitTransaction and rds-data:RollbackTransaction on it and secretsmanager:GetSecretValue on ${SECRET_ARN}. The service said: User: arn:aws:iam::000000000000:user/local is not authorized to perform: rds-data:ExecuteStatement on resource: ${otherCluster}. This local endpoint serves only cluster ${RESOURCE_ARN}, secret ${SECRET_ARN}; pass those (as it printed on start), or restart it with --resource-arn/--secret-arn for others.`,
     );
     expect(port.calls()).toBe(1);
   });

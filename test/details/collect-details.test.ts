@@ -3,7 +3,7 @@ import { type CollectDetailsOptions, collectDetails } from "#lib/details/collect
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "#lib/report/probe-schema.ts";
 import type { WorkspaceDetail } from "#lib/report/types.ts";
-import { countQueries, type SqlPort } from "#lib/sql/port.ts";
+import { countQueries, type SqlPort, wrapQueries } from "#lib/sql/port.ts";
 import {
   DATASETS,
   DEFAULT_WORKSPACE_ID,
@@ -196,13 +196,10 @@ describeTargets("collectDetails on %s", (target) => {
   it("hands its signal to every query", async () => {
     const signal = new AbortController().signal;
     const seen: (AbortSignal | undefined)[] = [];
-    const recording: SqlPort = {
-      query(text, params, options) {
-        seen.push(options?.signal);
-        return sql.query(text, params, options);
-      },
-      close: () => sql.close(),
-    };
+    const recording = wrapQueries(sql, (query) => (text, params, options) => {
+      seen.push(options?.signal);
+      return query(text, params, options);
+    });
     await run(
       { includeList: true, rules: [{ find: "dev|stage|qa", replace_with: "prod" }], signal },
       recording,
@@ -213,13 +210,11 @@ describeTargets("collectDetails on %s", (target) => {
 
   it("gives the same details when a page's rows arrive in another order", async () => {
     // UNION ALL promises no order: the plugin pages and the drift statement are re-sorted in code.
-    const reversing = (marker: string): SqlPort => ({
-      async query(text, params, options) {
-        const rows = await sql.query(text, params, options);
+    const reversing = (marker: string): SqlPort =>
+      wrapQueries(sql, (query) => async (text, params, options) => {
+        const rows = await query(text, params, options);
         return text.includes(marker) ? [...rows].reverse() : rows;
-      },
-      close: () => sql.close(),
-    });
+      });
     expect(await run({ paging: { plugins: 2 } }, reversing("FROM plugins"))).toEqual(
       await run({ paging: { plugins: 2 } }),
     );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { collectDetails } from "#lib/details/collect-details.ts";
 import { selectTierClassifier } from "#lib/report/plugin-tiers.ts";
 import { probeSchema, type SchemaFacts } from "#lib/report/probe-schema.ts";
-import type { SqlPort, SqlRow } from "#lib/sql/port.ts";
+import { type SqlPort, type SqlRow, wrapQueries } from "#lib/sql/port.ts";
 import {
   describeTargets,
   type FixturePort,
@@ -56,17 +56,13 @@ function dataApiBytes(rows: readonly SqlRow[]): number {
 function measure(port: SqlPort): SqlPort & { sizes: number[]; statements: string[] } {
   const sizes: number[] = [];
   const statements: string[] = [];
-  return {
-    sizes,
-    statements,
-    async query(sql, params, options) {
-      const rows = await port.query(sql, params, options);
-      sizes.push(dataApiBytes(rows));
-      statements.push(sql);
-      return rows;
-    },
-    close: () => port.close(),
-  };
+  const measured = wrapQueries(port, (query) => async (sql, params, options) => {
+    const rows = await query(sql, params, options);
+    sizes.push(dataApiBytes(rows));
+    statements.push(sql);
+    return rows;
+  });
+  return { ...measured, sizes, statements };
 }
 
 describeTargets("collectDetails paging over 3,000 workspaces (%s)", (target) => {

@@ -78,7 +78,13 @@ describeTargets("an estate of real Kong databases (%s)", (target) => {
     const openPort: OpenEnvironmentPort = async (source) => {
       if (db.target === "pglite" && source.kind === "postgres" && source.schema !== undefined) {
         const port = fixtures.get(source.schema);
-        if (port !== undefined) return { query: port.query.bind(port), close: async () => undefined };
+        if (port !== undefined) {
+          return {
+            query: port.query.bind(port),
+            runReadOnly: port.runReadOnly.bind(port),
+            close: async () => undefined,
+          };
+        }
       }
       return openEnvironmentPort(source);
     };

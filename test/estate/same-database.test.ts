@@ -6,6 +6,7 @@ import { readDatabaseIdentity } from "#lib/estate/database-identity.ts";
 import { parseEnvironmentsFile } from "#lib/estate/environments-file.ts";
 import { findSameDatabases } from "#lib/estate/same-database.ts";
 import type { EnvironmentOutcome, EstateDocument } from "#lib/estate/types.ts";
+import { lendTransaction } from "#lib/sql/port.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import {
@@ -74,16 +75,13 @@ describe("findSameDatabases", () => {
   });
 
   it("knows the demo database without asking it, and keeps the configured keys when the query fails", async () => {
-    const unused = { query: async () => [], close: async () => undefined };
+    const unused = lendTransaction(async () => []);
     expect(await readDatabaseIdentity(unused, { kind: "demo" })).toEqual({
       keys: [{ key: "demo", says: "the embedded demo database" }],
     });
-    const failing = {
-      query: async () => {
-        throw new Error("function pg_control_system() does not exist");
-      },
-      close: async () => undefined,
-    };
+    const failing = lendTransaction(async () => {
+      throw new Error("function pg_control_system() does not exist");
+    });
     const source = {
       kind: "data-api",
       resourceArn: RESOURCE_ARN,

@@ -335,6 +335,7 @@ function trackPort(port: SqlPort, schema: string): FixturePort {
   return {
     schema,
     query: (sql, params, options) => port.query(sql, params, options),
+    runReadOnly: (work, options) => port.runReadOnly(work, options),
     close() {
       closing ??= port.close();
       return closing;

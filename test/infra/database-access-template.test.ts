@@ -126,7 +126,12 @@ describe("npm run package, with and without the VPC parameters", () => {
       {
         Sid: "QueryKongDatabase",
         Effect: "Allow",
-        Action: ["rds-data:ExecuteStatement"],
+        Action: [
+          "rds-data:BeginTransaction",
+          "rds-data:ExecuteStatement",
+          "rds-data:CommitTransaction",
+          "rds-data:RollbackTransaction",
+        ],
         Resource: "arn:aws:rds:us-east-1:123456789012:cluster:kong",
       },
       {

@@ -581,7 +581,10 @@ describe("IAM", () => {
       "logs:CreateLogStream",
       "logs:PutLogEvents",
       "logs:TagResource",
+      "rds-data:BeginTransaction",
+      "rds-data:CommitTransaction",
       "rds-data:ExecuteStatement",
+      "rds-data:RollbackTransaction",
       "s3:AbortMultipartUpload",
       "s3:GetObject",
       "s3:ListBucket",
@@ -596,7 +599,16 @@ describe("IAM", () => {
         .filter((statement) => statement.actions.some((action) => action.startsWith(prefix)))
         .map((statement) => ({ actions: statement.actions, resources: statement.resources }));
     expect(resourcesFor("rds-data:")).toEqual([
-      { actions: ["rds-data:ExecuteStatement"], resources: [{ Ref: "KongClusterArn" }] },
+      // The report's statements run in one read-only transaction it begins and ends itself.
+      {
+        actions: [
+          "rds-data:BeginTransaction",
+          "rds-data:ExecuteStatement",
+          "rds-data:CommitTransaction",
+          "rds-data:RollbackTransaction",
+        ],
+        resources: [{ Ref: "KongClusterArn" }],
+      },
     ]);
     expect(resourcesFor("secretsmanager:")).toEqual([
       { actions: ["secretsmanager:GetSecretValue"], resources: [{ Ref: "KongSecretArn" }] },
@@ -807,7 +819,10 @@ describe("estate state machine", () => {
     const logs = ["logs:CreateLogStream", "logs:PutLogEvents"];
     const environments = ["s3:GetObject", "ssm:GetParameter"];
     const databases = [
+      "rds-data:BeginTransaction",
+      "rds-data:CommitTransaction",
       "rds-data:ExecuteStatement",
+      "rds-data:RollbackTransaction",
       "rds-db:connect",
       "secretsmanager:GetSecretValue",
       "sts:AssumeRole",
