@@ -5,7 +5,8 @@ import { loadRdsCaBundle } from "../aws/rds-ca-bundle.ts";
 import { regionOfArn } from "../aws/region-of-arn.ts";
 import { ConfigError, DatabaseAccessError } from "../errors.ts";
 import type { PostgresIamSource, PostgresSecretSource } from "../sql/database-source.ts";
-import type { PgAdvice, PgConnection, PgSqlPortOptions } from "../sql/pg-sql-port.ts";
+import type { PgAdvice } from "../sql/pg-advice.ts";
+import type { PgConnection, PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
 
 /** A direct PostgreSQL source whose credentials AWS holds. */
@@ -20,6 +21,10 @@ interface SettingNames {
   readonly database: string;
   readonly caFile: string;
   readonly region: string;
+  readonly schema: string;
+  /** How to allow a statement or a lock more time, or "" where nothing sets it (an entry). */
+  readonly lockTimeout: string;
+  readonly statementTimeout: string;
 }
 
 const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
@@ -31,6 +36,10 @@ const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
     database: "KONG_PG_DATABASE",
     caFile: "KONG_PG_CA_FILE",
     region: "AWS_REGION",
+    // No variable sets one: the schema is the user's search_path.
+    schema: "the user's search_path",
+    lockTimeout: ", or wait longer with KONG_DB_LOCK_TIMEOUT_SECONDS",
+    statementTimeout: ", or allow more time with KONG_DB_STATEMENT_TIMEOUT_SECONDS",
   },
   "environments-file": {
     secret: '"postgres.secret_arn"',
@@ -40,6 +49,9 @@ const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
     database: '"postgres.database"',
     caFile: '"postgres.ca_file"',
     region: '"postgres.region"',
+    schema: '"postgres.schema"',
+    lockTimeout: "",
+    statementTimeout: "",
   },
 };
 
@@ -217,5 +229,8 @@ function adviceFor(source: DirectPostgresSource, names: SettingNames): PgAdvice 
     database: `Check ${source.kind === "postgres-iam" ? names.database : `the secret's dbname or ${names.database}`}.`,
     certificate: `The connection verifies the server (verify-full) against the RDS and Aurora certificate bundles${source.caFile === undefined ? "" : ` replaced by ${names.caFile}`}; for a server whose certificate another CA signed, give that CA's PEM file in ${names.caFile}. The host must be a name in the certificate.`,
     noTls: `but this connection requires TLS (verify-full, always for ${source.kind === "postgres-iam" ? "IAM authentication" : "the AWS forms"}). Turn ssl on at the server; RDS and Aurora always offer it.`,
+    schema: `Check ${names.schema}.`,
+    lockTimeout: names.lockTimeout,
+    statementTimeout: names.statementTimeout,
   };
 }

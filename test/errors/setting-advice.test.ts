@@ -1,0 +1,144 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createEstateRuntime } from "#lib/compose/estate-runtime.ts";
+import { createReportRuntime } from "#lib/compose/report-runtime.ts";
+import { readEstateRunConfig } from "#lib/config/estate.ts";
+import { readReportConfig } from "#lib/config/report.ts";
+import { readStorageConfig } from "#lib/config/storage.ts";
+import { collectEnvironment } from "#lib/estate/collect-estate.ts";
+import type { EstateDocument } from "#lib/estate/types.ts";
+import { parseConfiguredEnvironments } from "#lib/use-cases/estate-inputs.ts";
+import { rejectionOf } from "../data-api/harness.ts";
+import { closedPort } from "../helpers/closed-port.ts";
+import { describePostgres } from "../helpers/kong-db.ts";
+import { runCliCapturing } from "../helpers/run-cli.ts";
+
+// Every piece of advice names what exists where it appears (issue 24): the CLI's options, the
+// report functions' variables, or the environments file's keys, whichever configured the failing
+// source; never --database-url outside the CLI. Each failure is real: a closed port, a database the
+// server does not have (PostgreSQL, when KONG_TEST_DATABASE_URL is set), through the entry points a
+// user meets: the CLI in-process, and the composition root the functions' handlers call.
+
+const ABSENT = "klr_tests_absent";
+const FILE = "envs.json";
+
+let folder: string;
+let closed: number;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "klr-setting-advice-"));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  closed = await closedPort();
+  // The SDK's credential chain reads the process environment; the local endpoint checks the form only.
+  vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local-secret");
+  vi.stubEnv("AWS_SESSION_TOKEN", undefined);
+  vi.stubEnv("AWS_PROFILE", undefined);
+  vi.stubEnv("AWS_REGION", "us-east-1");
+  vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/klr-aws-config");
+  vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/klr-aws-credentials");
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const closedUrl = () => `postgres://kong:never-shown@127.0.0.1:${closed}/kong`;
+
+/** `estate --environments FILE` on these entries: each environment's error, by name. */
+async function estateErrors(
+  environments: readonly Record<string, unknown>[],
+): Promise<Record<string, string>> {
+  const path = join(folder, `${environments.map((entry) => entry.environment).join("-")}.json`);
+  await writeFile(path, JSON.stringify({ environments }));
+  const run = await runCliCapturing({}, ["estate", "--environments", path, "--as-of", "2026-01"]);
+  const estate = JSON.parse(run.stdout) as EstateDocument;
+  return Object.fromEntries(
+    estate.environments.map((entry) => [entry.environment, "error" in entry ? String(entry.error) : "ok"]),
+  );
+}
+
+/** The estate functions' collector (the composition root of handlers/estate-*.ts) on these entries. */
+async function functionErrors(
+  environments: readonly Record<string, unknown>[],
+): Promise<Record<string, string>> {
+  const config = parseConfiguredEnvironments({ text: JSON.stringify({ environments }), fileName: FILE });
+  const runtime = createEstateRuntime(
+    readStorageConfig({ REPORT_BUCKET: "kong-reports" }),
+    readEstateRunConfig({ ESTATE_ENVIRONMENTS: "ssm:/kong/estate" }),
+  );
+  const errors: Record<string, string> = {};
+  for (const spec of config.environments) {
+    const outcome = await collectEnvironment(spec, { openPort: runtime.openPort, asOf: "2026-01" });
+    errors[spec.name] = outcome.status === "failed" ? outcome.error : "ok";
+  }
+  return errors;
+}
+
+/** The report functions' database port (handlers/http.ts, scheduled.ts) from these variables. */
+async function reportFunctionError(env: Record<string, string>): Promise<string> {
+  const runtime = createReportRuntime(readReportConfig({ REPORT_BUCKET: "kong-reports", ...env }), {
+    dataApiRetry: { maxAttempts: 1 },
+  });
+  try {
+    return (await rejectionOf(runtime.sql.query("SELECT 1::text AS one"))).message;
+  } finally {
+    await runtime.sql.close();
+  }
+}
+
+describe("A PostgreSQL URL that cannot be reached", () => {
+  const unreachable = () => `Cannot reach PostgreSQL at 127.0.0.1:${closed}/kong as kong (ECONNREFUSED).`;
+
+  it("names --database-url in the CLI", async () => {
+    const run = await runCliCapturing({}, ["generate", "--database-url", closedUrl()]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toBe(
+      `${unreachable()} Check the host and port in --database-url and that the server is running.\n`,
+    );
+  });
+
+  it("names the entry's \"database_url\" in the CLI's estate and in the estate functions", async () => {
+    const entries = [{ environment: "prod", database_url: closedUrl() }];
+    const expected = `${unreachable()} Check the host and port in "database_url" and that the server is running.`;
+    expect(await estateErrors(entries)).toEqual({ prod: expected });
+    expect(await functionErrors(entries)).toEqual({ prod: expected });
+  });
+
+  it("names KONG_DATABASE_URL in the report functions' handlers (run outside Lambda)", async () => {
+    expect(await reportFunctionError({ KONG_DATABASE_URL: closedUrl() })).toBe(
+      `${unreachable()} Check the host and port in KONG_DATABASE_URL and that the server is running.`,
+    );
+  });
+});
+
+describePostgres("A PostgreSQL URL naming a database the server does not have (postgres)", () => {
+  const absentUrl = () => {
+    const url = new URL(process.env.KONG_TEST_DATABASE_URL as string);
+    url.pathname = `/${ABSENT}`;
+    return url;
+  };
+  const doesNotExist = () => {
+    const url = absentUrl();
+    return `The database in ${url.hostname}:${url.port || "5432"}/${ABSENT} as ${decodeURIComponent(url.username)} does not exist.`;
+  };
+
+  it("names --database-url in the CLI, the entry's key in an estate, KONG_DATABASE_URL in the handlers", async () => {
+    const run = await runCliCapturing({}, ["generate", "--database-url", absentUrl().toString()]);
+    expect(run.stderr).toBe(`${doesNotExist()} Check --database-url.\n`);
+    const entries = [{ environment: "prod", database_url: absentUrl().toString() }];
+    expect(await estateErrors(entries)).toEqual({ prod: `${doesNotExist()} Check "database_url".` });
+    expect(await functionErrors(entries)).toEqual({ prod: `${doesNotExist()} Check "database_url".` });
+    expect(await reportFunctionError({ KONG_DATABASE_URL: absentUrl().toString() })).toBe(
+      `${doesNotExist()} Check KONG_DATABASE_URL.`,
+    );
+  });
+});
