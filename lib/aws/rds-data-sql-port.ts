@@ -1,7 +1,14 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { ExecuteStatementCommand, type RDSDataClient } from "@aws-sdk/client-rds-data";
 import type { SqlParams, SqlPort } from "../sql/port.ts";
-import { classifyFailure, deadlineError, type FailureContext, translateError } from "./rds-data-errors.ts";
+import {
+  classifyFailure,
+  DATA_API_SETTINGS,
+  type DataApiSettingNames,
+  deadlineError,
+  type FailureContext,
+  translateError,
+} from "./rds-data-errors.ts";
 import { toRows, toSqlParameters } from "./rds-data-values.ts";
 
 export interface RdsDataRetryOptions {
@@ -22,6 +29,8 @@ export interface RdsDataSqlPortOptions {
   /** The Secrets Manager secret holding the database user and password. */
   readonly secretArn: string;
   readonly database: string;
+  /** How messages name the cluster, database and endpoint settings; default: naming none. */
+  readonly settings?: DataApiSettingNames;
   readonly retry?: RdsDataRetryOptions;
   /** Backoff wait; rejects when the signal aborts (injected by tests). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -83,6 +92,7 @@ export function createRdsDataSqlPort(options: RdsDataSqlPortOptions): RdsDataSql
       resourceArn: options.resourceArn,
       secretArn: options.secretArn,
       database: options.database,
+      settings: options.settings ?? DATA_API_SETTINGS,
       target,
       params,
       retryAfterSeconds: retry.retryAfterSeconds,

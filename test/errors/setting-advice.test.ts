@@ -10,28 +10,36 @@ import { readStorageConfig } from "#lib/config/storage.ts";
 import { collectEnvironment } from "#lib/estate/collect-estate.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import { parseConfiguredEnvironments } from "#lib/use-cases/estate-inputs.ts";
-import { rejectionOf } from "../data-api/harness.ts";
+import type { DataApiServer } from "../../local/data-api/server.ts";
+import { RESOURCE_ARN, rejectionOf, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { closedPort } from "../helpers/closed-port.ts";
-import { describePostgres } from "../helpers/kong-db.ts";
+import { describePostgres, openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
 import { runCliCapturing } from "../helpers/run-cli.ts";
 
 // Every piece of advice names what exists where it appears (issue 24): the CLI's options, the
 // report functions' variables, or the environments file's keys, whichever configured the failing
 // source; never --database-url outside the CLI. Each failure is real: a closed port, a database the
-// server does not have (PostgreSQL, when KONG_TEST_DATABASE_URL is set), through the entry points a
-// user meets: the CLI in-process, and the composition root the functions' handlers call.
+// server does not have (the local Data API over PGlite; PostgreSQL when KONG_TEST_DATABASE_URL is
+// set), through the entry points a user meets: the CLI in-process, and the composition root the
+// functions' handlers call.
 
 const ABSENT = "klr_tests_absent";
 const FILE = "envs.json";
 
 let folder: string;
+let db: TestDatabase;
+let dataApi: DataApiServer;
 let closed: number;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "klr-setting-advice-"));
+  db = await openTestDatabase("pglite");
+  dataApi = await startTestEndpoint(db, (await db.createFixture("SELECT 1")).schema);
 });
 
 afterAll(async () => {
+  await dataApi?.close();
+  await db?.close();
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -52,6 +60,12 @@ afterEach(() => {
 });
 
 const closedUrl = () => `postgres://kong:never-shown@127.0.0.1:${closed}/kong`;
+const dataApiEntry = (fields: Record<string, string>) => ({
+  resource_arn: RESOURCE_ARN,
+  secret_arn: SECRET_ARN,
+  database: "postgres",
+  ...fields,
+});
 
 /** `estate --environments FILE` on these entries: each environment's error, by name. */
 async function estateErrors(
@@ -142,3 +156,66 @@ describePostgres("A PostgreSQL URL naming a database the server does not have (p
     );
   });
 });
+
+describe("The RDS Data API", () => {
+  const noDatabase = `The database "${ABSENT}" does not exist on the Aurora cluster ${RESOURCE_ARN}.`;
+  const unreachable = "Cannot reach the RDS Data API endpoint (ECONNREFUSED).";
+  const closedEndpoint = () => `http://127.0.0.1:${closed}`;
+
+  it("names the --data-api-* options in the CLI", async () => {
+    const dataApiArgs = (database: string, endpoint: string) => [
+      "generate",
+      "--data-api-resource-arn",
+      RESOURCE_ARN,
+      "--data-api-secret-arn",
+      SECRET_ARN,
+      "--data-api-database",
+      database,
+      "--data-api-endpoint",
+      endpoint,
+    ];
+    const absent = await runCliCapturing({}, dataApiArgs(ABSENT, dataApi.url));
+    expect(absent.code).toBe(4);
+    expect(absent.stderr).toMatch(
+      new RegExp(`^${escapeRegExp(noDatabase)} Check --data-api-database\\. The service said: .*${ABSENT}`),
+    );
+    const down = await runCliCapturing({}, dataApiArgs("postgres", closedEndpoint()));
+    expect(down.stderr).toBe(
+      `${unreachable} Check --data-api-endpoint (or AWS_ENDPOINT_URL_RDS_DATA) and the network path to rds-data.\n`,
+    );
+  });
+
+  it("names the entry's \"data_api\" keys in the CLI's estate and in the estate functions", async () => {
+    const entries = [
+      { environment: "absent", data_api: dataApiEntry({ database: ABSENT, endpoint: dataApi.url }) },
+      { environment: "down", data_api: dataApiEntry({ endpoint: closedEndpoint() }) },
+    ];
+    for (const errors of [await estateErrors(entries), await functionErrors(entries)]) {
+      expect(errors.absent).toMatch(
+        new RegExp(
+          `^${escapeRegExp(noDatabase)} Check "data_api\\.database"\\. The service said: .*${ABSENT}`,
+        ),
+      );
+      expect(errors.down).toBe(`${unreachable} Check "data_api.endpoint" and the network path to rds-data.`);
+    }
+  });
+
+  it("names the KONG_DB_* variables and AWS_ENDPOINT_URL_RDS_DATA in the report functions", async () => {
+    const variables = (database: string, endpoint: string) => ({
+      KONG_DB_RESOURCE_ARN: RESOURCE_ARN,
+      KONG_DB_SECRET_ARN: SECRET_ARN,
+      KONG_DB_NAME: database,
+      AWS_ENDPOINT_URL_RDS_DATA: endpoint,
+    });
+    expect(await reportFunctionError(variables(ABSENT, dataApi.url))).toMatch(
+      new RegExp(`^${escapeRegExp(noDatabase)} Check KONG_DB_NAME\\. The service said: .*${ABSENT}`),
+    );
+    expect(await reportFunctionError(variables("postgres", closedEndpoint()))).toBe(
+      `${unreachable} Check AWS_ENDPOINT_URL_RDS_DATA and the network path to rds-data.`,
+    );
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
