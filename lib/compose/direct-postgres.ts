@@ -22,6 +22,8 @@ interface SettingNames {
   readonly caFile: string;
   readonly region: string;
   readonly schema: string;
+  /** Who reads the secret and connects: the function's role, or (an entry, which the CLI reads too) the credentials in use. */
+  readonly identity: string;
   /** How to allow a statement or a lock more time, or "" where nothing sets it (an entry). */
   readonly lockTimeout: string;
   readonly statementTimeout: string;
@@ -38,6 +40,7 @@ const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
     region: "AWS_REGION",
     // No variable sets one: the schema is the user's search_path.
     schema: "the user's search_path",
+    identity: "the function's role",
     lockTimeout: ", or wait longer with KONG_DB_LOCK_TIMEOUT_SECONDS",
     statementTimeout: ", or allow more time with KONG_DB_STATEMENT_TIMEOUT_SECONDS",
   },
@@ -50,6 +53,7 @@ const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
     caFile: '"postgres.ca_file"',
     region: '"postgres.region"',
     schema: '"postgres.schema"',
+    identity: "the credentials in use (on AWS, the function's role)",
     lockTimeout: "",
     statementTimeout: "",
   },
@@ -201,6 +205,7 @@ function secretLocation(source: PostgresSecretSource, names: SettingNames): Secr
     ...(source.roleArn === undefined ? {} : { roleArn: source.roleArn }),
     ...(source.externalId === undefined ? {} : { externalId: source.externalId }),
     setting: names.secret,
+    identity: names.identity,
   };
 }
 
@@ -220,11 +225,16 @@ function adviceFor(source: DirectPostgresSource, names: SettingNames): PgAdvice 
     source.kind === "postgres-iam"
       ? `${names.host} and ${names.port}`
       : `the secret's host and port (or ${names.host}, ${names.port})`;
+  // The variables are a function's; an entry may be read by the CLI, on a machine of its own.
+  const network =
+    source.settings === "environment"
+      ? "that the function runs in subnets that reach the database (docs/deploy.md, VPC) and that the database's security group admits the function's"
+      : "that this machine reaches the database (a function: subnets that reach it and a security group the database admits, docs/deploy.md, VPC)";
   return {
-    address: `Check ${where}, that the function runs in subnets that reach the database (docs/deploy.md, VPC) and that the database's security group admits the function's`,
+    address: `Check ${where}, ${network}`,
     credentials:
       source.kind === "postgres-iam"
-        ? `Check that ${names.user} has GRANT rds_iam, that IAM database authentication is on for the database, and that the function's role may rds-db:connect as that user (the token is made per connection, valid 15 minutes).`
+        ? `Check that ${names.user} has GRANT rds_iam, that IAM database authentication is on for the database, and that ${source.roleArn === undefined ? names.identity : `the role ${source.roleArn}`} may rds-db:connect as that user (the token is made per connection, valid 15 minutes).`
         : `Check the username and password in the secret ${names.secret} names (it was read again after the refusal, in case it had been rotated).`,
     database: `Check ${source.kind === "postgres-iam" ? names.database : `the secret's dbname or ${names.database}`}.`,
     certificate: `The connection verifies the server (verify-full) against the RDS and Aurora certificate bundles${source.caFile === undefined ? "" : ` replaced by ${names.caFile}`}; for a server whose certificate another CA signed, give that CA's PEM file in ${names.caFile}. The host must be a name in the certificate.`,

@@ -119,7 +119,8 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
       } catch (error) {
         // A client whose statement failed may be broken: the pool discards it.
         client?.release(true);
-        if (error instanceof NotKongDatabaseError) throw error;
+        // Ours already says what to do: the schema check, or the password function (an IAM token).
+        if (error instanceof NotKongDatabaseError || error instanceof DatabaseAccessError) throw error;
         const holders =
           (error as PgErrorShape).code === "55P03" ? await describeLockHolders(pool) : undefined;
         throw translatePgError(error, where, limits, holders, advice);

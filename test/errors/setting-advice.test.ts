@@ -216,6 +216,20 @@ describe("The RDS Data API", () => {
   });
 });
 
+describe('A "postgres" entry (IAM authentication) that cannot be reached', () => {
+  it("names its keys and, read by the CLI as by a function, does not speak of a function only", async () => {
+    const entries = [
+      {
+        environment: "iam",
+        postgres: { host: "127.0.0.1", port: closed, user: "kong", database: "kong", iam_auth: true },
+      },
+    ];
+    const expected = `Cannot reach PostgreSQL at 127.0.0.1:${closed}/kong as kong (ECONNREFUSED). Check "postgres.host" and "postgres.port", that this machine reaches the database (a function: subnets that reach it and a security group the database admits, docs/deploy.md, VPC) and that the server is running.`;
+    expect(await estateErrors(entries)).toEqual({ iam: expected });
+    expect(await functionErrors(entries)).toEqual({ iam: expected });
+  });
+});
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
