@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createEstateRuntime } from "#lib/compose/estate-runtime.ts";
-import { createReportRuntime } from "#lib/compose/report-runtime.ts";
+import { createListingStore, createReportRuntime } from "#lib/compose/report-runtime.ts";
 import { readEstateRunConfig } from "#lib/config/estate.ts";
 import { readReportConfig } from "#lib/config/report.ts";
-import { readStorageConfig } from "#lib/config/storage.ts";
+import { readListingConfig, readStorageConfig } from "#lib/config/storage.ts";
 import { collectEnvironment } from "#lib/estate/collect-estate.ts";
 import type { EstateDocument } from "#lib/estate/types.ts";
 import { parseConfiguredEnvironments } from "#lib/use-cases/estate-inputs.ts";
@@ -14,6 +14,7 @@ import type { DataApiServer } from "../../local/data-api/server.ts";
 import { RESOURCE_ARN, rejectionOf, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { closedPort } from "../helpers/closed-port.ts";
 import { describePostgres, openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
+import { S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
 import { runCliCapturing } from "../helpers/run-cli.ts";
 
 // Every piece of advice names what exists where it appears (issue 24): the CLI's options, the
@@ -227,6 +228,63 @@ describe('A "postgres" entry (IAM authentication) that cannot be reached', () =>
     const expected = `Cannot reach PostgreSQL at 127.0.0.1:${closed}/kong as kong (ECONNREFUSED). Check "postgres.host" and "postgres.port", that this machine reaches the database (a function: subnets that reach it and a security group the database admits, docs/deploy.md, VPC) and that the server is running.`;
     expect(await estateErrors(entries)).toEqual({ iam: expected });
     expect(await functionErrors(entries)).toEqual({ iam: expected });
+  });
+});
+
+// S3's advice names nothing a runtime lacks (lib/aws/s3-advice.ts): checked, not changed.
+describe("S3 that cannot be reached, or a bucket that does not exist", () => {
+  const advice = "S3 could not be reached: check the network (or AWS_ENDPOINT_URL_S3, when set), then retry.";
+  const endpoint = () => `http://127.0.0.1:${closed}`;
+
+  it("says so in words true in the CLI's history and upload as in the functions", async () => {
+    const history = await runCliCapturing({ AWS_ENDPOINT_URL_S3: endpoint() }, [
+      "history",
+      "--s3-bucket",
+      "kong-reports",
+    ]);
+    expect(history.code).toBe(6);
+    expect(history.stderr).toMatch(
+      new RegExp(
+        `^Listing the stored reports under s3://kong-reports/license-reports/\\S+ failed: .*\\. ${escapeRegExp(advice)}\\n$`,
+      ),
+    );
+    const upload = await runCliCapturing({ AWS_ENDPOINT_URL_S3: endpoint() }, [
+      "generate",
+      "--demo",
+      "--s3-bucket",
+      "kong-reports",
+    ]);
+    expect(upload.stderr).toMatch(
+      new RegExp(`Uploading the report to s3://kong-reports/\\S+ failed: .* ${escapeRegExp(advice)}\\n$`),
+    );
+    const listing = createListingStore(
+      readListingConfig({ REPORT_BUCKET: "kong-reports", AWS_ENDPOINT_URL_S3: endpoint() }),
+    );
+    const error = await rejectionOf(listing.list({ prefix: "license-reports/adhoc/", maxKeys: 10 }));
+    expect(error.message).toMatch(new RegExp(`failed: .*\\. ${escapeRegExp(advice)}$`));
+  });
+
+  it("names a bucket that does not exist in words true wherever its name was given", async () => {
+    const s3 = await startLocalS3([]);
+    vi.stubEnv("AWS_ACCESS_KEY_ID", S3RVER_CREDENTIALS.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", S3RVER_CREDENTIALS.secretAccessKey);
+    try {
+      const missing = "Check the bucket's name: it does not exist.";
+      const history = await runCliCapturing({ AWS_ENDPOINT_URL_S3: s3.endpoint }, [
+        "history",
+        "--s3-bucket",
+        "no-such-bucket",
+      ]);
+      expect(history.code).toBe(6);
+      expect(history.stderr).toMatch(new RegExp(`failed: NoSuchBucket.*\\. ${escapeRegExp(missing)}\\n$`));
+      const listing = createListingStore(
+        readListingConfig({ REPORT_BUCKET: "no-such-bucket", AWS_ENDPOINT_URL_S3: s3.endpoint }),
+      );
+      const error = await rejectionOf(listing.list({ prefix: "license-reports/adhoc/", maxKeys: 10 }));
+      expect(error.message).toMatch(new RegExp(`failed: NoSuchBucket.*\\. ${escapeRegExp(missing)}$`));
+    } finally {
+      await s3.close();
+    }
   });
 });
 
