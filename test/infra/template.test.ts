@@ -281,6 +281,7 @@ describe("functions", () => {
         resourceArn: DEPLOY_PARAMS.kongClusterArn[1],
         secretArn: DEPLOY_PARAMS.kongSecretArn[1],
         database: DEPLOY_PARAMS.kongDatabaseName[1],
+        settings: "environment",
       });
       expect(config).toMatchObject({
         bucket: "resolved-reportbucket",
