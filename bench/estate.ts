@@ -59,7 +59,11 @@ function configOf(options: Options): EstateConfig {
   return {
     environments: Array.from({ length: options.copies }, (_, i) => ({
       name: `m${i + 1}`,
-      source: { kind: "postgres" as const, url: urlOf(options.adminUrl, estateDatabaseName(i + 1)) },
+      source: {
+        kind: "postgres" as const,
+        url: urlOf(options.adminUrl, estateDatabaseName(i + 1)),
+        settings: "environments-file" as const,
+      },
       node: {},
       secrets: [],
     })),

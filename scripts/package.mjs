@@ -48,6 +48,9 @@ export const LINT_VARIANTS = {
       "arn:aws:rds:us-east-1:123456789012:cluster:kong-eu,arn:aws:rds:us-east-1:123456789012:cluster:kong-us",
     EstateSecretArns: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong-eu-AbCdEf",
     EstateRoleArns: "arn:aws:iam::210987654321:role/kong-license-report-reader",
+    EstateTokenParameterPath: "/kong/",
+    EstateTokenSecretPrefix: "kong/",
+    EstateTokenKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
     EstateScheduleState: "ENABLED",
   },
   "direct PostgreSQL (IAM) in a VPC with both endpoints": {
@@ -63,6 +66,8 @@ export const LINT_VARIANTS = {
     EstateDbUserArns:
       "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/kong_report",
     EstateEnvironmentsObject: "kong-config/estate/environments.json",
+    EstateTokenSecretPrefix: "kong/estate/",
+    EstateTokenKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
   },
   "direct PostgreSQL (secret) in a VPC, no endpoints": {
     KongPgSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf",
@@ -70,6 +75,8 @@ export const LINT_VARIANTS = {
     VpcSubnetIds: "subnet-0a1b2c3d4e5f60718",
     VpcSecurityGroupIds: "sg-0a1b2c3d4e5f60718,sg-0b1c2d3e4f5a60718",
     EstateEnvironmentsParameter: "/kong/estate/environments",
+    EstateTokenParameterPath: "/kong/estate/tokens/",
+    EstateTokenKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
   },
 };
 
@@ -351,6 +358,16 @@ function main() {
   ) {
     given.problems.push(
       "--param estateEnvironmentsObject and --param estateEnvironmentsParameter are both given; the environments file lives in one of them",
+    );
+  }
+  const givenValue = (name) => given.values.get(name) !== undefined && given.values.get(name) !== "";
+  if (
+    givenValue("estateTokenKmsKeyArn") &&
+    !givenValue("estateTokenParameterPath") &&
+    !givenValue("estateTokenSecretPrefix")
+  ) {
+    given.problems.push(
+      "--param estateTokenKmsKeyArn is given without --param estateTokenParameterPath or --param estateTokenSecretPrefix; the key decrypts the admin_token parameters or secrets under one of them",
     );
   }
   for (const problem of given.problems) console.error(`package: ${problem}`);

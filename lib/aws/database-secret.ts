@@ -30,6 +30,8 @@ export interface SecretLocation {
   readonly externalId?: string;
   /** How messages name the setting that holds the ARN (KONG_PG_SECRET_ARN, "postgres.secret_arn"). */
   readonly setting: string;
+  /** Who reads it, as messages name it: "the function's role", or the credentials in use (the CLI reads entries too). */
+  readonly identity: string;
 }
 
 export interface DatabaseSecretReader {
@@ -204,12 +206,12 @@ function describeReadError(error: unknown, location: SecretLocation, signal: Abo
     case "UnrecognizedClientException":
     case "InvalidSignatureException":
       return new DatabaseAccessError(
-        `Secrets Manager refused to read ${secret} (${name}): the function's role needs secretsmanager:GetSecretValue on it${location.roleArn === undefined ? "" : ` (here the role ${location.roleArn})`}.`,
+        `Secrets Manager refused to read ${secret} (${name}): ${location.roleArn === undefined ? location.identity : `the role ${location.roleArn}`} must be allowed secretsmanager:GetSecretValue on it.`,
         cause,
       );
     case "DecryptionFailure":
       return new DatabaseAccessError(
-        `Secrets Manager could not decrypt ${secret} (${name}): a customer-managed KMS key needs kms:Decrypt for the function's role (via Secrets Manager).`,
+        `Secrets Manager could not decrypt ${secret} (${name}): a customer-managed KMS key must allow ${location.roleArn === undefined ? location.identity : `the role ${location.roleArn}`} kms:Decrypt (via Secrets Manager).`,
         cause,
       );
     case "InvalidRequestException":
@@ -225,7 +227,7 @@ function describeReadError(error: unknown, location: SecretLocation, signal: Abo
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return new DatabaseAccessError(
-        `Secrets Manager did not answer while reading ${secret} (${name}). A function in private subnets needs an interface VPC endpoint for Secrets Manager or a NAT gateway (docs/deploy.md).`,
+        `Secrets Manager did not answer while reading ${secret} (${name}). Check the network path to Secrets Manager: a function in private subnets needs an interface VPC endpoint for it or a NAT gateway (docs/deploy.md).`,
         cause,
       );
     default:

@@ -45,7 +45,7 @@ export function createRdsAuthToken(options: RdsAuthTokenOptions): () => Promise<
       const name = error instanceof Error ? error.name : "Error";
       const said = error instanceof Error ? toMessageClause(error.message) : "";
       throw new DatabaseAccessError(
-        `Could not make an IAM authentication token for ${options.user} at ${options.host}:${options.port} (${name}${said === "" ? "" : `: ${said}`}): the function needs AWS credentials${options.roleArn === undefined ? "" : ` and may assume ${options.roleArn}`}.`,
+        `Could not make an IAM authentication token for ${options.user} at ${options.host}:${options.port} (${name}${said === "" ? "" : `: ${said}`}): signing it needs AWS credentials (on AWS the function's role; elsewhere AWS_PROFILE or the access keys)${options.roleArn === undefined ? "" : ` allowed to assume ${options.roleArn}`}.`,
         { cause: error },
       );
     }

@@ -14,11 +14,29 @@ import { regionOfArn } from "./region-of-arn.ts";
 /** What the retry loop does with a failure: wait and retry (resuming, transient), stop (fatal, aborted). */
 export type FailureKind = "resuming" | "transient" | "fatal" | "aborted";
 
+/**
+ * How messages name the settings to check, as written where the source was configured (the CLI's
+ * options, the functions' variables, the environments file's keys); the composition root knows.
+ */
+export interface DataApiSettingNames {
+  readonly resourceArn: string;
+  readonly database: string;
+  readonly endpoint: string;
+}
+
+/** Names no setting: for a port built without the composition root (tests, benches). */
+export const DATA_API_SETTINGS: DataApiSettingNames = {
+  resourceArn: "the cluster ARN",
+  database: "the database name",
+  endpoint: "the endpoint",
+};
+
 /** What a failure's message names: the cluster, its secret and database, and how long it was tried. */
 export interface FailureContext {
   readonly resourceArn: string;
   readonly secretArn: string;
   readonly database: string;
+  readonly settings: DataApiSettingNames;
   /** `the Aurora cluster <arn> (database <name>)`, as every message names it. */
   readonly target: string;
   readonly params: SqlParams | undefined;
@@ -116,12 +134,12 @@ export function translateError(error: unknown, kind: FailureKind, context: Failu
       return badSecret(context.secretArn, detail, error);
     case "DatabaseNotFoundException":
       return new DatabaseAccessError(
-        `The Aurora cluster ${context.resourceArn} has no DB instance the Data API can use (DatabaseNotFoundException). Add a writer instance or check the cluster ARN.`,
+        `The Aurora cluster ${context.resourceArn} has no DB instance the Data API can use (DatabaseNotFoundException). Add a writer instance or check ${context.settings.resourceArn}.`,
         cause,
       );
     case "NotFoundException":
       return new DatabaseAccessError(
-        `The RDS Data API found no cluster ${context.resourceArn}. Check the cluster ARN (and that its region is the client's).`,
+        `The RDS Data API found no cluster ${context.resourceArn}. Check ${context.settings.resourceArn} (and that its region is the client's).`,
         cause,
       );
     case "InvalidResourceStateException":
@@ -175,7 +193,7 @@ export function translateError(error: unknown, kind: FailureKind, context: Failu
   }
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH") {
     return new DatabaseAccessError(
-      `Cannot reach the RDS Data API endpoint (${code}). Check AWS_ENDPOINT_URL_RDS_DATA or the endpoint option, and the network path to rds-data.`,
+      `Cannot reach the RDS Data API endpoint (${code}). Check ${context.settings.endpoint} and the network path to rds-data.`,
       cause,
     );
   }
@@ -203,7 +221,7 @@ function translateDatabaseError(message: string, context: FailureContext, error:
   }
   if (sqlState === "3D000") {
     return new DatabaseAccessError(
-      `The database "${context.database}" does not exist on the Aurora cluster ${context.resourceArn}. Check the database name. The service said: ${text}`,
+      `The database "${context.database}" does not exist on the Aurora cluster ${context.resourceArn}. Check ${context.settings.database}. The service said: ${text}`,
       cause,
     );
   }

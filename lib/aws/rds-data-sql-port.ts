@@ -16,6 +16,8 @@ import {
 } from "../sql/port.ts";
 import {
   classifyFailure,
+  DATA_API_SETTINGS,
+  type DataApiSettingNames,
   deadlineError,
   type FailureContext,
   type FailureKind,
@@ -45,6 +47,8 @@ export interface RdsDataSqlPortOptions {
   /** The Secrets Manager secret holding the database user and password. */
   readonly secretArn: string;
   readonly database: string;
+  /** How messages name the cluster, database and endpoint settings; default: naming none. */
+  readonly settings?: DataApiSettingNames;
   readonly retry?: RdsDataRetryOptions;
   /** Backoff wait; rejects when the signal aborts (injected by tests). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -114,6 +118,7 @@ export function createRdsDataSqlPort(options: RdsDataSqlPortOptions): RdsDataSql
     resourceArn,
     secretArn,
     database,
+    settings: options.settings ?? DATA_API_SETTINGS,
     target,
     params,
     retryAfterSeconds: retry.retryAfterSeconds,

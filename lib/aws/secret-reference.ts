@@ -61,10 +61,11 @@ export async function readSecretReference(
 }
 
 function describeSsmError(error: unknown, reference: SecretReference): string {
+  // The deployment's parameters that grant them (infra/estate.yml): only the estate functions read references.
   const permission =
     reference.kind === "ssm"
-      ? "ssm:GetParameter on the parameter (and kms:Decrypt on its key)"
-      : "ssm:GetParameter on /aws/reference/secretsmanager/* and secretsmanager:GetSecretValue on the secret";
+      ? "ssm:GetParameter on the parameter (and kms:Decrypt on its key), which the deployment grants under its estateTokenParameterPath (and estateTokenKmsKeyArn)"
+      : "ssm:GetParameter on /aws/reference/secretsmanager/* and secretsmanager:GetSecretValue on the secret, which the deployment grants for the secret names under its estateTokenSecretPrefix (refer to the secret by name)";
   if (!(error instanceof Error)) return String(error).slice(0, 200);
   if (error.name === "ParameterNotFound") {
     return reference.kind === "ssm" ? "no such parameter" : "no such secret";

@@ -28,6 +28,7 @@ export function readDatabaseUrl(url: string, options: PostgresOptions): Postgres
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
     ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+    settings: "command-line",
   };
 }
 

@@ -75,6 +75,7 @@ function readDataApi(values: GenerateValues, env: Env): SourceOptions {
     database,
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(region === undefined ? {} : { region }),
+    settings: "command-line",
   };
 }
 

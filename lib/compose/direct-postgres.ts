@@ -5,7 +5,8 @@ import { loadRdsCaBundle } from "../aws/rds-ca-bundle.ts";
 import { regionOfArn } from "../aws/region-of-arn.ts";
 import { ConfigError, DatabaseAccessError } from "../errors.ts";
 import type { PostgresIamSource, PostgresSecretSource } from "../sql/database-source.ts";
-import type { PgAdvice, PgConnection, PgSqlPortOptions } from "../sql/pg-sql-port.ts";
+import type { PgAdvice } from "../sql/pg-advice.ts";
+import type { PgConnection, PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
 
 /** A direct PostgreSQL source whose credentials AWS holds. */
@@ -20,6 +21,12 @@ interface SettingNames {
   readonly database: string;
   readonly caFile: string;
   readonly region: string;
+  readonly schema: string;
+  /** Who reads the secret and connects: the function's role, or (an entry, which the CLI reads too) the credentials in use. */
+  readonly identity: string;
+  /** How to allow a statement or a lock more time, or "" where nothing sets it (an entry). */
+  readonly lockTimeout: string;
+  readonly statementTimeout: string;
 }
 
 const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
@@ -31,6 +38,11 @@ const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
     database: "KONG_PG_DATABASE",
     caFile: "KONG_PG_CA_FILE",
     region: "AWS_REGION",
+    // No variable sets one: the schema is the user's search_path.
+    schema: "the user's search_path",
+    identity: "the function's role",
+    lockTimeout: ", or wait longer with KONG_DB_LOCK_TIMEOUT_SECONDS",
+    statementTimeout: ", or allow more time with KONG_DB_STATEMENT_TIMEOUT_SECONDS",
   },
   "environments-file": {
     secret: '"postgres.secret_arn"',
@@ -40,6 +52,10 @@ const NAMES: Record<DirectPostgresSource["settings"], SettingNames> = {
     database: '"postgres.database"',
     caFile: '"postgres.ca_file"',
     region: '"postgres.region"',
+    schema: '"postgres.schema"',
+    identity: "the credentials in use (on AWS, the function's role)",
+    lockTimeout: "",
+    statementTimeout: "",
   },
 };
 
@@ -193,6 +209,7 @@ function secretLocation(source: PostgresSecretSource, names: SettingNames): Secr
     ...(source.roleArn === undefined ? {} : { roleArn: source.roleArn }),
     ...(source.externalId === undefined ? {} : { externalId: source.externalId }),
     setting: names.secret,
+    identity: names.identity,
   };
 }
 
@@ -212,14 +229,22 @@ function adviceFor(source: DirectPostgresSource, names: SettingNames): PgAdvice 
     source.kind === "postgres-iam"
       ? `${names.host} and ${names.port}`
       : `the secret's host and port (or ${names.host}, ${names.port})`;
+  // The variables are a function's; an entry may be read by the CLI, on a machine of its own.
+  const network =
+    source.settings === "environment"
+      ? "that the function runs in subnets that reach the database (docs/deploy.md, VPC) and that the database's security group admits the function's"
+      : "that this machine reaches the database (a function: subnets that reach it and a security group the database admits, docs/deploy.md, VPC)";
   return {
-    address: `Check ${where}, that the function runs in subnets that reach the database (docs/deploy.md, VPC) and that the database's security group admits the function's`,
+    address: `Check ${where}, ${network}`,
     credentials:
       source.kind === "postgres-iam"
-        ? `Check that ${names.user} has GRANT rds_iam, that IAM database authentication is on for the database, and that the function's role may rds-db:connect as that user (the token is made per connection, valid 15 minutes).`
+        ? `Check that ${names.user} has GRANT rds_iam, that IAM database authentication is on for the database, and that ${source.roleArn === undefined ? names.identity : `the role ${source.roleArn}`} may rds-db:connect as that user (the token is made per connection, valid 15 minutes).`
         : `Check the username and password in the secret ${names.secret} names (it was read again after the refusal, in case it had been rotated).`,
     database: `Check ${source.kind === "postgres-iam" ? names.database : `the secret's dbname or ${names.database}`}.`,
     certificate: `The connection verifies the server (verify-full) against the RDS and Aurora certificate bundles${source.caFile === undefined ? "" : ` replaced by ${names.caFile}`}; for a server whose certificate another CA signed, give that CA's PEM file in ${names.caFile}. The host must be a name in the certificate.`,
     noTls: `but this connection requires TLS (verify-full, always for ${source.kind === "postgres-iam" ? "IAM authentication" : "the AWS forms"}). Turn ssl on at the server; RDS and Aurora always offer it.`,
+    schema: `Check ${names.schema}.`,
+    lockTimeout: names.lockTimeout,
+    statementTimeout: names.statementTimeout,
   };
 }

@@ -6,6 +6,7 @@ import type { DatabaseSource } from "../sql/database-source.ts";
 import { describeTarget } from "../sql/describe-target.ts";
 import type { PgSqlPortOptions } from "../sql/pg-sql-port.ts";
 import type { SqlPort } from "../sql/port.ts";
+import { dataApiSettingNames, urlAdvice } from "./database-advice.ts";
 import { describeDirectPostgres, openDirectPostgresPort } from "./direct-postgres.ts";
 
 export interface DatabasePortOptions {
@@ -23,6 +24,7 @@ export function openDatabasePort(database: DatabaseSource, options: DatabasePort
   if (database.kind === "postgres") {
     return openPgSqlPortLazily({
       connectionString: database.url,
+      advice: urlAdvice(database.settings),
       ...(database.schema === undefined ? {} : { searchPath: database.schema }),
       ...(database.statementTimeoutMs === undefined
         ? {}
@@ -53,6 +55,7 @@ export function openDatabasePort(database: DatabaseSource, options: DatabasePort
     resourceArn: database.resourceArn,
     secretArn: database.secretArn,
     database: database.database,
+    settings: dataApiSettingNames(database.settings),
     ownsClient: true,
     ...(options.dataApiRetry === undefined ? {} : { retry: options.dataApiRetry }),
   });

@@ -68,7 +68,7 @@ export function readDatabaseConfig(env: Env): DatabaseSource {
         "KONG_DATABASE_URL is not a PostgreSQL URL. Expected postgres://user:password@host:5432/kong.",
       );
     }
-    return { kind: "postgres", url, ...readPgTimeouts(env) };
+    return { kind: "postgres", url, ...readPgTimeouts(env), settings: "environment" };
   }
   if (dataApiSet.length === 0) {
     throw new ConfigError(
@@ -93,6 +93,7 @@ export function readDatabaseConfig(env: Env): DatabaseSource {
     ),
     database: matching(env, "KONG_DB_NAME", DATABASE_NAME, "the Kong database name, e.g. kong"),
     ...(endpoint === undefined ? {} : { endpoint }),
+    settings: "environment",
   };
 }
 

@@ -64,7 +64,12 @@ export function readSource(
     if (schema !== undefined && !DATABASE_NAME.test(schema)) {
       at(`"schema" ${JSON.stringify(schema)} is not a schema name (letters, digits, "_").`);
     }
-    return { kind: "postgres", url, ...(schema === undefined ? {} : { schema }) };
+    return {
+      kind: "postgres",
+      url,
+      ...(schema === undefined ? {} : { schema }),
+      settings: "environments-file",
+    };
   }
   const api = raw.data_api;
   if (!isRecord(api)) {
@@ -128,6 +133,7 @@ export function readSource(
     ...(roleArn === undefined ? {} : { roleArn }),
     ...(externalId === undefined ? {} : { externalId }),
     ...(endpoint === undefined ? {} : { endpoint }),
+    settings: "environments-file",
   };
 }
 

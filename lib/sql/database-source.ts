@@ -7,6 +7,8 @@
 export type DatabaseSource =
   | {
       readonly kind: "data-api";
+      /** How messages name its settings: --data-api-*, KONG_DB_*, or "data_api.*". */
+      readonly settings: SettingsOrigin;
       readonly resourceArn: string;
       readonly secretArn: string;
       readonly database: string;
@@ -22,6 +24,8 @@ export type DatabaseSource =
   | {
       readonly kind: "postgres";
       readonly url: string;
+      /** How messages name its settings: --database-url, KONG_DATABASE_URL, or "database_url". */
+      readonly settings: SettingsOrigin;
       /** Schema holding Kong's tables when it is not on the search_path. */
       readonly schema?: string;
       /** KONG_DB_STATEMENT_TIMEOUT_SECONDS / --statement-timeout; default 60 s. */
@@ -31,6 +35,12 @@ export type DatabaseSource =
     }
   | PostgresSecretSource
   | PostgresIamSource;
+
+/**
+ * Where a source was configured, so that a message names the setting to check as it is written
+ * there: the CLI's options, the functions' environment variables, or the environments file's keys.
+ */
+export type SettingsOrigin = "command-line" | "environment" | "environments-file";
 
 /**
  * What the direct connections of the AWS forms share: TLS verify-full (the RDS certificate bundles,
@@ -52,7 +62,7 @@ interface DirectPostgresBase {
    * How messages name the settings: the Lambda's variables (KONG_PG_SECRET_ARN, …) or the
    * environments file's keys (postgres.secret_arn, …).
    */
-  readonly settings: "environment" | "environments-file";
+  readonly settings: Exclude<SettingsOrigin, "command-line">;
 }
 
 /**

@@ -2,6 +2,7 @@ import pg from "pg";
 import { DatabaseAccessError, NotKongDatabaseError, QueryError, TimeoutError } from "../errors.ts";
 import { describeTarget } from "./describe-target.ts";
 import { toPositional } from "./named-params.ts";
+import { type PgAdvice, URL_ADVICE } from "./pg-advice.ts";
 import {
   lendTransaction,
   type QueryOptions,
@@ -18,7 +19,11 @@ export interface PgSqlPortOptions {
   readonly connectionString?: string;
   /** A connection by its parts (the AWS forms: a secret's fields, or an IAM token per connection). */
   readonly connection?: PgConnection;
-  /** What messages tell the reader to check; default: the parts of --database-url. */
+  /**
+   * What messages tell the reader to check, in the words of where the connection was configured
+   * (the composition root knows: an option, a variable, a key of the environments file); default:
+   * the parts of the URL, naming no setting.
+   */
   readonly advice?: PgAdvice;
   /** An existing pool; the port then never ends it. */
   readonly pool?: pg.Pool;
@@ -42,29 +47,6 @@ export interface PgConnection {
   /** The CA certificates (PEM) the server's certificate must chain to; its name must match `host`. */
   readonly ca: string | readonly string[];
 }
-
-/** The end of each message that says what to check, by failure. */
-export interface PgAdvice {
-  /** Nothing answered, or the host was not found: "Check the host and port in …". */
-  readonly address: string;
-  readonly credentials: string;
-  readonly database: string;
-  /** The server's certificate did not verify. */
-  readonly certificate: string;
-  /** The server refused TLS. */
-  readonly noTls: string;
-}
-
-/** The advice for --database-url (the CLI) and KONG_DATABASE_URL. */
-export const URL_ADVICE: PgAdvice = {
-  address: "Check the host and port in --database-url",
-  credentials: "Check the user and password in --database-url.",
-  database: "Check --database-url.",
-  certificate:
-    "Give the CA bundle in the URL: ?sslmode=verify-full&sslrootcert=/path/to/ca-bundle.pem (for RDS and Aurora, Amazon's global-bundle.pem); with verify-full the URL's host must be a name in the certificate.",
-  noTls:
-    "but the URL's sslmode asks for TLS. Enable ssl on the server, or use sslmode=disable on a trusted network only.",
-};
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -132,7 +114,9 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
       await client.query(
         "SELECT set_config('client_encoding', 'SQL_ASCII', false) WHERE current_setting('server_encoding') = 'SQL_ASCII'",
       );
-      if (options.searchPath !== undefined) await assertSchemaExists(client, options.searchPath, where);
+      if (options.searchPath !== undefined) {
+        await assertSchemaExists(client, options.searchPath, where, advice.schema);
+      }
     } catch (error) {
       client.release(true);
       throw error;
@@ -142,7 +126,8 @@ export function createPgSqlPort(options: PgSqlPortOptions): SqlPort {
   };
 
   const translate = async (error: unknown): Promise<Error> => {
-    if (error instanceof NotKongDatabaseError) return error;
+    // Ours already says what to do: the schema check, or the password function (an IAM token).
+    if (error instanceof NotKongDatabaseError || error instanceof DatabaseAccessError) return error;
     const holders = (error as PgErrorShape).code === "55P03" ? await describeLockHolders(pool) : undefined;
     return translatePgError(error, where, limits, holders, advice);
   };
@@ -235,8 +220,13 @@ export function withLibpqSslModes(connectionString: string | undefined): string 
   return url.toString();
 }
 
-/** A misspelled --schema would otherwise read as "not a Kong database" in the default schema. */
-async function assertSchemaExists(client: pg.PoolClient, schema: string, where: string): Promise<void> {
+/** A misspelled schema would otherwise read as "not a Kong database" in the default schema. */
+async function assertSchemaExists(
+  client: pg.PoolClient,
+  schema: string,
+  where: string,
+  advice: string,
+): Promise<void> {
   const { rows } = await client.query<{ found: boolean; schemas: string | null }>(
     `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found,
             (SELECT string_agg(nspname, ', ' ORDER BY nspname) FROM pg_namespace
@@ -245,7 +235,7 @@ async function assertSchemaExists(client: pg.PoolClient, schema: string, where: 
   );
   if (rows[0]?.found === true) return;
   throw new NotKongDatabaseError(
-    `Schema "${schema}" does not exist in ${where} (its schemas: ${rows[0]?.schemas ?? "none"}). Check --schema.`,
+    `Schema "${schema}" does not exist in ${where} (its schemas: ${rows[0]?.schemas ?? "none"}). ${advice}`,
   );
 }
 
@@ -356,7 +346,7 @@ export function translatePgError(
       return new DatabaseAccessError(`The database in ${where} does not exist. ${advice.database}`, cause);
     case "55P03":
       return new TimeoutError(
-        `Gave up after ${seconds(limits.lockTimeoutMs)} waiting for a table lock on ${where}${lockHolders === undefined ? "" : `: ${lockHolders}`}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done, or wait longer with --lock-timeout SECONDS (KONG_DB_LOCK_TIMEOUT_SECONDS for the Lambda).`,
+        `Gave up after ${seconds(limits.lockTimeoutMs)} waiting for a table lock on ${where}${lockHolders === undefined ? "" : `: ${lockHolders}`}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done${advice.lockTimeout}.`,
         cause,
       );
     case "57014":
@@ -367,7 +357,7 @@ export function translatePgError(
         );
       }
       return new TimeoutError(
-        `A statement on ${where} ran longer than the statement timeout (${seconds(limits.statementTimeoutMs)}) and was cancelled: the database is busy or very large. Run the report again when it is less busy, or allow more time with --statement-timeout SECONDS (KONG_DB_STATEMENT_TIMEOUT_SECONDS for the Lambda).`,
+        `A statement on ${where} ran longer than the statement timeout (${seconds(limits.statementTimeoutMs)}) and was cancelled: the database is busy or very large. Run the report again when it is less busy${advice.statementTimeout}.`,
         cause,
       );
     case "25006":

@@ -19,7 +19,11 @@ const RDS_SECRET = {
   password: "p@ss-w0rd-never-shown",
   dbname: "kong",
 };
-const location = (secretArn = ARN): SecretLocation => ({ secretArn, setting: "KONG_PG_SECRET_ARN" });
+const location = (secretArn = ARN): SecretLocation => ({
+  secretArn,
+  setting: "KONG_PG_SECRET_ARN",
+  identity: "the function's role",
+});
 
 describe("Local Secrets Manager endpoint and the database secret reader", () => {
   let server: SecretsManagerServer;
@@ -152,7 +156,7 @@ describe("Local Secrets Manager endpoint and the database secret reader", () => 
 
     expect(error).toBeInstanceOf(DatabaseAccessError);
     expect(error.message).toBe(
-      `Secrets Manager did not answer while reading the secret ${ARN} (KONG_PG_SECRET_ARN) (ECONNREFUSED). A function in private subnets needs an interface VPC endpoint for Secrets Manager or a NAT gateway (docs/deploy.md).`,
+      `Secrets Manager did not answer while reading the secret ${ARN} (KONG_PG_SECRET_ARN) (ECONNREFUSED). Check the network path to Secrets Manager: a function in private subnets needs an interface VPC endpoint for it or a NAT gateway (docs/deploy.md).`,
     );
   });
 });

@@ -169,7 +169,10 @@ describeTargets("Command: estate over the local Data API endpoint (%s)", (target
       "http://user:5000null",
     ]);
     const csv = files.get("estate.csv")?.toString("utf8") ?? "";
-    expect(csv.split("\r\n")[3]).toMatch(/^down,failed,database_url,(,){13}Cannot reach PostgreSQL/);
+    // The error names its entry's key in quotes, so the field is quoted (RFC 4180).
+    expect(csv.split("\r\n")[3]).toMatch(
+      /^down,failed,database_url,(,){13}"Cannot reach PostgreSQL .* Check the host and port in ""database_url"" and that the server is running\."$/,
+    );
     expect(csv.split("\r\n")[4]).toBe(`TOTAL,2 of 3 reported,,,2,4,4,12,4,0,11,4,0,15,56,${estate.digest},`);
     const page = files.get("summary.html")?.toString("utf8") ?? "";
     expect(page).toContain('<section class="failed" aria-labelledby="failures">');

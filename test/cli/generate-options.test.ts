@@ -25,17 +25,20 @@ describe("Function: readGenerateOptions (environment fallbacks)", () => {
     expect(readGenerateOptions([], env).source).toEqual({
       kind: "postgres",
       url: "postgres://kong@db:5432/kong",
+      settings: "command-line",
     });
     expect(readGenerateOptions(["--demo"], env).source).toEqual({ kind: "demo" });
     expect(readGenerateOptions(["--database-url", "postgres://report@db2/kong"], env).source).toEqual({
       kind: "postgres",
       url: "postgres://report@db2/kong",
+      settings: "command-line",
     });
     expect(readGenerateOptions(DATA_API, env).source).toEqual({
       kind: "data-api",
       resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:kong",
       secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-ro",
       database: "kong",
+      settings: "command-line",
     });
   });
 

@@ -104,6 +104,7 @@ describe("openDatabasePort (pglite)", () => {
       endpoint: proxy.endpoint,
       roleArn: ROLE_ARN,
       externalId: "estate-42",
+      settings: "environments-file",
     });
 
     // Act
@@ -150,6 +151,7 @@ describe("openDatabasePort (pglite)", () => {
       database,
       endpoint: proxy.endpoint,
       region: "eu-west-1",
+      settings: "environments-file",
     });
 
     // Act
@@ -170,17 +172,26 @@ describe("openDatabasePort (pglite)", () => {
     // Prepare: nothing listens at the URL; a connection attempt would fail.
     const tcp = await closedPort();
     const url = `postgres://kong:pw@127.0.0.1:${tcp}/kong`;
-    const port = openDatabasePort({ kind: "postgres", url, schema: "kong", statementTimeoutMs: 1_000 });
+    const port = openDatabasePort({
+      kind: "postgres",
+      url,
+      schema: "kong",
+      statementTimeoutMs: 1_000,
+      settings: "command-line",
+    });
 
     // Act + Assess
     await expect(port.close()).resolves.toBeUndefined();
-    expect(describeDatabase({ kind: "postgres", url })).toBe(`PostgreSQL 127.0.0.1:${tcp}/kong as kong`);
+    expect(describeDatabase({ kind: "postgres", url, settings: "command-line" })).toBe(
+      `PostgreSQL 127.0.0.1:${tcp}/kong as kong`,
+    );
     expect(
       describeDatabase({
         kind: "data-api",
         resourceArn: RESOURCE_ARN,
         secretArn: SECRET_ARN,
         database: "kong",
+        settings: "environment",
       }),
     ).toBe(`the RDS Data API (${RESOURCE_ARN}, database kong)`);
   });

@@ -514,7 +514,7 @@ describe("Data API errors before the service runs a statement", () => {
       // Assess
       expect(error).toBeInstanceOf(DatabaseAccessError);
       expect(error.message).toBe(
-        `Cannot reach the RDS Data API endpoint (${code}). Check AWS_ENDPOINT_URL_RDS_DATA or the endpoint option, and the network path to rds-data.`,
+        `Cannot reach the RDS Data API endpoint (${code}). Check the endpoint and the network path to rds-data.`,
       );
       expect(error.cause).toBe(raw);
       expect(client.requests()).toBe(1);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { urlAdvice } from "#lib/compose/database-advice.ts";
 import { DatabaseAccessError, QueryError, TimeoutError } from "#lib/errors.ts";
 import { createPgSqlPort } from "#lib/sql/pg-sql-port.ts";
 import { rejectionOf } from "../data-api/harness.ts";
@@ -31,7 +32,8 @@ describe.skipIf(noPostgres !== undefined)(
     it("3D000: a database that does not exist names host, port and database, never a password", async () => {
       const url = new URL(withDatabase("klr_tests_absent"));
       url.password = "never-shown";
-      const port = createPgSqlPort({ connectionString: url.toString() });
+      // The CLI's words for its --database-url (test/errors/setting-advice.test.ts: the others').
+      const port = createPgSqlPort({ connectionString: url.toString(), advice: urlAdvice("command-line") });
       try {
         const error = await rejectionOf(port.query("SELECT 1 AS one"));
 
@@ -104,6 +106,7 @@ describe.skipIf(clusterBlocker !== undefined)(
       async (_code, _what, user, password) => {
         const sql = createPgSqlPort({
           connectionString: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
+          advice: urlAdvice("command-line"),
         });
         try {
           const error = await rejectionOf(sql.query("SELECT 1 AS one"));

@@ -57,7 +57,11 @@ describe("parseEnvironmentsFile", () => {
       {
         name: "prod-eu",
         // The expanded value is URL-encoded where it lands: "@" and ":" stay the password's own.
-        source: { kind: "postgres", url: "postgres://kong:p%40ss%3Aword@db.prod:5432/kong" },
+        source: {
+          kind: "postgres",
+          url: "postgres://kong:p%40ss%3Aword@db.prod:5432/kong",
+          settings: "environments-file",
+        },
         node: {},
         // As expanded, and as the URL carries it (percent-encoded): both are kept out of messages.
         secrets: ["p@ss:word", "p%40ss%3Aword"],
@@ -72,6 +76,7 @@ describe("parseEnvironmentsFile", () => {
           region: "eu-west-1",
           roleArn: ROLE,
           externalId: "estate-42",
+          settings: "environments-file",
         },
         node: {
           kongVersion: "3.9.1.2",
@@ -277,7 +282,11 @@ describe("${NAME} references: only in secret fields, only allowed variables, nev
     });
     // "p/w#1?" URL-encoded: the host, port and database are still read right.
     const source = listed.environments[0]?.source;
-    expect(source).toEqual({ kind: "postgres", url: "postgres://kong:p%2Fw%231%3F@db:5432/kong" });
+    expect(source).toEqual({
+      kind: "postgres",
+      url: "postgres://kong:p%2Fw%231%3F@db:5432/kong",
+      settings: "environments-file",
+    });
     const parsed = new URL(source?.kind === "postgres" ? source.url : "");
     expect([parsed.hostname, parsed.port, parsed.pathname, decodeURIComponent(parsed.password)]).toEqual([
       "db",

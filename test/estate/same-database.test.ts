@@ -87,6 +87,7 @@ describe("findSameDatabases", () => {
       resourceArn: RESOURCE_ARN,
       secretArn: SECRET_ARN,
       database: "kong",
+      settings: "environments-file",
     } as const;
     expect(await readDatabaseIdentity(failing, source)).toEqual({
       keys: [
@@ -96,7 +97,13 @@ describe("findSameDatabases", () => {
         },
       ],
     });
-    expect(await readDatabaseIdentity(failing, { kind: "postgres", url: "postgres://h/k" })).toEqual({
+    expect(
+      await readDatabaseIdentity(failing, {
+        kind: "postgres",
+        url: "postgres://h/k",
+        settings: "environments-file",
+      }),
+    ).toEqual({
       keys: [],
     });
   });

@@ -103,12 +103,12 @@ describe("readSecretReference", () => {
     [
       { status: 400, errorType: "AccessDeniedException", body: { message: "User is not authorized" } },
       "ssm",
-      'admin_token {"ssm": "/kong/x"} could not be read: access denied: the function\'s role needs ssm:GetParameter on the parameter (and kms:Decrypt on its key).',
+      'admin_token {"ssm": "/kong/x"} could not be read: access denied: the function\'s role needs ssm:GetParameter on the parameter (and kms:Decrypt on its key), which the deployment grants under its estateTokenParameterPath (and estateTokenKmsKeyArn).',
     ],
     [
       { status: 400, errorType: "AccessDeniedException", body: { message: "User is not authorized" } },
       "secretsmanager",
-      'admin_token {"secretsmanager": "kong/x"} could not be read: access denied: the function\'s role needs ssm:GetParameter on /aws/reference/secretsmanager/* and secretsmanager:GetSecretValue on the secret.',
+      'admin_token {"secretsmanager": "kong/x"} could not be read: access denied: the function\'s role needs ssm:GetParameter on /aws/reference/secretsmanager/* and secretsmanager:GetSecretValue on the secret, which the deployment grants for the secret names under its estateTokenSecretPrefix (refer to the secret by name).',
     ],
     [
       { status: 400, errorType: "ThrottlingException", body: { message: "Rate exceeded." } },

@@ -300,7 +300,7 @@ describe("Estate steps: plan, collect and aggregate over the demo database and a
     expect(link.failed).toEqual([
       {
         environment: "down",
-        error: `Cannot reach PostgreSQL at 127.0.0.1:${downPort}/kong as kong (ECONNREFUSED). Check the host and port in --database-url and that the server is running.`,
+        error: `Cannot reach PostgreSQL at 127.0.0.1:${downPort}/kong as kong (ECONNREFUSED). Check the host and port in "database_url" and that the server is running.`,
       },
     ]);
     expect(link.key).toMatch(new RegExp(`^${PREFIX}estate/\\d{4}/\\d{2}/[0-9a-f]{12}/estate-.*\\.json$`));

@@ -37,6 +37,7 @@ describe("Function: readReportConfig", () => {
         resourceArn: DATA_API.KONG_DB_RESOURCE_ARN,
         secretArn: DATA_API.KONG_DB_SECRET_ARN,
         database: "kong",
+        settings: "environment",
       },
       bucket: "acme-kong-reports",
       prefix: "license-reports/",
@@ -72,7 +73,11 @@ describe("Function: readReportConfig", () => {
 
     // Assess
     expect(config).toMatchObject({
-      database: { kind: "postgres", url: "postgres://kong:s3cret@127.0.0.1:5432/kong" },
+      database: {
+        kind: "postgres",
+        url: "postgres://kong:s3cret@127.0.0.1:5432/kong",
+        settings: "environment",
+      },
       prefix: "kong/reports/",
       urlTtlSeconds: 3600,
       timeZone: "America/New_York",

@@ -21,6 +21,7 @@ import {
   readDeployParams,
   runOslsPackage,
 } from "../../scripts/package.mjs";
+import { evaluateTemplate, isCreated, parameterDefaults } from "../helpers/evaluate-template.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -60,6 +61,12 @@ const DEPLOY_PARAMS = {
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kong-eu-AbCdEf",
   ],
   estateRoleArns: ["EstateRoleArns", "arn:aws:iam::210987654321:role/kong-license-report-reader"],
+  estateTokenParameterPath: ["EstateTokenParameterPath", "/kong/estate/tokens/"],
+  estateTokenSecretPrefix: ["EstateTokenSecretPrefix", "kong/estate/"],
+  estateTokenKmsKeyArn: [
+    "EstateTokenKmsKeyArn",
+    "arn:aws:kms:eu-west-1:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+  ],
   estateConcurrency: ["EstateConcurrency", "6"],
   estateInlineMax: ["EstateInlineMax", "5"],
   estateScheduleState: ["EstateScheduleState", "ENABLED"],
@@ -273,6 +280,7 @@ describe("functions", () => {
         resourceArn: DEPLOY_PARAMS.kongClusterArn[1],
         secretArn: DEPLOY_PARAMS.kongSecretArn[1],
         database: DEPLOY_PARAMS.kongDatabaseName[1],
+        settings: "environment",
       });
       expect(config).toMatchObject({
         bucket: "resolved-reportbucket",
@@ -561,12 +569,13 @@ describe("IAM", () => {
       }
       for (const resource of statement.resources) {
         expect(resource, JSON.stringify(statement)).not.toBe("*");
-        // A wildcard may only follow this stack's own report prefix or log-group name.
+        // A wildcard may only follow this stack's own report prefix or log-group name, or the
+        // deployer's path of the estate's admin_token references (patterns refuse "/" and /aws/).
         const text = JSON.stringify(resource);
         const star = text.indexOf("*");
         if (star >= 0) {
           expect(text.slice(0, star)).toMatch(
-            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?|:execution:kong-license-report-ci-estate\/)$/,
+            /(\$\{ReportPrefix\}|\$\{ReportPrefix\}estate\/|log-group:\/aws\/lambda\/kong-license-report-ci(-estate|-reports:)?|:execution:kong-license-report-ci-estate\/|:parameter\$\{EstateTokenParameterPath\}|:parameter\/aws\/reference\/secretsmanager\/\$\{EstateTokenSecretPrefix\}|:secret:\$\{EstateTokenSecretPrefix\})$/,
           );
         }
       }
@@ -819,6 +828,7 @@ describe("estate state machine", () => {
     const logs = ["logs:CreateLogStream", "logs:PutLogEvents"];
     const environments = ["s3:GetObject", "ssm:GetParameter"];
     const databases = [
+      "kms:Decrypt",
       "rds-data:BeginTransaction",
       "rds-data:CommitTransaction",
       "rds-data:ExecuteStatement",
@@ -859,6 +869,129 @@ describe("estate state machine", () => {
     expect(pattern.test(DEPLOY_PARAMS.estateRoleArns[1])).toBe(true);
     expect(pattern.test("*")).toBe(false);
     expect(pattern.test("arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b")).toBe(false);
+  });
+
+  describe("admin_token references (docs/estate.md, Secrets)", () => {
+    const TOKEN_POLICIES = [
+      "EstateReadTokenParametersPolicy",
+      "EstateReadTokenSecretsPolicy",
+      "EstateDecryptTokensPolicy",
+    ];
+    const KEY = DEPLOY_PARAMS.estateTokenKmsKeyArn[1];
+    /** A policy's statements as CloudFormation resolves them (pseudo parameters: us-east-1, 123456789012). */
+    const statementsOf = (id: string, values: Record<string, string>) =>
+      get(
+        evaluateTemplate(withParams.Resources[id]?.Properties, withParams, values),
+        "PolicyDocument",
+        "Statement",
+      );
+    const decryptVia = (services: string[]) => [
+      {
+        Sid: "DecryptEstateTokens",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: KEY,
+        Condition: { StringEquals: { "kms:ViaService": services } },
+      },
+    ];
+
+    it("grants nothing when no path is given", () => {
+      const values = parameterDefaults(template);
+      expect([
+        values.EstateTokenParameterPath,
+        values.EstateTokenSecretPrefix,
+        values.EstateTokenKmsKeyArn,
+      ]).toEqual(["", "", ""]);
+      for (const id of TOKEN_POLICIES) expect(isCreated(template, id, values), id).toBe(false);
+    });
+
+    it("grants the collector and the HTTP function exactly the reads under the given paths, and the key via those services", () => {
+      const values = parameterDefaults(withParams);
+      for (const id of TOKEN_POLICIES) {
+        expect(isCreated(withParams, id, values), id).toBe(true);
+        expect(withParams.Resources[id]?.Properties?.Roles, id).toEqual([
+          { Ref: "EstateCollectRole" },
+          { Ref: "EstateHttpRole" },
+        ]);
+      }
+      expect(statementsOf("EstateReadTokenParametersPolicy", values)).toEqual([
+        {
+          Sid: "ReadEstateTokenParameters",
+          Effect: "Allow",
+          Action: "ssm:GetParameter",
+          Resource: "arn:aws:ssm:us-east-1:123456789012:parameter/kong/estate/tokens/*",
+        },
+      ]);
+      expect(statementsOf("EstateReadTokenSecretsPolicy", values)).toEqual([
+        {
+          Sid: "ReadEstateTokenSecretReferences",
+          Effect: "Allow",
+          Action: "ssm:GetParameter",
+          Resource: "arn:aws:ssm:us-east-1:123456789012:parameter/aws/reference/secretsmanager/kong/estate/*",
+        },
+        {
+          Sid: "ReadEstateTokenSecrets",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/estate/*",
+        },
+      ]);
+      expect(statementsOf("EstateDecryptTokensPolicy", values)).toEqual(
+        decryptVia(["ssm.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"]),
+      );
+    });
+
+    it("decrypts only on behalf of the service whose path is given, and not at all without a key", () => {
+      const parametersOnly = parameterDefaults(withParams, { EstateTokenSecretPrefix: "" });
+      expect(isCreated(withParams, "EstateReadTokenSecretsPolicy", parametersOnly)).toBe(false);
+      expect(statementsOf("EstateDecryptTokensPolicy", parametersOnly)).toEqual(
+        decryptVia(["ssm.us-east-1.amazonaws.com"]),
+      );
+      const secretsOnly = parameterDefaults(withParams, { EstateTokenParameterPath: "" });
+      expect(isCreated(withParams, "EstateReadTokenParametersPolicy", secretsOnly)).toBe(false);
+      expect(statementsOf("EstateDecryptTokensPolicy", secretsOnly)).toEqual(
+        decryptVia(["secretsmanager.us-east-1.amazonaws.com"]),
+      );
+      const noKey = parameterDefaults(withParams, { EstateTokenKmsKeyArn: "" });
+      expect(isCreated(withParams, "EstateDecryptTokensPolicy", noKey)).toBe(false);
+      expect(isCreated(withParams, "EstateReadTokenParametersPolicy", noKey)).toBe(true);
+    });
+
+    it("takes only paths that end in a slash and name neither the root nor AWS's own trees", () => {
+      const accepts = (parameter: string) => {
+        const pattern = new RegExp(String(template.Parameters[parameter]?.AllowedPattern));
+        return (value: string) => pattern.test(value);
+      };
+      const path = accepts("EstateTokenParameterPath");
+      for (const value of ["", "/kong/", "/kong/prod/", "/Kong_2.x/tokens-eu/"])
+        expect(path(value), value).toBe(true);
+      for (const value of [
+        "/",
+        "/kong",
+        "kong/",
+        "/kong/*",
+        "//",
+        "/aws/reference/secretsmanager/",
+        "/AWS/",
+        "/ssm/",
+        "/awskong/",
+      ]) {
+        expect(path(value), value).toBe(false);
+      }
+      const secret = accepts("EstateTokenSecretPrefix");
+      for (const value of ["", "kong/", "kong/prod/", "team+a@x/"]) expect(secret(value), value).toBe(true);
+      for (const value of ["/", "kong", "kong*", "kong/*", "/kong/", "*/"])
+        expect(secret(value), value).toBe(false);
+    });
+
+    it("refuses a key without a path before packaging", () => {
+      const run = packageWith([`estateTokenKmsKeyArn=${KEY}`]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        "--param estateTokenKmsKeyArn is given without --param estateTokenParameterPath or --param estateTokenSecretPrefix",
+      );
+      expect(run.stdout).not.toContain("osls package");
+    });
   });
 
   it("passes the functions an environments location their configuration accepts, and the state machine to the HTTP function", () => {

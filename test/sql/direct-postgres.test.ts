@@ -254,7 +254,7 @@ describe.skipIf(blocker !== undefined)(
       );
 
       expect(error.message).toBe(
-        `Secrets Manager refused to read the secret ${arn} ("postgres.secret_arn") (AccessDeniedException): the function's role needs secretsmanager:GetSecretValue on it.`,
+        `Secrets Manager refused to read the secret ${arn} ("postgres.secret_arn") (AccessDeniedException): the credentials in use (on AWS, the function's role) must be allowed secretsmanager:GetSecretValue on it.`,
       );
     });
 
@@ -318,6 +318,28 @@ describe.skipIf(blocker !== undefined)(
           `PostgreSQL refused the credentials for localhost:${postgres.port}/kong as klr_iam. Check that KONG_PG_USER has GRANT rds_iam, that IAM database authentication is on for the database, and that the function's role may rds-db:connect as that user (the token is made per connection, valid 15 minutes).`,
         );
         expect(error.message).not.toMatch(/X-Amz-Signature|Action=connect/);
+      });
+
+      it("says where the credentials that sign the token come from when there are none", async () => {
+        // Prepare: no credentials anywhere in the chain (and no instance metadata to wait for).
+        vi.stubEnv("AWS_ACCESS_KEY_ID", undefined);
+        vi.stubEnv("AWS_SECRET_ACCESS_KEY", undefined);
+        vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+        vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/klr-aws-config");
+        vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/klr-aws-credentials");
+        try {
+          // Act
+          const error = await rejectionOf(queryWith({ ...iamSource(), settings: "environments-file" }));
+
+          // Assess
+          expect(error).toBeInstanceOf(DatabaseAccessError);
+          expect(error.message).toBe(
+            `Could not make an IAM authentication token for klr_iam at localhost:${postgres.port} (CredentialsProviderError: Could not load credentials from any providers): signing it needs AWS credentials (on AWS the function's role; elsewhere AWS_PROFILE or the access keys).`,
+          );
+        } finally {
+          vi.stubEnv("AWS_ACCESS_KEY_ID", CREDENTIALS.accessKeyId);
+          vi.stubEnv("AWS_SECRET_ACCESS_KEY", CREDENTIALS.secretAccessKey);
+        }
       });
     });
   },

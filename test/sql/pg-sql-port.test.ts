@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { urlAdvice } from "#lib/compose/database-advice.ts";
 import { DatabaseAccessError, NotKongDatabaseError, QueryError, TimeoutError } from "#lib/errors.ts";
 import {
   createPgSqlPort,
@@ -28,7 +29,7 @@ describe("Function: translatePgError", () => {
     [
       { code: "57014", message: "canceling statement due to statement timeout" },
       TimeoutError,
-      /--statement-timeout/,
+      /ran longer than the statement timeout \(60 s\) and was cancelled/,
     ],
     [
       { code: "57P01", message: "terminating connection due to administrator command" },
@@ -58,13 +59,14 @@ describe("Function: translatePgError", () => {
   });
 
   // Whole messages for every code each branch names (issue 15: a code dropped from a list must fail),
-  // with the default limits (60 s statement, 10 s lock) that a call without limits reports.
+  // with the default limits (60 s statement, 10 s lock) that a call without limits reports, and the
+  // default advice: the URL's parts, no setting (lib/sql knows neither the CLI nor the file).
   const where = "db:5432/kong as kong";
   const unreachable = (code: string) =>
-    `Cannot reach PostgreSQL at ${where} (${code}). Check the host and port in --database-url and that the server is running.`;
+    `Cannot reach PostgreSQL at ${where} (${code}). Check the host and port in the URL and that the server is running.`;
   const closed = (code: string) =>
     `The connection to PostgreSQL at ${where} was closed while the report was read (${code}): the server restarted, failed over or ended the session. Run the report again.`;
-  const credentials = `PostgreSQL refused the credentials for ${where}. Check the user and password in --database-url.`;
+  const credentials = `PostgreSQL refused the credentials for ${where}. Check the user and password in the URL.`;
   it.each([
     ...["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"].map(
       (code) => [{ code, message: `connect ${code}` }, DatabaseAccessError, unreachable(code)] as const,
@@ -98,17 +100,17 @@ describe("Function: translatePgError", () => {
     [
       { code: "3D000", message: 'database "kong" does not exist' },
       DatabaseAccessError,
-      `The database in ${where} does not exist. Check --database-url.`,
+      `The database in ${where} does not exist. Check the database name in the URL.`,
     ],
     [
       { code: "55P03", message: "canceling statement due to lock timeout" },
       TimeoutError,
-      `Gave up after 10 s waiting for a table lock on ${where}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done, or wait longer with --lock-timeout SECONDS (KONG_DB_LOCK_TIMEOUT_SECONDS for the Lambda).`,
+      `Gave up after 10 s waiting for a table lock on ${where}. Another session (typically "kong migrations up/finish") holds it. Run the report again once it is done.`,
     ],
     [
       { code: "57014", message: "canceling statement due to statement timeout" },
       TimeoutError,
-      `A statement on ${where} ran longer than the statement timeout (60 s) and was cancelled: the database is busy or very large. Run the report again when it is less busy, or allow more time with --statement-timeout SECONDS (KONG_DB_STATEMENT_TIMEOUT_SECONDS for the Lambda).`,
+      `A statement on ${where} ran longer than the statement timeout (60 s) and was cancelled: the database is busy or very large. Run the report again when it is less busy.`,
     ],
   ] as const)(
     "maps %j, without limits given, to exactly the message for it and keeps the driver's error as cause",
@@ -119,6 +121,34 @@ describe("Function: translatePgError", () => {
       expect(error.cause).toBe(raw);
     },
   );
+
+  it("ends each message with the advice it is given: how the setting is named where it was configured", () => {
+    const lock = { code: "55P03", message: "canceling statement due to lock timeout" };
+    const statement = { code: "57014", message: "canceling statement due to statement timeout" };
+    const translate = (raw: object, origin: "command-line" | "environment" | "environments-file") =>
+      translatePgError(raw, where, undefined, undefined, urlAdvice(origin)).message;
+    expect(translate({ code: "ECONNREFUSED" }, "command-line")).toBe(
+      `Cannot reach PostgreSQL at ${where} (ECONNREFUSED). Check the host and port in --database-url and that the server is running.`,
+    );
+    expect(translate({ code: "28P01" }, "environment")).toBe(
+      `PostgreSQL refused the credentials for ${where}. Check the user and password in KONG_DATABASE_URL.`,
+    );
+    expect(translate({ code: "3D000" }, "environments-file")).toBe(
+      `The database in ${where} does not exist. Check "database_url".`,
+    );
+    expect(translate(lock, "command-line")).toMatch(
+      /Run the report again once it is done, or wait longer with --lock-timeout SECONDS\.$/,
+    );
+    expect(translate(lock, "environment")).toMatch(
+      /Run the report again once it is done, or wait longer with KONG_DB_LOCK_TIMEOUT_SECONDS\.$/,
+    );
+    expect(translate(statement, "environment")).toMatch(
+      /Run the report again when it is less busy, or allow more time with KONG_DB_STATEMENT_TIMEOUT_SECONDS\.$/,
+    );
+    // An environment of the estate has no timeout of its own: nothing to raise.
+    expect(translate(lock, "environments-file")).toMatch(/Run the report again once it is done\.$/);
+    expect(translate(statement, "environments-file")).toMatch(/Run the report again when it is less busy\.$/);
+  });
 
   it("asks pg for libpq's sslmode meaning only when an sslmode is given", () => {
     expect(withLibpqSslModes("postgres://k:p@db:5432/kong?sslmode=require")).toBe(
@@ -240,7 +270,7 @@ describe("Function: createPgSqlPort (network faults)", () => {
       const error = await port.query("SELECT 1").catch((caught: Error) => caught);
       expect(error).toBeInstanceOf(DatabaseAccessError);
       expect((error as Error).message).toBe(
-        `Timed out connecting to PostgreSQL at 127.0.0.1:${tcpPort}/kong as kong: nothing answered. Check the host and port in --database-url and that a firewall or security group lets this machine in.`,
+        `Timed out connecting to PostgreSQL at 127.0.0.1:${tcpPort}/kong as kong: nothing answered. Check the host and port in the URL and that a firewall or security group lets this machine in.`,
       );
     } finally {
       await port.close();
@@ -313,6 +343,7 @@ describePostgres("Function: createPgSqlPort (postgres)", () => {
       connectionString: process.env.KONG_TEST_DATABASE_URL as string,
       searchPath: schema,
       lockTimeoutMs: 300,
+      advice: urlAdvice("command-line"),
     });
     try {
       await holder.query(`BEGIN; LOCK TABLE ${schema}.plugins IN ACCESS EXCLUSIVE MODE`);
@@ -326,7 +357,9 @@ describePostgres("Function: createPgSqlPort (postgres)", () => {
       expect((error as Error).message).toContain(
         `table plugins is locked by session ${holderPid} (kong migrations) in a transaction open since `,
       );
-      expect((error as Error).message).toContain("--lock-timeout SECONDS (KONG_DB_LOCK_TIMEOUT_SECONDS");
+      expect((error as Error).message).toMatch(
+        / Run the report again once it is done, or wait longer with --lock-timeout SECONDS\.$/,
+      );
     } finally {
       await holder.query("ROLLBACK");
       await holder.end();
@@ -338,12 +371,13 @@ describePostgres("Function: createPgSqlPort (postgres)", () => {
     const port = createPgSqlPort({
       connectionString: process.env.KONG_TEST_DATABASE_URL as string,
       statementTimeoutMs: 200,
+      advice: urlAdvice("command-line"),
     });
     try {
       const error = await port.query("SELECT pg_sleep(5)::text AS slept").catch((caught: Error) => caught);
       expect(error).toBeInstanceOf(TimeoutError);
       expect((error as Error).message).toMatch(/ran longer than the statement timeout \(0\.2 s\)/);
-      expect((error as Error).message).toContain("--statement-timeout SECONDS");
+      expect((error as Error).message).toMatch(/, or allow more time with --statement-timeout SECONDS\.$/);
     } finally {
       await port.close();
     }
@@ -379,6 +413,7 @@ describePostgres("Function: createPgSqlPort (postgres)", () => {
     const port = createPgSqlPort({
       connectionString: process.env.KONG_TEST_DATABASE_URL as string,
       searchPath: `${schema}_typo`,
+      advice: urlAdvice("command-line"),
     });
     try {
       const error = await port.query("SELECT 1::text AS one").catch((caught: Error) => caught);
