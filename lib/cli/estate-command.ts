@@ -131,6 +131,8 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   io.stderr(
     `Wrote the estate to ${where}: ${totals.environments_reported} of ${totals.environments} environment(s) reported, ${totals.services_count} services, ${totals.discrete_services} discrete across environments; digest ${estate.digest}.\n`,
   );
+  // In the estate and on its page too; said here because a doubled total must not pass unnoticed.
+  for (const warning of estate.warnings ?? []) io.stderr(`warning: ${warning.message}\n`);
   if (estate.usage !== undefined) io.stderr(describeContract(estate.usage));
   // A line reached wins over a failed environment: the totals are a floor, so it is reached anyway.
   const contractCode = checkFailOn(estate.usage, failOn, io.stderr);

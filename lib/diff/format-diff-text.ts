@@ -22,11 +22,18 @@ export function formatDiffText(diff: ReportDiff): string {
   };
   lines.push("Report changes", side("old", diff.old), side("new", diff.new), "");
 
+  // discrete_services is counted in details.json, which no checksum covers unless a manifest does.
+  const detailsUnverified = diff.old.details_verified === false || diff.new.details_verified === false;
+  const counts = diff.counts.map((row) =>
+    detailsUnverified && row.name === "discrete_services"
+      ? { ...row, name: "discrete_services (unverified details)" }
+      : row,
+  );
   const width = Math.max(
     24,
-    ...[...diff.counts, ...diff.tiers, ...diff.requests].map((r) => r.name.length + 2),
+    ...[...counts, ...diff.tiers, ...diff.requests].map((r) => r.name.length + 2),
   );
-  lines.push(...table("Counts", diff.counts, width), "");
+  lines.push(...table("Counts", counts, width), "");
   lines.push(...table("Plugins by tier", diff.tiers, width));
   const { added, removed, changed } = diff.plugins;
   if (added.length + removed.length + changed.length === 0) {
@@ -50,8 +57,7 @@ export function formatDiffText(diff: ReportDiff): string {
   }
   if (diff.workspaces !== undefined) {
     const ws = diff.workspaces;
-    const unverified = diff.old.details_verified === false || diff.new.details_verified === false;
-    lines.push(unverified ? "Workspaces (from details no checksum covers)" : "Workspaces");
+    lines.push(detailsUnverified ? "Workspaces (from details no checksum covers)" : "Workspaces");
     if (ws.added.length + ws.removed.length + ws.changed.length === 0) lines.push("  No workspace changed.");
     for (const w of ws.added) {
       lines.push(

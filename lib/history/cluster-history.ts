@@ -177,7 +177,8 @@ export function attachHistory(collected: CollectedReport, history: ClusterHistor
 /**
  * `generate --previous FILE`: the same history from one local file, used only when it verifies and
  * is of the cluster being reported (`cluster`: its label, else its source; see cluster.ts). A file
- * that names no cluster (written before reports recorded theirs) is used, with a note saying so.
+ * that names no cluster (a JSON report without details, or one written before reports recorded
+ * theirs) is used, with a note saying so.
  */
 export function historyOfFile(
   path: string,
@@ -194,7 +195,7 @@ export function historyOfFile(
     refused: [],
     notes: unknown
       ? [
-          `The previous report ${path} names no cluster (it was written before reports recorded theirs): it was used as given; check it is of this cluster.`,
+          `The previous report ${path} names no cluster (its cluster is in details.json: a JSON report written without --include-details, or by a version before reports recorded theirs, has none): it was used as given; check it is of this cluster.`,
         ]
       : [],
   };

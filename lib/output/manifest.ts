@@ -208,16 +208,19 @@ export function checkManifestSignature(
   const algorithm = selectAlgorithm(publicKey);
   const message = files.get(MANIFEST_JSON);
   const signature = files.get(MANIFEST_SIG);
-  if (
-    manifest === undefined ||
-    message === undefined ||
-    signature === undefined ||
-    manifest.signature === undefined
-  ) {
+  if (manifest === undefined || message === undefined || signature === undefined) {
     return {
       valid: false,
       publicKeySha256,
       problem: `it is not signed (no ${MANIFEST_SIG}), so it cannot show who produced it`,
+    };
+  }
+  if (manifest.signature === undefined) {
+    // The signer block was removed (or never written): the signature cannot be tied to a key.
+    return {
+      valid: false,
+      publicKeySha256,
+      problem: `its signer is unknown (${MANIFEST_JSON} names none beside ${MANIFEST_SIG}), so it cannot show who produced it`,
     };
   }
   if (manifest.signature.public_key_sha256.toLowerCase() !== publicKeySha256) {

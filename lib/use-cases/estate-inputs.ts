@@ -56,7 +56,7 @@ export function readEstateRequest(input: unknown): EstateRequest {
 
 /** On AWS a secret comes from Secrets Manager or SSM, never from the function's own environment. */
 const NO_REFERENCES_ON_AWS =
-  'on AWS the environments file reads no environment variable (the function\'s own holds its AWS credentials). Give database credentials as a "data_api" secret_arn, and other secrets as Secrets Manager or SSM references (docs/estate.md).';
+  'on AWS the environments file reads no environment variable (the function\'s own holds its AWS credentials). Give database credentials as a "data_api" or "postgres" secret_arn (or "postgres" IAM authentication), and an admin_token as a Secrets Manager or SSM reference (docs/estate.md).';
 
 /**
  * Parses the deployment's environments file. A bad file is the deployment's fault, not the caller's:

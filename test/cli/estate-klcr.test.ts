@@ -301,5 +301,9 @@ describe("estate over a KLCR envs.json, unchanged", () => {
           '"with-ca", "insecure" are the same Kong data under 2 names (the same Kong node (node_id 8d0c3a2e-prod-4c1b-9a77-000000000001)): every total counts it 2 times. Keep one entry for it.',
       },
     ]);
+    // On the terminal too: a doubled total must not pass unnoticed by whoever runs the command.
+    expect(run.stderr).toContain(
+      'warning: "with-ca", "insecure" are the same Kong data under 2 names (the same Kong node (node_id 8d0c3a2e-prod-4c1b-9a77-000000000001)): every total counts it 2 times. Keep one entry for it.\n',
+    );
   });
 });

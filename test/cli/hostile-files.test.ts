@@ -330,9 +330,14 @@ describe("diff labels what comes from details no checksum covers", () => {
     const text = await cli("diff", marchJson, aprilJson);
     expect(text.stdout).toContain("details not covered by any checksum");
     expect(text.stdout).toMatch(/^Workspaces \(from details no checksum covers\)$/m);
+    // The discrete services are counted in details.json too: their row says so.
+    expect(text.stdout).toMatch(/^ {2}discrete_services \(unverified details\) /m);
 
     const fromTar = JSON.parse((await cli("diff", "--json", marchPath, aprilPath)).stdout) as ReportDiff;
     expect([fromTar.old.details_verified, fromTar.new.details_verified]).toEqual([true, true]);
+    const tarText = (await cli("diff", marchPath, aprilPath)).stdout;
+    expect(tarText).toMatch(/^ {2}discrete_services {2,}/m);
+    expect(tarText).not.toContain("unverified details");
   });
 });
 
@@ -384,6 +389,26 @@ describe("generate --previous of another cluster is refused with a warning namin
     expect(unlabelled.code).toBe(0);
     expect(unlabelled.stderr).toMatch(
       /warning: the previous report .*other-source\.tar was not used: it is of the unnamed cluster _src-0123456789abcdef, this report is of the unnamed cluster _src-[0-9a-f]{16} \(demo\)/,
+    );
+  });
+});
+
+describe("generate --previous of a report that records no cluster", () => {
+  it("a JSON report without details is used, and the note says where a cluster would be recorded", async () => {
+    const previous = await write("no-details.json", json(sampleMarch().report));
+    const run = await cli(
+      "generate",
+      "--demo",
+      "--format",
+      "tar",
+      "--previous",
+      previous,
+      "--out",
+      join(folder, "with-unknown-previous.tar"),
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      `warning: The previous report ${previous} names no cluster (its cluster is in details.json: a JSON report written without --include-details, or by a version before reports recorded theirs, has none): it was used as given; check it is of this cluster.\n`,
     );
   });
 });

@@ -123,6 +123,18 @@ describe("Function: signManifest and checkManifestSignature", () => {
     );
   });
 
+  it("refuses a signature whose signer block was removed from manifest.json, without calling it unsigned", async () => {
+    const { files, publicKey } = await signedTar("ec");
+    const { signature: _removed, ...unsigned } = manifestOf(files);
+    files.set("manifest.json", Buffer.from(`${JSON.stringify(unsigned, null, 2)}\n`));
+    expect(checkManifestSignature(files, manifestOf(files), publicKey)).toEqual({
+      valid: false,
+      publicKeySha256: fingerprint(publicKey),
+      problem:
+        "its signer is unknown (manifest.json names none beside manifest.sig), so it cannot show who produced it",
+    });
+  });
+
   it("an edited file is caught by the manifest the signature covers", async () => {
     const { files, publicKey } = await signedTar("ec");
     files.set("summary.html", Buffer.from("<!doctype html><h1>Rep0rt</h1>\n"));
