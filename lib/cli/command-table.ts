@@ -38,6 +38,16 @@ export const OUT_OPTION = {
   help: ["where to write (default: stdout for json, the tar name for tar)"],
 } as const satisfies StringOption;
 
+/** `--signing-key FILE`: `generate` and `estate` sign a tar's manifest with it. */
+export const SIGNING_KEY_OPTION = {
+  type: "string",
+  value: "FILE",
+  help: [
+    "a PEM private key (EC P-256, or RSA of 2048 bits or more): the tar gets manifest.sig,",
+    "a signature of its manifest.json that verify --public-key checks (tar only)",
+  ],
+} as const satisfies StringOption;
+
 /** The arguments that are not options, for commands that take some (`verify FILE`, `diff OLD NEW`). */
 export interface PositionalsSpec {
   /** How many exactly. */

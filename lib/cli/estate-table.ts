@@ -1,5 +1,5 @@
 import { DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts";
-import { defineCommand, OUT_OPTION } from "./command-table.ts";
+import { defineCommand, OUT_OPTION, SIGNING_KEY_OPTION } from "./command-table.ts";
 
 /** The most environments the CLI collects at once. */
 export const MAX_CONCURRENCY = 32;
@@ -45,14 +45,7 @@ export const ESTATE_COMMAND = defineCommand({
       ],
     },
     out: OUT_OPTION,
-    "signing-key": {
-      type: "string",
-      value: "FILE",
-      help: [
-        "a PEM private key (EC P-256, or RSA of 2048 bits or more): the tar gets manifest.sig,",
-        "a signature of its manifest.json that verify --public-key checks (tar only)",
-      ],
-    },
+    "signing-key": SIGNING_KEY_OPTION,
     "include-details": {
       type: "boolean",
       help: [

@@ -1,5 +1,5 @@
 import { DEFAULT_PREFIX, DEFAULT_URL_TTL_SECONDS, MAX_URL_TTL_SECONDS } from "../config/storage.ts";
-import { defineCommand, type OptionValues, OUT_OPTION } from "./command-table.ts";
+import { defineCommand, type OptionValues, OUT_OPTION, SIGNING_KEY_OPTION } from "./command-table.ts";
 
 const SOURCE = "Source (exactly one is required)";
 
@@ -92,14 +92,7 @@ export const GENERATE_COMMAND = defineCommand({
       ],
     },
     out: OUT_OPTION,
-    "signing-key": {
-      type: "string",
-      value: "FILE",
-      help: [
-        "a PEM private key (EC P-256, or RSA of 2048 bits or more): the tar gets manifest.sig,",
-        "a signature of its manifest.json that verify --public-key checks (tar only)",
-      ],
-    },
+    "signing-key": SIGNING_KEY_OPTION,
     "include-details": {
       type: "boolean",
       help: ['json only: add the "details" document under a "details" key'],

@@ -29,10 +29,7 @@ export function formatDiffText(diff: ReportDiff): string {
       ? { ...row, name: "discrete_services (unverified details)" }
       : row,
   );
-  const width = Math.max(
-    24,
-    ...[...counts, ...diff.tiers, ...diff.requests].map((r) => r.name.length + 2),
-  );
+  const width = Math.max(24, ...[...counts, ...diff.tiers, ...diff.requests].map((r) => r.name.length + 2));
   lines.push(...table("Counts", counts, width), "");
   lines.push(...table("Plugins by tier", diff.tiers, width));
   const { added, removed, changed } = diff.plugins;
