@@ -8,7 +8,7 @@ import { appendManifest } from "./manifest.ts";
 import type { ReportFile } from "./report-files.ts";
 import { DETAILS_JSON, ENVIRONMENT_FOLDER, ESTATE_JSON, RESPONSE_JSON } from "./tar-layouts.ts";
 
-export { ESTATE_ENVIRONMENT_FILES, ESTATE_JSON, ESTATE_TAR_FILES, ESTATE_TAR_LAYOUT } from "./tar-layouts.ts";
+export { ESTATE_TAR_LAYOUT } from "./tar-layouts.ts";
 
 export interface EstateFilesOptions {
   /**

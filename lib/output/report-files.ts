@@ -17,7 +17,7 @@ export interface ReportFilesOptions {
   readonly includeDetails?: boolean;
 }
 
-export { DETAILS_JSON, REPORT_TAR_FILES, REPORT_TAR_LAYOUT, RESPONSE_JSON } from "./tar-layouts.ts";
+export { REPORT_TAR_FILES, REPORT_TAR_LAYOUT, RESPONSE_JSON } from "./tar-layouts.ts";
 
 /**
  * The files of one report. `json`: the report pretty-printed (Kong's shape plus `collector`, and
