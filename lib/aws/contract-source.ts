@@ -2,16 +2,16 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { ConfigError, TimeoutError } from "../errors.ts";
 import type { EnvironmentsLocation } from "../estate/types.ts";
-import { describeLocation } from "./environments-source.ts";
-import { toMessageClause } from "./sdk-message-clause.ts";
+import { describeAwsError, describeLocation } from "./environments-source.ts";
 
 /** A contract is a few hundred bytes; anything past this is not one. */
 const MAX_BYTES = 64 * 1024;
 
 /**
  * Reads the contract file from its S3 object or SSM parameter (SecureString decrypted), the way the
- * estate reads its environments file. A missing or unreadable one is a ConfigError naming
- * REPORT_CONTRACT; a read stopped by the deadline is a TimeoutError.
+ * estate reads its environments file, and says why it could not in the same words. A missing or
+ * unreadable one is a ConfigError naming REPORT_CONTRACT; a read stopped by the deadline is a
+ * TimeoutError.
  */
 export async function readContractText(
   location: EnvironmentsLocation,
@@ -43,9 +43,7 @@ export async function readContractText(
         { cause: error },
       );
     }
-    const name = error instanceof Error ? error.name : "Error";
-    const message = error instanceof Error ? toMessageClause(error.message) : "";
-    throw unreadable(where, message === "" ? name : `${name}: ${message}`);
+    throw unreadable(where, describeAwsError(error));
   }
 }
 

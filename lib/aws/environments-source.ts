@@ -70,7 +70,8 @@ function unreadable(fileName: string, reason: string): ConfigError {
   );
 }
 
-function describeAwsError(error: unknown): string {
+/** Why S3 or SSM did not give a file, in a few words: "no such parameter", "access denied", or the SDK's name and first line. */
+export function describeAwsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error).slice(0, 200);
   const known: Record<string, string> = {
     NoSuchKey: "no such object",
