@@ -149,7 +149,7 @@ describe("Adapter: readContractText", () => {
       expect(error).toBeInstanceOf(TimeoutError);
       expect((error as TimeoutError).status).toBe(504);
       expect(error.message).toBe(
-        `The deadline was reached while reading the contract s3://${BUCKET}/kong/contract.json (REPORT_CONTRACT); nothing was stored. Retry later.`,
+        `The deadline was reached while reading the contract s3://${BUCKET}/kong/contract.json (REPORT_CONTRACT); nothing was stored. Retry later, or raise the function timeout if this repeats.`,
       );
     });
   });
