@@ -39,14 +39,12 @@ const ADVICE: Readonly<Record<string, string>> = {
 export interface KmsClientOptions {
   /** Another endpoint (the local KMS of the tests); the SDK also reads AWS_ENDPOINT_URL_KMS. */
   readonly endpoint?: string;
-  readonly region?: string;
 }
 
 /** The KMS client, built once per container: the SDK's region, credentials and retries. */
 export function createKmsClient(options: KmsClientOptions = {}): KMSClient {
   return new KMSClient({
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.region === undefined ? {} : { region: options.region }),
     // Sign answers in milliseconds; a stuck connection must not eat the function's deadline.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
   });
@@ -128,8 +126,8 @@ async function readIdentity(client: KMSClient, keyId: string, signal?: AbortSign
   };
 }
 
+/** A KMS call that failed (the SDK's errors; the one of ours: Sign answered without a signature). */
 function refuse(keyId: string, operation: string, error: unknown): ReportUploadError {
-  if (error instanceof ReportUploadError) return error;
   const name = (error as Error).name;
   const advice = ADVICE[name];
   return new ReportUploadError(

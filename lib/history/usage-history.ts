@@ -29,7 +29,6 @@ export function forecastFromHistory(
     asOf: usage.as_of,
     generatedMonth: generatedMonth(report),
     observations,
-    termRequests: usage.units.api_requests_term,
   });
   return { ...details, usage: { ...usage, forecast } };
 }

@@ -43,7 +43,9 @@ export function buildUsage(input: UsageInput): Usage {
     gateway_services: report.services_count,
     discrete_services: details.discrete_services?.count ?? 0,
     api_requests_month:
-      report.counters === undefined ? null : requestsOf(report, parseAsOf(asOf), parseAsOf(asOf)),
+      report.counters === undefined
+        ? null
+        : requestsOf(report.counters.buckets, parseAsOf(asOf), parseAsOf(asOf)),
     api_requests_term: termRequests(input, notes),
     ai_model_hours_month:
       details.ai_gateway === undefined
@@ -79,7 +81,6 @@ export function buildUsage(input: UsageInput): Usage {
                 details as unknown as Record<string, unknown>,
               ),
             ],
-            termRequests: units.api_requests_term,
           }),
     notes,
   };
@@ -130,12 +131,17 @@ function termRequests(input: UsageInput, notes: string[]): number | null {
         : `The term starts before the report's 12-month window: its months ${months} were read from license_data apart from the report.`,
     );
   }
-  return requestsOf(report, first, last) + (input.requestsBeforeWindow ?? 0);
+  return requestsOf(report.counters.buckets, first, last) + (input.requestsBeforeWindow ?? 0);
 }
 
-function requestsOf(report: LicenseReport, first: YearMonth, last: YearMonth): number {
+/** Requests of the monthly buckets from `first` to `last`, both included (never the UNKNOWN bucket). */
+function requestsOf(
+  buckets: ReadonlyArray<{ readonly bucket: string; readonly request_count: number }>,
+  first: YearMonth,
+  last: YearMonth,
+): number {
   let sum = 0;
-  for (const { bucket, request_count: count } of report.counters?.buckets ?? []) {
+  for (const { bucket, request_count: count } of buckets) {
     if (!/^\d{4}-\d{2}$/.test(bucket)) continue;
     const month = parseAsOf(bucket);
     if (compareYearMonth(month, first) >= 0 && compareYearMonth(month, last) <= 0) sum += count;
@@ -210,21 +216,14 @@ interface EstateUsageInput {
 export function buildEstateUsage(input: EstateUsageInput): Omit<Usage, "license"> {
   const notes: string[] = [];
   const asOf = parseAsOf(input.asOf);
-  const sum = (first: YearMonth, last: YearMonth) =>
-    (input.buckets ?? []).reduce((total, { bucket, request_count: count }) => {
-      if (!/^\d{4}-\d{2}$/.test(bucket)) return total;
-      const month = parseAsOf(bucket);
-      return compareYearMonth(month, first) >= 0 && compareYearMonth(month, last) <= 0
-        ? total + count
-        : total;
-    }, 0);
+  const { buckets } = input;
   let term: number | null = null;
-  if (input.contract.term !== undefined && input.buckets !== undefined) {
+  if (input.contract.term !== undefined && buckets !== undefined) {
     const start = parseAsOf(input.contract.term.start);
     const end = parseAsOf(input.contract.term.end);
     const last = compareYearMonth(asOf, end) <= 0 ? asOf : end;
     const first = compareYearMonth(start, windowStart(asOf)) >= 0 ? start : windowStart(asOf);
-    term = compareYearMonth(asOf, start) < 0 ? 0 : sum(first, last);
+    term = compareYearMonth(asOf, start) < 0 ? 0 : requestsOf(buckets, first, last);
     if (compareYearMonth(start, first) < 0) {
       notes.push(
         `The term starts before the estate's 12-month window: its months ${input.contract.term.start} to ${formatYearMonth(addMonths(first, -1))} are not counted in api_requests_term.`,
@@ -239,7 +238,7 @@ export function buildEstateUsage(input: EstateUsageInput): Omit<Usage, "license"
   const units: UsageUnits = {
     gateway_services: input.services,
     discrete_services: input.discreteServices,
-    api_requests_month: input.buckets === undefined ? null : sum(asOf, asOf),
+    api_requests_month: buckets === undefined ? null : requestsOf(buckets, asOf, asOf),
     api_requests_term: term,
     ai_model_hours_month: input.aiModelHoursMonth,
   };

@@ -23,13 +23,17 @@ interface ForecastInput {
   readonly generatedMonth: string;
   /** This report first, then the stored reports of the same cluster. */
   readonly observations: readonly UsageObservation[];
-  /** The term's requests so far (usage.units.api_requests_term). */
-  readonly termRequests: number | null;
 }
 
 interface Point {
   readonly month: YearMonth;
   readonly value: number;
+}
+
+/** A contract line with a measure: what the projections hold against the limit. */
+interface MeasuredLine {
+  readonly used: number;
+  readonly limit: number;
 }
 
 /**
@@ -56,7 +60,8 @@ function forecastLine(
     months,
     basis,
   });
-  if (line.used === null) return none(0, "Not measured in this database: no forecast.");
+  const used = line.used;
+  if (used === null) return none(0, "Not measured in this database: no forecast.");
   const asOf = parseAsOf(input.asOf);
   const points = highWaterMarks(line.unit, term, asOf, input);
   const listed = points.map((point) => formatYearMonth(point.month)).join(", ");
@@ -70,24 +75,25 @@ function forecastLine(
   const first = formatYearMonth((points[0] as Point).month);
   const last = formatYearMonth((points.at(-1) as Point).month);
   const basis = `An estimate: least-squares line over the monthly high-water marks of ${points.length} months (${first} to ${last}) of this cluster's reports, projected to ${formatYearMonth(term.end)}.`;
+  // The term line's `used` is the term's requests so far (usage.units.api_requests_term).
   const projection =
     line.unit === "api_requests_per_term"
-      ? projectTerm(estimate, line, term, asOf, input)
-      : projectLevel(estimate, line, term.end, asOf);
+      ? projectTerm(estimate, { used, limit: line.limit }, term, asOf, input)
+      : projectLevel(estimate, { used, limit: line.limit }, term.end, asOf);
   return { unit: line.unit, ...projection, months: points.length, basis };
 }
 
 /** Services and model-hours per month: the line's value at the term's end, and the first month above the limit. */
 function projectLevel(
   estimate: (month: YearMonth) => number,
-  line: ContractLine,
+  line: MeasuredLine,
   end: YearMonth,
   asOf: YearMonth,
 ): Pick<ForecastEntry, "at_term_end" | "crosses_limit"> {
   let crosses: string | null = null;
   for (let month = asOf; compareYearMonth(month, end) <= 0; month = addMonths(month, 1)) {
     const value =
-      compareYearMonth(month, asOf) === 0 ? Math.max(line.used ?? 0, estimate(month)) : estimate(month);
+      compareYearMonth(month, asOf) === 0 ? Math.max(line.used, estimate(month)) : estimate(month);
     if (value > line.limit) {
       crosses = formatYearMonth(month);
       break;
@@ -99,7 +105,7 @@ function projectLevel(
 /** Requests in the term: what was counted so far plus the line's monthly values for the months left. */
 function projectTerm(
   estimate: (month: YearMonth) => number,
-  line: ContractLine,
+  line: MeasuredLine,
   term: { start: YearMonth; end: YearMonth },
   asOf: YearMonth,
   input: ForecastInput,
@@ -108,7 +114,7 @@ function projectTerm(
   // The as-of month is still counting when the report was made in it: the line may say more.
   const partial = compareYearMonth(asOf, generated) >= 0;
   const thisMonth = input.observations[0]?.requests?.get(input.asOf) ?? 0;
-  let total = input.termRequests ?? 0;
+  let total = line.used;
   if (partial && compareYearMonth(asOf, term.end) <= 0) total += Math.max(0, estimate(asOf) - thisMonth);
   let crosses: string | null = total > line.limit ? formatYearMonth(asOf) : null;
   for (let month = addMonths(asOf, 1); compareYearMonth(month, term.end) <= 0; month = addMonths(month, 1)) {
@@ -175,7 +181,8 @@ function fitLine(points: readonly Point[]): (month: YearMonth) => number {
     sxy += dx * (point.value - meanY);
     sxx += dx * dx;
   });
-  const slope = sxx === 0 ? 0 : sxy / sxx;
+  // sxx > 0: the points are at least MIN_FORECAST_MONTHS distinct months.
+  const slope = sxy / sxx;
   return (month) => meanY + slope * (index(month) - meanX);
 }
 

@@ -23,10 +23,18 @@ export interface LocalKey {
 export interface KmsServer {
   /** `http://host:port`, for the SDK's `endpoint` option. */
   readonly url: string;
-  /** Creates a SIGN_VERIFY key, as `aws kms create-key --key-usage SIGN_VERIFY --key-spec …`. */
-  createKey(keySpec: LocalKeySpec, options?: { readonly alias?: string }): LocalKey;
+  /**
+   * Creates a key, as `aws kms create-key --key-usage SIGN_VERIFY --key-spec …` (ENCRYPT_DECRYPT: an
+   * RSA key for encryption, whose GetPublicKey names encryption algorithms only).
+   */
+  createKey(
+    keySpec: LocalKeySpec,
+    options?: { readonly alias?: string; readonly keyUsage?: "SIGN_VERIFY" | "ENCRYPT_DECRYPT" },
+  ): LocalKey;
   /** A disabled key answers DisabledException, as KMS does. */
   disableKey(keyId: string): void;
+  /** A key pending deletion answers KMSInvalidStateException, as KMS does. */
+  scheduleKeyDeletion(keyId: string): void;
   /** The next `calls` Sign requests answer AccessDeniedException (a key policy without kms:Sign). */
   denySign(calls?: number): void;
   /** The next request answers this error (e.g. ThrottlingException, 400), as KMS can. */
@@ -47,7 +55,9 @@ export interface KmsServerOptions {
 interface StoredKey extends LocalKey {
   readonly privateKey: KeyObject;
   readonly publicDer: Buffer;
+  readonly keyUsage: "SIGN_VERIFY" | "ENCRYPT_DECRYPT";
   enabled: boolean;
+  pendingDeletion: boolean;
 }
 
 const ALGORITHMS: Readonly<Record<LocalKeySpec, readonly string[]>> = {
@@ -100,6 +110,8 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
         `${bare.startsWith("alias/") ? "Alias" : "Key"} '${keyId}' does not exist`,
       );
     }
+    if (key.pendingDeletion)
+      throw new KmsFault("KMSInvalidStateException", `${key.arn} is pending deletion.`);
     if (!key.enabled) throw new KmsFault("DisabledException", `${key.arn} is disabled.`);
     return key;
   };
@@ -112,12 +124,20 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
         PublicKey: key.publicDer.toString("base64"),
         CustomerMasterKeySpec: key.keySpec,
         KeySpec: key.keySpec,
-        KeyUsage: "SIGN_VERIFY",
-        SigningAlgorithms: ALGORITHMS[key.keySpec],
+        KeyUsage: key.keyUsage,
+        ...(key.keyUsage === "SIGN_VERIFY"
+          ? { SigningAlgorithms: ALGORITHMS[key.keySpec] }
+          : { EncryptionAlgorithms: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"] }),
       };
     },
     Sign(request) {
       const key = find(request.KeyId);
+      if (key.keyUsage !== "SIGN_VERIFY") {
+        throw new KmsFault(
+          "InvalidKeyUsageException",
+          `${key.arn} key usage is ${key.keyUsage} which is not valid for Sign.`,
+        );
+      }
       if (deniedSigns > 0) {
         deniedSigns -= 1;
         throw new KmsFault(
@@ -207,6 +227,10 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
   return {
     url: `http://${host}:${port}`,
     createKey(keySpec, keyOptions = {}) {
+      const keyUsage = keyOptions.keyUsage ?? "SIGN_VERIFY";
+      if (keyUsage === "ENCRYPT_DECRYPT" && !keySpec.startsWith("RSA_")) {
+        throw new Error(`KMS makes no ENCRYPT_DECRYPT key of spec ${keySpec}: only RSA keys encrypt.`);
+      }
       const pair = keySpec.startsWith("ECC_NIST_P")
         ? generateKeyPairSync("ec", { namedCurve: `P-${keySpec.slice(10)}` })
         : generateKeyPairSync("rsa", { modulusLength: Number(keySpec.slice(4)) });
@@ -218,16 +242,29 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
         publicKeyPem: pair.publicKey.export({ format: "pem", type: "spki" }).toString(),
         privateKey: pair.privateKey,
         publicDer: pair.publicKey.export({ format: "der", type: "spki" }),
+        keyUsage,
         enabled: true,
+        pendingDeletion: false,
       };
       keys.set(keyId, key);
       if (keyOptions.alias !== undefined) aliases.set(keyOptions.alias, keyId);
-      const { privateKey: _private, publicDer: _der, enabled: _enabled, ...shown } = key;
+      const {
+        privateKey: _private,
+        publicDer: _der,
+        keyUsage: _usage,
+        enabled: _enabled,
+        pendingDeletion: _deletion,
+        ...shown
+      } = key;
       return shown;
     },
     disableKey(keyId) {
       const key = keys.get(keyId);
       if (key !== undefined) key.enabled = false;
+    },
+    scheduleKeyDeletion(keyId) {
+      const key = keys.get(keyId);
+      if (key !== undefined) key.pendingDeletion = true;
     },
     denySign(calls = 1) {
       deniedSigns += calls;

@@ -1,77 +1,31 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createMonitoringPorts } from "#lib/compose/report-monitors.ts";
 import type { HttpResponse } from "#lib/http/http-api-event.ts";
 import { createLogger } from "#lib/log.ts";
+import type { CollectedReport } from "#lib/report/types.ts";
 import type { Usage } from "#lib/report/usage-types.ts";
 import type { LinkDocument } from "#lib/use-cases/generate-report.ts";
+import { notifyMonitors, type ReportObservation } from "#lib/use-cases/report-monitor.ts";
 import { createHttpHandler } from "../../handlers/http.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
+import { type EventBridgeServer, startEventBridgeServer } from "../../local/eventbridge.ts";
 import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "../data-api/harness.ts";
 import { DEMO_SEED, openTestDatabase, SCHEMAS, type TestDatabase } from "../helpers/kong-db.ts";
 import { buildHttpApiEvent, buildLambdaContext } from "../helpers/lambda-events.ts";
 import { type LocalS3, S3RVER_CREDENTIALS, startLocalS3 } from "../helpers/local-s3.ts";
+import { sampleMarch } from "../helpers/sample-report.ts";
 import { fetchTar } from "../helpers/untar.ts";
 
 const BUCKET = "reports";
 // The demo database: 21 services, 16 discrete services. 21 of 25 is 84 % (warn), 16 of 40 is 40 % (ok).
 const CONTRACT = { name: "ACME-2026", limits: { gateway_services: 25, discrete_services: 40 } };
 
-/** An EventBridge endpoint on loopback: records each PutEvents request and answers as AWS does. */
-async function startEventBridge(): Promise<{
-  url: string;
-  requests: Array<{ headers: IncomingHttpHeaders; body: Record<string, unknown> }>;
-  refuse: boolean;
-  close(): Promise<void>;
-}> {
-  const state = {
-    requests: [] as Array<{ headers: IncomingHttpHeaders; body: Record<string, unknown> }>,
-    refuse: false,
-  };
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      state.requests.push({
-        headers: request.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
-      });
-      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-      response.end(
-        JSON.stringify(
-          state.refuse
-            ? {
-                FailedEntryCount: 1,
-                Entries: [{ ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "no" }],
-              }
-            : { FailedEntryCount: 0, Entries: [{ EventId: "11111111-2222-3333-4444-555555555555" }] },
-        ),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get requests() {
-      return state.requests;
-    },
-    get refuse() {
-      return state.refuse;
-    },
-    set refuse(value: boolean) {
-      state.refuse = value;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe("Handler: GET /license/report's metrics (EMF) and event", () => {
   let db: TestDatabase;
   let dataApi: DataApiServer;
   let s3: LocalS3;
-  let events: Awaited<ReturnType<typeof startEventBridge>>;
+  let events: EventBridgeServer;
   let logs: string[];
   let env: Record<string, string>;
 
@@ -87,7 +41,7 @@ describe("Handler: GET /license/report's metrics (EMF) and event", () => {
     const fixture = await db.createFixture(SCHEMAS.ee313, DEMO_SEED);
     dataApi = await startTestEndpoint(db, fixture.schema);
     s3 = await startLocalS3([BUCKET]);
-    events = await startEventBridge();
+    events = await startEventBridgeServer({ buses: ["kong-reports"] });
     vi.stubEnv("AWS_ACCESS_KEY_ID", S3RVER_CREDENTIALS.accessKeyId);
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", S3RVER_CREDENTIALS.secretAccessKey);
     vi.stubEnv("AWS_REGION", "us-east-1");
@@ -119,8 +73,7 @@ describe("Handler: GET /license/report's metrics (EMF) and event", () => {
   });
   beforeEach(() => {
     logs = [];
-    events.requests.length = 0;
-    events.refuse = false;
+    events.clearEvents();
   });
 
   it("writes EMF records in its own JSON log lines, and the values are the report's usage", async () => {
@@ -202,20 +155,17 @@ describe("Handler: GET /license/report's metrics (EMF) and event", () => {
 
     // Assess
     const link = JSON.parse(response.body) as LinkDocument;
-    expect(events.requests).toHaveLength(1);
-    const [request] = events.requests;
-    expect(request?.headers["x-amz-target"]).toBe("AWSEvents.PutEvents");
-    expect(String(request?.headers.authorization)).toMatch(
+    expect(events.events).toHaveLength(1);
+    const [event] = events.events;
+    expect(events.requests.at(-1)?.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/events\/aws4_request/,
     );
-    const entry = (request?.body.Entries as Array<Record<string, unknown>> | undefined)?.[0];
-    expect(entry).toMatchObject({
-      EventBusName: "kong-reports",
-      Source: "kong-license-report",
-      DetailType: "License Report Generated",
+    expect(event).toMatchObject({
+      bus: "kong-reports",
+      source: "kong-license-report",
+      detailType: "License Report Generated",
     });
-    const detail = JSON.parse(String(entry?.Detail)) as Record<string, unknown>;
-    expect(detail).toMatchObject({
+    expect(event?.detail).toMatchObject({
       cluster: "prod-eu-1",
       cluster_segment: "prod-eu-1",
       bucket: BUCKET,
@@ -239,7 +189,7 @@ describe("Handler: GET /license/report's metrics (EMF) and event", () => {
   });
 
   it("answers the report even when EventBridge refuses the event, and says so in a warning", async () => {
-    events.refuse = true;
+    events.refuseEntries("NotAuthorizedForSourceException", "no");
     const response = await call("format=json");
     expect(response.statusCode).toBe(200);
     const warning = records().find((record) => record.message === "report monitor failed");
@@ -248,5 +198,134 @@ describe("Handler: GET /license/report's metrics (EMF) and event", () => {
     const emf = records().find((record) => "_aws" in record);
     expect(emf).toMatchObject({ GatewayServices: 21 });
     expect(emf).not.toHaveProperty("DiscreteServices");
+  });
+
+  it("names no cluster in the event without CLUSTER_NAME, only the segment its reports are kept under", async () => {
+    const { CLUSTER_NAME: _label, ...unnamed } = env;
+    const saved = env;
+    env = unnamed;
+    try {
+      const response = await call("format=json");
+
+      const link = JSON.parse(response.body) as LinkDocument;
+      const segment = /\/(_src-[0-9a-f]{16})\//.exec(link.key)?.[1];
+      expect(segment).toBeDefined();
+      expect(events.events[0]?.detail).toMatchObject({
+        cluster: null,
+        cluster_segment: segment,
+        key: link.key,
+      });
+      // The metrics' Cluster dimension falls back to the segment.
+      expect(records().find((record) => "_aws" in record)).toMatchObject({ Cluster: segment });
+    } finally {
+      env = saved;
+    }
+  });
+});
+
+describe("Composition: the report functions' monitors (createMonitoringPorts)", () => {
+  let events: EventBridgeServer;
+  let logs: string[];
+  const logger = createLogger({ write: (line) => logs.push(line) });
+
+  beforeAll(async () => {
+    events = await startEventBridgeServer({ buses: ["kong-reports"] });
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local-secret");
+    vi.stubEnv("AWS_REGION", "us-east-1");
+    vi.stubEnv("AWS_ENDPOINT_URL_EVENTBRIDGE", events.url);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await events?.close();
+  });
+  beforeEach(() => {
+    logs = [];
+    events.clearEvents();
+  });
+
+  // The sample report: 2025-03, 12 services, made 2025-04-01, the license expiring 2026-01-31, no details.usage.
+  const observationOf = (collected: CollectedReport, stored: boolean): ReportObservation => ({
+    collected,
+    cluster: { segment: "_src-0123456789abcdef" },
+    trigger: "console",
+    bucket: "reports",
+    key: "adhoc/_src-0123456789abcdef/2025-03/report.json",
+    stored,
+  });
+
+  it("sends no event for a report this run did not store (a retried schedule found it), but still measures it", async () => {
+    const ports = createMonitoringPorts({ eventBus: "kong-reports" });
+
+    await notifyMonitors(ports.monitors, observationOf(sampleMarch(), false), { logger });
+
+    expect(events.events).toHaveLength(0);
+    expect(logs.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ message: "usage metrics", GatewayServices: 12 }),
+    );
+  });
+
+  it("describes a report without usage from Kong's report alone: no units, no contract, the expiry", async () => {
+    const collected = sampleMarch();
+    const ports = createMonitoringPorts({ eventBus: "kong-reports" });
+
+    await notifyMonitors(ports.monitors, observationOf(collected, true), {
+      logger,
+      signal: AbortSignal.timeout(10_000),
+    });
+
+    expect(events.events.map((event) => event.detail)).toStrictEqual([
+      {
+        cluster: null, // no label: only the source's segment
+        cluster_segment: "_src-0123456789abcdef",
+        as_of: "2025-03",
+        bucket: "reports",
+        key: "adhoc/_src-0123456789abcdef/2025-03/report.json",
+        checksum: collected.report.checksum,
+        generated_at: "2025-04-01T00:00:00.000Z",
+        trigger: "console",
+        units: null,
+        // 2025-04-01 → 2026-01-31: 275 days to 2026-01-01, + 30.
+        license: { expires: "2026-01-31", days_to_expiry: 305 },
+        contract: null,
+      },
+    ]);
+  });
+
+  it("gives the units and no contract when the report was held against none", async () => {
+    const collected = sampleMarch();
+    const units = {
+      gateway_services: 12,
+      discrete_services: 8,
+      api_requests_month: 512_345,
+      api_requests_term: null,
+      ai_model_hours_month: null,
+    };
+    collected.details.usage = {
+      as_of: "2025-03",
+      units,
+      license: {
+        expires: "2026-01-31",
+        days_to_expiry: 305,
+        customer: null,
+        product_subscription: null,
+        support_plan: null,
+        dataplanes: { licensed: null, connected: 0 },
+        admin_seats: { licensed: null, rbac_users: 2 },
+      },
+      contract: null,
+      forecast: [],
+      notes: [],
+    };
+
+    await notifyMonitors(
+      createMonitoringPorts({ eventBus: "kong-reports" }).monitors,
+      observationOf(collected, true),
+      {
+        logger,
+      },
+    );
+
+    expect(events.events[0]?.detail).toMatchObject({ units, contract: null });
   });
 });

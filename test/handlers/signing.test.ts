@@ -142,6 +142,136 @@ describe("Adapter: createKmsSigner against the local KMS endpoint", () => {
       `DisabledException: ${disabled.arn} is disabled); enable the key (aws kms enable-key)`,
     );
   });
+
+  it("refuses a key for encryption, naming its usage and the keys it takes", async () => {
+    const encryption = kms.createKey("RSA_2048", { keyUsage: "ENCRYPT_DECRYPT" });
+
+    await expect(signerOf(encryption.keyId).identify()).rejects.toThrow(
+      new ReportUploadError(
+        `The report was not stored: KMS key ${encryption.keyId} is a RSA_2048 key for ENCRYPT_DECRYPT; signing needs an asymmetric SIGN_VERIFY key of spec ECC_NIST_P256 (ECDSA_SHA_256) or RSA_2048 to RSA_4096 (RSASSA_PSS_SHA_256). Set REPORT_SIGNING_KEY_ID to such a key.`,
+      ),
+    );
+  });
+
+  it("says to cancel the deletion of a key pending deletion", async () => {
+    const doomed = kms.createKey("ECC_NIST_P256");
+    kms.scheduleKeyDeletion(doomed.keyId);
+
+    await expect(signerOf(doomed.keyId).identify()).rejects.toThrow(
+      `The report was not stored: signing its manifest with KMS key ${doomed.keyId} failed (GetPublicKey: KMSInvalidStateException: ${doomed.arn} is pending deletion); the key is pending deletion or unavailable: cancel the deletion or use another key.`,
+    );
+  });
+
+  it("asks for the public key again at the next report after a failed GetPublicKey", async () => {
+    const key = kms.createKey("ECC_NIST_P256");
+    const signer = signerOf(key.keyId);
+    const before = kms.calls().GetPublicKey ?? 0;
+    kms.failNext("KMSInternalException", "Service unavailable");
+
+    await expect(signer.sign(Buffer.from("m"))).rejects.toThrow("GetPublicKey: KMSInternalException");
+    const signature = await signer.sign(Buffer.from("m"));
+
+    expect(kms.calls().GetPublicKey).toBe(before + 2);
+    expect(
+      verifySignature(Buffer.from("m"), signature, createPublicKey(key.publicKeyPem), "ECDSA_SHA_256"),
+    ).toBe(true);
+  });
+
+  it("finds the endpoint in AWS_ENDPOINT_URL_KMS when none is given, as the SDK does on a function", async () => {
+    const key = kms.createKey("RSA_2048");
+    vi.stubEnv("AWS_ENDPOINT_URL_KMS", kms.url);
+    try {
+      const signer = createKmsSigner({ client: createKmsClient(), keyId: key.keyId });
+
+      expect((await signer.identify()).algorithm).toBe("RSASSA_PSS_SHA_256");
+    } finally {
+      vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
+    }
+  });
+
+  // Answers KMS does not give (a real endpoint cannot produce them): the local KMS's answer altered
+  // after the SDK read it, to check the adapter trusts nothing it did not verify.
+  describe("answers that are not what KMS promises", () => {
+    const alteredSigner = (
+      keyId: string,
+      command: "GetPublicKeyCommand" | "SignCommand",
+      alter: (output: Record<string, unknown>) => void,
+    ) => {
+      const client = createKmsClient({ endpoint: kms.url });
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const result = await next(args);
+          if (context.commandName === command) alter(result.output as unknown as Record<string, unknown>);
+          return result;
+        },
+        { step: "initialize", name: "alterKmsAnswer" },
+      );
+      return createKmsSigner({ client, keyId });
+    };
+
+    it("refuses a public key that is not of the key's spec", async () => {
+      const key = kms.createKey("ECC_NIST_P256");
+      const rsa = createPublicKey(kms.createKey("RSA_2048").publicKeyPem).export({
+        format: "der",
+        type: "spki",
+      });
+      const signer = alteredSigner(key.keyId, "GetPublicKeyCommand", (output) => {
+        output.PublicKey = new Uint8Array(rsa);
+      });
+
+      await expect(signer.identify()).rejects.toThrow(
+        new ReportUploadError(
+          `The report was not stored: KMS key ${key.keyId}'s public key does not match its spec.`,
+        ),
+      );
+    });
+
+    it.each([
+      ["no spec and no usage", ["KeySpec", "KeyUsage"], "a ? key for ?"],
+      ["no signing algorithms", ["SigningAlgorithms"], "a ECC_NIST_P256 key for SIGN_VERIFY"],
+      ["no public key", ["PublicKey"], "a ECC_NIST_P256 key for SIGN_VERIFY"],
+    ])("refuses a key described with %s", async (_case, removed, described) => {
+      const key = kms.createKey("ECC_NIST_P256");
+      const signer = alteredSigner(key.keyId, "GetPublicKeyCommand", (output) => {
+        for (const field of removed) delete output[field];
+      });
+
+      await expect(signer.identify()).rejects.toThrow(
+        `The report was not stored: KMS key ${key.keyId} is ${described}; signing needs an asymmetric SIGN_VERIFY key`,
+      );
+    });
+
+    it("signs with the configured key id when GetPublicKey names none, and leaves it out of the identity", async () => {
+      const key = kms.createKey("ECC_NIST_P256", { alias: "alias/unnamed-answer" });
+      const signer = alteredSigner("alias/unnamed-answer", "GetPublicKeyCommand", (output) => {
+        delete output.KeyId;
+      });
+
+      const identity = await signer.identify();
+      const signature = await signer.sign(Buffer.from("m"));
+
+      expect(identity).toStrictEqual({
+        algorithm: "ECDSA_SHA_256",
+        publicKeySha256: fingerprintPublicKey(createPublicKey(key.publicKeyPem)),
+      });
+      expect(
+        verifySignature(Buffer.from("m"), signature, createPublicKey(key.publicKeyPem), "ECDSA_SHA_256"),
+      ).toBe(true);
+    });
+
+    it("stores nothing when Sign answers without a signature", async () => {
+      const key = kms.createKey("ECC_NIST_P256");
+      const signer = alteredSigner(key.keyId, "SignCommand", (output) => {
+        delete output.Signature;
+      });
+
+      await expect(signer.sign(Buffer.from("m"))).rejects.toThrow(
+        new ReportUploadError(
+          `The report was not stored: signing its manifest with KMS key ${key.keyId} failed (Sign: Error: KMS answered Sign without a signature).`,
+        ),
+      );
+    });
+  });
 });
 
 describe("Handler: a scheduled report signed with KMS (REPORT_SIGNING_KEY_ID)", () => {

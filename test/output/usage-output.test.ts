@@ -174,7 +174,158 @@ describe("the page's usage and by-team sections", () => {
 
   it("says there is no contract when none was given", () => {
     const collected = withUsage();
-    if (collected.details.usage !== undefined) collected.details.usage.contract = null;
+    // A copy: USAGE is shared by every test of the file.
+    collected.details.usage = { ...USAGE, contract: null };
     expect(renderSummaryHtml(collected)).toContain("No contract was given (<code>--contract FILE</code>");
+  });
+});
+
+describe("the page's usage and by-team sections, from less", () => {
+  const pageWith = (usage: Usage | undefined, byTag: UsageByTag | undefined): string => {
+    const collected = sampleMarch();
+    collected.details = {
+      ...collected.details,
+      ...(usage === undefined ? {} : { usage }),
+      ...(byTag === undefined ? {} : { usage_by_tag: byTag }),
+    };
+    return renderSummaryHtml(collected);
+  };
+
+  it("has neither section for a report without usage (details not read)", () => {
+    const page = pageWith(undefined, undefined);
+
+    expect(page).not.toContain('id="usage"');
+    expect(page).not.toContain('id="usage-by-tag"');
+  });
+
+  it("says how long ago the license expired, and that nothing is known where the license says nothing", () => {
+    const page = pageWith(
+      {
+        ...USAGE,
+        license: {
+          expires: "2025-03-02",
+          days_to_expiry: -30,
+          customer: null,
+          product_subscription: null,
+          support_plan: null,
+          dataplanes: { licensed: null, connected: 0 },
+          admin_seats: { licensed: 0, rbac_users: null },
+        },
+      },
+      undefined,
+    );
+
+    expect(page).toContain("<dt>Expires</dt><dd>2025-03-02 (expired 30 day(s) ago)</dd>");
+    expect(page).toContain(
+      "<dt>Data planes</dt><dd>the license says nothing, the database shows 0 connected</dd>",
+    );
+    expect(page).toContain(
+      "<dt>Admin seats</dt><dd>the license says 0, the database shows no RBAC users table</dd>",
+    );
+    expect(page).toContain("<dt>Customer</dt><dd>—</dd>");
+    expect(page).toContain("<dt>Product subscription</dt><dd>—</dd>");
+    expect(page).toContain("<dt>Support plan</dt><dd>—</dd>");
+  });
+
+  it("says when the license has no readable expiration date, and a date without a day count as it is", () => {
+    const license = { ...USAGE.license, expires: null, days_to_expiry: null };
+    expect(pageWith({ ...USAGE, license }, undefined)).toContain(
+      "<dt>Expires</dt><dd>no readable expiration date</dd>",
+    );
+    // A stored report's details may carry a date without its count.
+    const dateOnly = { ...USAGE.license, expires: "2026-01-31", days_to_expiry: null };
+    expect(pageWith({ ...USAGE, license: dateOnly }, undefined)).toContain(
+      "<dt>Expires</dt><dd>2026-01-31</dd>",
+    );
+  });
+
+  it("says a forecast stays under its limit within the term, and that every line is below the warning level", () => {
+    const page = pageWith(
+      {
+        ...USAGE,
+        contract: {
+          name: "Small",
+          term: { start: "2025-01", end: "2025-12" },
+          warn_at_percent: 90,
+          lines: [{ unit: "gateway_services", limit: 25, used: 12, percent: 48, status: "ok" }],
+        },
+        forecast: [
+          {
+            unit: "gateway_services",
+            at_term_end: 1000,
+            crosses_limit: null,
+            months: 3,
+            basis: "An estimate.",
+          },
+        ],
+      },
+      undefined,
+    );
+
+    expect(page).toContain('<p class="ok">Every measured line is below 90 % of its limit.</p>');
+    expect(page).toContain(
+      '<tr><th scope="row">Gateway services</th><td>1,000</td><td class="text">not within the term</td><td class="text">An estimate.</td></tr>',
+    );
+  });
+
+  it("says there is no forecast for a contract without a term", () => {
+    const page = pageWith(
+      {
+        ...USAGE,
+        contract: { ...(USAGE.contract as NonNullable<Usage["contract"]>), term: null },
+        forecast: [],
+      },
+      undefined,
+    );
+
+    expect(page).toContain("<h3>Contract ACME &lt;2026&gt; (no term, warning at 80 %)</h3>");
+    expect(page).toContain('<p class="note">No forecast: the contract has no term to project to.</p>');
+  });
+
+  it("says there are no entities to count by team", () => {
+    const page = pageWith(undefined, { prefix: "team:", without_tags_column: [], rows: [] });
+
+    expect(page).toContain("<p>No services, routes or plugins.</p>");
+    expect(page).not.toContain('<th scope="col">Team</th>');
+  });
+
+  it("lists the first 100 values and says where the rest are, an empty value shown as such", () => {
+    // 101 values: "" (one service) and t001 … t100 (one route each), byte order.
+    const rows = [
+      { tag: "", services: 1, discrete_services: 1, routes: 0, plugins: 0 },
+      ...Array.from({ length: 100 }, (_, i) => ({
+        tag: `t${String(i + 1).padStart(3, "0")}`,
+        services: 0,
+        discrete_services: 0,
+        routes: 1,
+        plugins: 0,
+      })),
+    ];
+    const page = pageWith(undefined, { prefix: "team:", without_tags_column: [], rows });
+
+    expect(page).toContain(
+      '<tr><th scope="row"><em>(empty value)</em></th><td>1</td><td>1</td><td>0</td><td>0</td></tr>',
+    );
+    expect(page).toContain('<th scope="row">t099</th>');
+    expect(page).not.toContain('<th scope="row">t100</th>'); // the 101st value
+    expect(page).toContain(
+      '<p class="note">The first 100 of 101 values; <code>usage-by-tag.csv</code> and <code>details.json</code> have them all.</p>',
+    );
+    // The values' routes add up to 100 (t001 … t100), above the report's 30: the page says so.
+    expect(page).toContain("(so the routes add up to 100 for 30)");
+  });
+
+  it("names the tables without a tags column, counted as untagged", () => {
+    const page = pageWith(undefined, {
+      prefix: "team:",
+      without_tags_column: ["routes", "plugins"],
+      rows: [{ tag: null, services: 12, discrete_services: 8, routes: 30, plugins: 18 }],
+    });
+
+    expect(page).toContain(
+      '<p class="note">routes, plugins: no tags column in this schema, every one counted as untagged.</p>',
+    );
+    // Every count under the untagged row equals the report's: nothing adds up to more.
+    expect(page).toContain("counts under each; entities without one are the last row.");
   });
 });

@@ -69,6 +69,72 @@ describe("parseContract", () => {
     }
   });
 
+  it("says what a limit was instead of a whole number, without quoting it", () => {
+    const got = (limit: string) =>
+      errorOf(() => parseContract(`{"name": "x", "limits": {"gateway_services": ${limit}}}`, "--contract"))
+        .message;
+
+    expect(got("null")).toBe(
+      '--contract: "limits.gateway_services" must be a whole number of at least 1 (got null).',
+    );
+    expect(got("[25]")).toMatch(/\(got an array\)\.$/);
+    expect(got('{"max": 25}')).toMatch(/\(got object\)\.$/);
+    expect(got("true")).toMatch(/\(got boolean\)\.$/);
+    expect(got('"twenty-five"')).toMatch(/\(got a string\)\.$/);
+    expect(got("2.5")).toMatch(/\(got 2\.5\)\.$/);
+    // The largest whole number JSON keeps exactly is taken; one past it is not.
+    expect(got("9007199254740992")).toMatch(/\(got 9007199254740992\)\.$/);
+    expect(
+      parseContract('{"name": "x", "limits": {"gateway_services": 9007199254740991}}', "--contract").limits,
+    ).toStrictEqual({ gateway_services: 9007199254740991 });
+    // 1 is the smallest limit.
+    expect(
+      parseContract('{"name": "x", "limits": {"gateway_services": 1}}', "--contract").limits,
+    ).toStrictEqual({
+      gateway_services: 1,
+    });
+  });
+
+  it("refuses a term that is not an object of two months", () => {
+    const term = (value: string) =>
+      errorOf(() => parseContract(`{"name": "x", "limits": {}, "term": ${value}}`, "--contract")).message;
+
+    for (const value of ['"2026"', "[]", "null"]) {
+      expect(term(value)).toBe(
+        '--contract: "term" must be an object {"start": "YYYY-MM", "end": "YYYY-MM"}.',
+      );
+    }
+    expect(term('{"start": 202601, "end": "2026-12"}')).toBe(
+      '--contract: "term.start" must be a month "YYYY-MM".',
+    );
+    expect(term('{"start": "2026-01"}')).toBe('--contract: "term.end" must be a month "YYYY-MM".');
+    // A one-month term is a term.
+    expect(
+      parseContract(
+        '{"name": "x", "limits": {}, "term": {"start": "2026-01", "end": "2026-01"}}',
+        "--contract",
+      ).term,
+    ).toStrictEqual({ start: "2026-01", end: "2026-01" });
+  });
+
+  it("takes a name of up to 200 characters and a warning level up to 100 %, fractions too", () => {
+    const name = "n".repeat(200);
+    expect(parseContract(JSON.stringify({ name, limits: {}, warn_at_percent: 100 }), "C")).toStrictEqual({
+      name,
+      limits: {},
+      warn_at_percent: 100,
+    });
+    expect(parseContract('{"name": "x", "limits": {}, "warn_at_percent": 0.5}', "C").warn_at_percent).toBe(
+      0.5,
+    );
+    expect(errorOf(() => parseContract(JSON.stringify({ name: `${name}n`, limits: {} }), "C")).message).toBe(
+      'C: "name" must be a non-empty string of at most 200 characters.',
+    );
+    expect(errorOf(() => parseContract('{"name": "  ", "limits": {}}', "C")).message).toBe(
+      'C: "name" must be a non-empty string of at most 200 characters.',
+    );
+  });
+
   it("refuses an end before the start, a month that is not YYYY-MM, and a term limit without a term", () => {
     expect(
       errorOf(() =>
