@@ -66,7 +66,7 @@ export async function putReportEvent(
   if ((failed.FailedEntryCount ?? 0) > 0) {
     const entry = failed.Entries?.[0];
     throw new Error(
-      `PutEvents to ${eventBus} refused the event: ${entry?.ErrorCode ?? "unknown"} ${toMessageClause(entry?.ErrorMessage ?? "")}`.trim(),
+      `PutEvents to ${eventBus} refused the event: ${[entry?.ErrorCode ?? "unknown", toMessageClause(entry?.ErrorMessage ?? "")].filter((part) => part !== "").join(": ")}`,
     );
   }
 }

@@ -105,7 +105,7 @@ describe("Adapter: putReportEvent", () => {
 
     // The code and the first line of the message, without its final period.
     expect(error.message).toBe(
-      "PutEvents to kong-reports refused the event: NotAuthorizedForSourceException Not authorized for the source",
+      "PutEvents to kong-reports refused the event: NotAuthorizedForSourceException: Not authorized for the source",
     );
     expect(events.events).toHaveLength(0);
   });
