@@ -129,7 +129,9 @@ describe("The aggregate step's edges", () => {
     // Assess
     expect(failure).toBeInstanceOf(BadParameterError);
     expect(failure?.parameter).toBe("results");
-    expect(failure?.message).toBe("A child execution of the Distributed Map names no environment in its input.");
+    expect(failure?.message).toBe(
+      "A child execution of the Distributed Map names no environment in its input.",
+    );
   });
 
   it("names a failed child that recorded no status, error or cause by its result file, and a succeeded child with no stored outcome", async () => {
@@ -153,7 +155,11 @@ describe("The aggregate step's edges", () => {
     // child has none; the estate's one-line error is "<Error>: <Cause>".
     expect(estate.environments).toEqual([
       { environment: "bare", status: "failed", error: "States.FAILED: the child execution ended FAILED" },
-      { environment: "aborted", status: "failed", error: "States.ABORTED: the child execution ended ABORTED" },
+      {
+        environment: "aborted",
+        status: "failed",
+        error: "States.ABORTED: the child execution ended ABORTED",
+      },
     ]);
     expect(link.failed_omitted).toBeUndefined();
     expect(link.environments_reported).toBe(0);

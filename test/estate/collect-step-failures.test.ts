@@ -3,10 +3,7 @@ import { createS3ReportStore } from "#lib/aws/s3-report-store.ts";
 import { EnvironmentFailedError, type ReportError } from "#lib/errors.ts";
 import type { EstateConfig } from "#lib/estate/types.ts";
 import type { ReportStore } from "#lib/store/report-store.ts";
-import {
-  collectStoredEnvironment,
-  MAX_FAILURE_MESSAGE,
-} from "#lib/use-cases/collect-stored-environment.ts";
+import { collectStoredEnvironment, MAX_FAILURE_MESSAGE } from "#lib/use-cases/collect-stored-environment.ts";
 import { parseConfiguredEnvironments } from "#lib/use-cases/estate-inputs.ts";
 import type { EstateRun } from "#lib/use-cases/estate-run.ts";
 import { type LocalS3, startLocalS3 } from "../helpers/local-s3.ts";
