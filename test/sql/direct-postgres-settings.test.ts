@@ -247,6 +247,30 @@ describe.skipIf(blocker !== undefined)(
       ]);
     });
 
+    it("applies the lock and statement limits given to a connection by URL", async () => {
+      // Prepare
+      const port = openDatabasePort({
+        kind: "postgres",
+        url: `postgres://${KONG_REPORT_USER}:${KONG_REPORT_PASSWORD}@localhost:${postgres.port}/kong?sslmode=verify-full&sslrootcert=${postgres.certificates.caFile}`,
+        settings: "environment",
+        lockTimeoutMs: 1_500,
+        statementTimeoutMs: 9_000,
+      });
+
+      // Act
+      let rows: Awaited<ReturnType<typeof port.query>>;
+      try {
+        rows = await port.query(
+          "SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('lock_timeout') AS lock_timeout",
+        );
+      } finally {
+        await port.close();
+      }
+
+      // Assess: PostgreSQL shows 1,500 ms as "1500ms" and 9,000 ms as "9s".
+      expect(rows).toEqual([{ statement_timeout: "9s", lock_timeout: "1500ms" }]);
+    });
+
     it("names the schema setting of the environments file when the schema does not exist", async () => {
       // Act
       const error = await rejectionOf(
