@@ -6,6 +6,7 @@ import { identifyCluster } from "#lib/history/cluster.ts";
 import { buildMonthlyReportKey } from "#lib/history/report-key.ts";
 import type { SqlPort } from "#lib/sql/port.ts";
 import { generateReport } from "#lib/use-cases/generate-report.ts";
+import { expectedAsOf } from "#lib/use-cases/report-options.ts";
 import { type LocalS3, startLocalS3 } from "../helpers/local-s3.ts";
 
 // generateReport where no database answers: the function's deadline arriving during the first
@@ -112,5 +113,22 @@ describe("generateReport without a database answering", () => {
       already_stored: true,
     });
     expect(await (await fetch(link.url)).text()).toBe(body);
+  });
+});
+
+describe("expectedAsOf: the month a scheduled run looks for before collecting", () => {
+  // 23:30 UTC on 31 January is already 1 February in Tokyo (UTC+9).
+  const lateJanuary = new Date("2026-01-31T23:30:00Z");
+
+  it("is the month of `now` in UTC when no time zone is configured", () => {
+    expect(expectedAsOf({ now: lateJanuary })).toBe("2026-01");
+  });
+
+  it("is the month of `now` in the time zone given", () => {
+    expect(expectedAsOf({ now: lateJanuary, timeZone: "Asia/Tokyo" })).toBe("2026-02");
+  });
+
+  it("is the month asked for, whatever `now` is", () => {
+    expect(expectedAsOf({ asOf: "2025-11", now: lateJanuary, timeZone: "Asia/Tokyo" })).toBe("2025-11");
   });
 });
