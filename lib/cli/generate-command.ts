@@ -4,6 +4,7 @@ import { type CollectOptions, collectReport } from "../collector/collect-report.
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
 import { toClusterSource } from "../compose/configured-report.ts";
 import { openSource, type SqlSource } from "../compose/open-source.ts";
+import { describeReplacedCharacters } from "../collector/replaced-characters.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
@@ -17,7 +18,7 @@ import { parseConfiguredLicense } from "../report/license.ts";
 import type { CollectedReport } from "../report/types.ts";
 import type { Usage } from "../report/usage-types.ts";
 import type { Signer } from "../shared/signature.ts";
-import { stringifyJson } from "../shared/visible-text.ts";
+import { showInvisible, stringifyJson } from "../shared/visible-text.ts";
 import { countQueries, type SqlPort, wrapQueries } from "../sql/port.ts";
 import { generateReport, type LinkDocument, selectDetails } from "../use-cases/generate-report.ts";
 import type { ReportMonitor } from "../use-cases/report-monitor.ts";
@@ -64,9 +65,11 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   progress(`Connecting to ${source.description} and reading the report…`);
   if (options.s3 !== undefined && bucket !== undefined) {
     let usage: Usage | undefined;
+    let replaced: string[] = [];
     const monitor: ReportMonitor = {
       observe: async ({ collected }) => {
         usage = collected.details.usage;
+        replaced = describeReplacedCharacters(collected);
       },
     };
     const link = await uploadReport(source.port, bucket, sqlSource, options, collectOptions, progress, {
@@ -74,6 +77,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
       signer,
     });
     io.stdout(`${stringifyJson(link, 2)}\n`);
+    warnOfReplaced(replaced, io);
     if (collectOptions.contract !== undefined) io.stderr(describeContract(usage));
     return checkFailOn(usage, options.failOn, io.stderr);
   }
@@ -84,6 +88,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   } finally {
     await sql.close();
   }
+  warnOfReplaced(describeReplacedCharacters(collected), io);
   progress(
     `Read the report${collectOptions.details === undefined || collectOptions.details === false ? "" : " and its details"} in ${sql.calls()} queries; writing it…`,
   );
@@ -124,6 +129,11 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
   );
   return finishContract(collected, options, io);
+}
+
+/** Names changed to U+FFFD (a SQL_ASCII database) are in details.json; a person running the CLI hears of them too. */
+function warnOfReplaced(warnings: readonly string[], io: CliIo): void {
+  for (const warning of warnings) io.stderr(`warning: ${showInvisible(warning)}\n`);
 }
 
 /** The contract's lines on stderr, and exit 8 when one reached `--fail-on`. */

@@ -4,6 +4,7 @@ import { collectReport } from "#lib/collector/collect-report.ts";
 import { readDemoSql } from "#lib/demo/open-demo-database.ts";
 import { createPgSqlPort } from "#lib/sql/pg-sql-port.ts";
 import { describePostgres } from "../helpers/kong-db.ts";
+import { runCliCapturing } from "../helpers/run-cli.ts";
 
 // A SQL_ASCII database keeps whatever bytes it was given: one workspace or plugin name that is not
 // UTF-8 made PostgreSQL refuse every statement that read it (SQLSTATE 22021), and the whole report
@@ -65,5 +66,21 @@ describePostgres("A SQL_ASCII Kong database with names that are not UTF-8 (postg
       `Plugin name "x\uFFFD-plugin" (in plugins_count): ${tail}`,
       `Workspace "caf\uFFFD-team" (id ${workspace?.id}): ${tail}`,
     ]);
+  });
+
+  it("says so on the CLI's stderr too, one warning per entity, and still writes the report", async () => {
+    // Act
+    const run = await runCliCapturing({}, ["generate", "--database-url", urlOf(database()), "--include-details", "--out", "-"]);
+
+    // Assess: the report on stdout, each changed name in a warning line of its own.
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { plugins_count: { tiers: { custom: Record<string, number> } } };
+    expect(report.plugins_count.tiers.custom["x\uFFFD-plugin"]).toBe(1);
+    const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning: "));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toBe(
+      'warning: Plugin name "x\uFFFD-plugin" (in plugins_count): its bytes that are not valid UTF-8 are shown as U+FFFD, so it may differ from the name in Kong.',
+    );
+    expect(warnings[1]).toMatch(/^warning: Workspace "caf\uFFFD-team" \(id [0-9a-f-]{36}\): its bytes/);
   });
 });
