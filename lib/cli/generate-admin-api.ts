@@ -1,14 +1,12 @@
-import { resolve } from "node:path";
 import type { AdminApiSource } from "../collector/api-sources.ts";
 import { collectFromAdminApi } from "../collector/collect-admin-api.ts";
 import { createKongApiPorts } from "../compose/open-kong-api.ts";
 import type { DiscreteRule } from "../details/discrete-rules.ts";
 import { buildApiReportFiles } from "../output/api-report-files.ts";
-import { formatReportFileName } from "../output/file-name.ts";
 import { openReportStream } from "../output/report-files.ts";
 import type { GenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
-import { writeReportFile } from "./write-report-file.ts";
+import { deliverReport } from "./write-report-file.ts";
 
 /**
  * `generate --admin-api URL`: Kong's own report from its Admin API, verified, written byte for byte as
@@ -41,17 +39,9 @@ export async function runAdminApiGenerate(
     options.format,
     now,
   );
-  if (target === undefined && options.out === "-") {
-    for await (const chunk of stream) io.stdout(chunk as Buffer);
-    await io.flush?.();
-    return 0;
-  }
-  const { path, bytes } =
-    target === undefined
-      ? await writeReportFile(resolve(formatReportFileName(options.format, now, options.timeZone)), stream, {
-          overwrite: false,
-        })
-      : await writeReportFile(target, stream, { overwrite: true });
+  const written = await deliverReport(stream, { ...options, target }, now, io);
+  if (written === undefined) return 0;
+  const { path, bytes } = written;
   io.stderr(
     `Wrote ${path} (${bytes} bytes): Kong's own report from its Admin API at ${port.description}, checksum ${collected.report.checksum} verified.\n`,
   );

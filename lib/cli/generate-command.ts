@@ -1,16 +1,15 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type CollectOptions, collectReport } from "../collector/collect-report.ts";
+import { describeReplacedCharacters } from "../collector/replaced-characters.ts";
 import { type BucketStore, openBucketStore } from "../compose/bucket-store.ts";
 import { toClusterSource } from "../compose/configured-report.ts";
 import { openSource, type SqlSource } from "../compose/open-source.ts";
-import { describeReplacedCharacters } from "../collector/replaced-characters.ts";
 import { parseDiscreteRules } from "../details/discrete-rules.ts";
 import { BadParameterError } from "../errors.ts";
 import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
 import { forecastFromHistory } from "../history/usage-history.ts";
-import { formatReportFileName } from "../output/file-name.ts";
 import { signManifest } from "../output/manifest.ts";
 import { readReportFile } from "../output/read-report-file.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
@@ -27,7 +26,7 @@ import { runAdminApiGenerate } from "./generate-admin-api.ts";
 import { GENERATE_HELP, type GenerateOptions, readGenerateOptions } from "./generate-options.ts";
 import type { CliIo, ExitCode } from "./io.ts";
 import { readFileLimit, readOptionFile, readSigningKey } from "./user-file.ts";
-import { writeReportFile } from "./write-report-file.ts";
+import { deliverReport } from "./write-report-file.ts";
 
 /** `generate`: collect the report from the chosen source and write it as JSON or tar. */
 export async function runGenerateCommand(args: string[], io: CliIo): Promise<ExitCode> {
@@ -112,19 +111,9 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
   });
   const files = signer === undefined ? built : await signManifest(built, signer);
   const stream = openReportStream(files, options.format, now);
-  if (target === undefined && options.out === "-") {
-    for await (const chunk of stream) io.stdout(chunk as Buffer);
-    await io.flush?.();
-    return finishContract(collected, options, io);
-  }
-  // An explicit --out may replace a file (as curl -o does); an auto-named one never does: two
-  // clusters reported in the same minute get report-…_PM.tar and report-…_PM-2.tar.
-  const { path, bytes } =
-    target === undefined
-      ? await writeReportFile(resolve(formatReportFileName(options.format, now, options.timeZone)), stream, {
-          overwrite: false,
-        })
-      : await writeReportFile(target, stream, { overwrite: true });
+  const written = await deliverReport(stream, { ...options, target }, now, io);
+  if (written === undefined) return finishContract(collected, options, io);
+  const { path, bytes } = written;
   io.stderr(
     `Wrote ${path} (${bytes} bytes) from ${source.description} in ${sql.calls()} queries; checksum ${collected.report.checksum}.\n`,
   );

@@ -2,9 +2,41 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { constants, createWriteStream } from "node:fs";
 import { copyFile, link, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ReportUploadError } from "../errors.ts";
+import { formatReportFileName, type ReportFormat } from "../output/file-name.ts";
+import type { CliIo } from "./io.ts";
+
+/** Where `generate` sends a report: `--out`'s checked path (undefined: none, or `-`), the format and zone naming a file. */
+export interface ReportDestination {
+  readonly target: string | undefined;
+  readonly out: string | undefined;
+  readonly format: ReportFormat;
+  readonly timeZone: string;
+}
+
+/**
+ * Streams a report to stdout (`--out -`), else to `--out`'s file (replaced, as curl -o does) or to an
+ * auto-named one, which never replaces another: two clusters reported in the same minute get
+ * report-…_PM.tar and report-…_PM-2.tar. Undefined when it went to stdout.
+ */
+export async function deliverReport(
+  stream: NodeJS.ReadableStream,
+  destination: ReportDestination,
+  now: Date,
+  io: CliIo,
+): Promise<{ path: string; bytes: number } | undefined> {
+  const { target, out, format, timeZone } = destination;
+  if (target === undefined && out === "-") {
+    for await (const chunk of stream) io.stdout(chunk as Buffer);
+    await io.flush?.();
+    return undefined;
+  }
+  return target === undefined
+    ? writeReportFile(resolve(formatReportFileName(format, now, timeZone)), stream, { overwrite: false })
+    : writeReportFile(target, stream, { overwrite: true });
+}
 
 /**
  * Writes next to the target then moves it in place, so a failure never leaves a half-written

@@ -1,5 +1,5 @@
 import { ApiAccessError } from "../errors.ts";
-import { createKongHttpClient, type KongHttpClient } from "./http-client.ts";
+import { createKongHttpClient, type KongHttpClient, pickTransportOptions } from "./http-client.ts";
 import { readAllPages, readAllPagesIfServed } from "./paging.ts";
 
 // Kong Gateway Enterprise's Admin API, read as KLCR reads it: the report, the node, the workspaces and
@@ -67,9 +67,7 @@ export function createAdminApiReader(connection: AdminApiConnection): AdminApiRe
     baseUrl: connection.url,
     authHeader: "Kong-Admin-Token",
     ...(connection.token === undefined ? {} : { authValue: connection.token }),
-    ...(connection.ca === undefined ? {} : { ca: connection.ca }),
-    ...(connection.insecure === undefined ? {} : { insecure: connection.insecure }),
-    ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
+    ...pickTransportOptions(connection),
     service: SERVICE,
   });
   return {

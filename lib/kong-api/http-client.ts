@@ -28,6 +28,19 @@ export interface KongHttpOptions {
   readonly maxBytes?: number;
 }
 
+/** A connection's `--ca-file`, `--insecure` and deadline as client options, leaving out what it does not set. */
+export function pickTransportOptions(connection: {
+  readonly ca?: string;
+  readonly insecure?: boolean;
+  readonly timeoutMs?: number;
+}): Pick<KongHttpOptions, "ca" | "insecure" | "timeoutMs"> {
+  return {
+    ...(connection.ca === undefined ? {} : { ca: connection.ca }),
+    ...(connection.insecure === undefined ? {} : { insecure: connection.insecure }),
+    ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
+  };
+}
+
 /** An answer as it came: status, the status line's words, the bytes. */
 export interface HttpAnswer {
   readonly status: number;

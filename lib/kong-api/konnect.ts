@@ -1,6 +1,6 @@
 import { ApiAccessError } from "../errors.ts";
 import type { AdminService } from "./admin-api.ts";
-import { createKongHttpClient, type KongHttpClient } from "./http-client.ts";
+import { createKongHttpClient, type KongHttpClient, pickTransportOptions } from "./http-client.ts";
 import { readAllPagesIfServed } from "./paging.ts";
 
 // Konnect's control-plane API, read as KLCR reads it (`deployment: "konnect"`): the control planes page
@@ -48,9 +48,7 @@ export function createKonnectReader(connection: KonnectConnection): KonnectReade
     baseUrl: connection.url,
     authHeader: "Authorization",
     authValue: `Bearer ${connection.token}`,
-    ...(connection.ca === undefined ? {} : { ca: connection.ca }),
-    ...(connection.insecure === undefined ? {} : { insecure: connection.insecure }),
-    ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
+    ...pickTransportOptions(connection),
     service: SERVICE,
   });
   return {

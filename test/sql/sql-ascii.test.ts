@@ -70,7 +70,14 @@ describePostgres("A SQL_ASCII Kong database with names that are not UTF-8 (postg
 
   it("says so on the CLI's stderr too, one warning per entity, and still writes the report", async () => {
     // Act
-    const run = await runCliCapturing({}, ["generate", "--database-url", urlOf(database()), "--include-details", "--out", "-"]);
+    const run = await runCliCapturing({}, [
+      "generate",
+      "--database-url",
+      urlOf(database()),
+      "--include-details",
+      "--out",
+      "-",
+    ]);
 
     // Assess: the report on stdout, each changed name in a warning line of its own.
     expect(run.code, run.stderr).toBe(0);
