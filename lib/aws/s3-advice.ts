@@ -31,6 +31,11 @@ export function adviseOnS3Failure(
   ) {
     return `Check that the credentials in use are valid and may use ${permission} on this bucket and prefix.`;
   }
+  // AWS's own S3 host for a region that does not exist does not resolve: the region is the likely cause.
+  const region = code === "ENOTFOUND" ? readS3Region(error as Error) : undefined;
+  if (region !== undefined) {
+    return `S3 has no address for region "${region}": check AWS_REGION (the bucket's region), then the network.`;
+  }
   if (
     /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|ECONNABORTED)$/.test(code) ||
     name === "TimeoutError"
@@ -38,4 +43,11 @@ export function adviseOnS3Failure(
     return "S3 could not be reached: check the network (or AWS_ENDPOINT_URL_S3, when set), then retry.";
   }
   return "Retry; if it fails again, S3's answer above says why.";
+}
+
+/** The region in the host name of AWS's own S3 endpoint that failed to resolve (s3.<region>.amazonaws.com). */
+function readS3Region(error: Error): string | undefined {
+  const host = (error as { hostname?: unknown }).hostname;
+  const text = typeof host === "string" ? host : error.message;
+  return /(?:^|[\s.])s3[.-](?:dualstack\.)?([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\b/.exec(text)?.[1];
 }

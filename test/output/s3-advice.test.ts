@@ -42,6 +42,28 @@ describe("Function: adviseOnS3Failure", () => {
       Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
       "S3 could not be reached: check the network (or AWS_ENDPOINT_URL_S3, when set), then retry.",
     ],
+    [
+      Object.assign(new Error("getaddrinfo ENOTFOUND s3.nowhere-1.amazonaws.com"), {
+        code: "ENOTFOUND",
+        hostname: "s3.nowhere-1.amazonaws.com",
+      }),
+      'S3 has no address for region "nowhere-1": check AWS_REGION (the bucket\'s region), then the network.',
+    ],
+    [
+      // Virtual-hosted style, the host named only in the message.
+      Object.assign(new Error("getaddrinfo ENOTFOUND reports.s3.eu-west-9.amazonaws.com"), {
+        code: "ENOTFOUND",
+      }),
+      'S3 has no address for region "eu-west-9": check AWS_REGION (the bucket\'s region), then the network.',
+    ],
+    [
+      // Another host (AWS_ENDPOINT_URL_S3) that does not resolve says nothing of a region.
+      Object.assign(new Error("getaddrinfo ENOTFOUND minio.internal"), {
+        code: "ENOTFOUND",
+        hostname: "minio.internal",
+      }),
+      "S3 could not be reached: check the network (or AWS_ENDPOINT_URL_S3, when set), then retry.",
+    ],
     [sdkError("InternalError", 500), "Retry; if it fails again, S3's answer above says why."],
   ])("%s → %s", (error, advice) => {
     expect(adviseOnS3Failure(error, "s3:ListBucket")).toBe(advice);
