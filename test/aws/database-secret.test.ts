@@ -357,6 +357,23 @@ describe("Local Secrets Manager endpoint and the database secret reader", () => 
     expect(server.reads(ARN) - before).toBe(1);
   });
 
+  it("keeps the newer read when a forgotten read fails after it started", async () => {
+    const reader = createDatabaseSecretReader();
+    const before = server.reads(ARN);
+
+    // A read stopped by its deadline, forgotten (a refused password), then read again at once.
+    const stopped = reader.read(location(), { signal: AbortSignal.abort() });
+    reader.forget(location());
+    const newer = reader.read(location());
+    await rejectionOf(stopped);
+    const [first, again] = await Promise.all([newer, reader.read(location())]);
+
+    // The stopped read's failure did not drop the newer one: no third call.
+    expect(again).toBe(first);
+    expect(first).toEqual(RDS_SECRET);
+    expect(server.reads(ARN) - before).toBe(1);
+  });
+
   describe("a secret in another account, read with the role it names", () => {
     const ROLE_ARN = "arn:aws:iam::210987654321:role/kong-license-report";
     const ASSUMED = {
