@@ -24,8 +24,16 @@ export interface SecretsManagerServer {
   readonly url: string;
   /** Stores (or rotates) a secret: later reads get the new value under a new VersionId. */
   putSecret(arn: string, secretString: string): void;
+  /** Stores a binary secret (SecretBinary, no SecretString), as `aws secretsmanager create-secret --secret-binary` does. */
+  putBinarySecret(arn: string, secretBinary: Uint8Array): void;
   /** Reads of this secret answer AccessDeniedException, as without secretsmanager:GetSecretValue. */
   deny(arn: string): void;
+  /** Reads of this secret answer DecryptionFailure, as when its KMS key does not let the caller decrypt. */
+  refuseDecryption(arn: string): void;
+  /** Reads of this secret answer InvalidRequestException, as once DeleteSecret scheduled its deletion. */
+  scheduleDeletion(arn: string): void;
+  /** The next `count` GetSecretValue calls (any secret) answer ThrottlingException, as past the service's rate. */
+  throttle(count: number): void;
   /** GetSecretValue calls answered, per secret ARN (successful or not). */
   reads(arn: string): number;
   close(): Promise<void>;
@@ -34,7 +42,8 @@ export interface SecretsManagerServer {
 interface StoredSecret {
   readonly arn: string;
   readonly name: string;
-  readonly secretString: string;
+  readonly secretString?: string;
+  readonly secretBinary?: Uint8Array;
   readonly versionId: string;
   readonly createdDate: number;
 }
@@ -60,18 +69,22 @@ export async function startSecretsManagerServer(
 ): Promise<SecretsManagerServer> {
   const secrets = new Map<string, StoredSecret>();
   const denied = new Set<string>();
+  const undecryptable = new Set<string>();
+  const deleted = new Set<string>();
   const reads = new Map<string, number>();
-  const putSecret = (arn: string, secretString: string) => {
+  let throttled = 0;
+  const store = (arn: string, value: { secretString: string } | { secretBinary: Uint8Array }) => {
     const match = SECRET_ARN.exec(arn);
     if (match === null) throw new Error(`${arn} is not a full secret ARN (with its 6-character suffix)`);
     secrets.set(arn, {
       arn,
       name: match[3] ?? arn,
-      secretString,
+      ...value,
       versionId: randomUUID(),
       createdDate: Math.floor(Date.now() / 1000),
     });
   };
+  const putSecret = (arn: string, secretString: string) => store(arn, { secretString });
   for (const [arn, value] of Object.entries(options.secrets ?? {})) putSecret(arn, value);
 
   const getSecretValue = (request: Record<string, unknown>): Record<string, unknown> => {
@@ -83,6 +96,10 @@ export async function startSecretsManagerServer(
     const secret = secrets.get(id) ?? [...secrets.values()].find((entry) => entry.name === id);
     const arn = secret?.arn ?? id;
     reads.set(arn, (reads.get(arn) ?? 0) + 1);
+    if (throttled > 0) {
+      throttled -= 1;
+      throw new ServiceFault("ThrottlingException", "Rate exceeded");
+    }
     if (denied.has(arn)) {
       throw new ServiceFault(
         "AccessDeniedException",
@@ -92,11 +109,27 @@ export async function startSecretsManagerServer(
     if (secret === undefined) {
       throw new ServiceFault("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
+    if (deleted.has(arn)) {
+      throw new ServiceFault(
+        "InvalidRequestException",
+        "You can't perform this operation on the secret because it was marked for deletion.",
+      );
+    }
+    if (undecryptable.has(arn)) {
+      throw new ServiceFault(
+        "DecryptionFailure",
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+      );
+    }
     return {
       ARN: secret.arn,
       Name: secret.name,
       VersionId: secret.versionId,
-      SecretString: secret.secretString,
+      // A blob travels base64-encoded in the JSON protocol.
+      ...(secret.secretString === undefined ? {} : { SecretString: secret.secretString }),
+      ...(secret.secretBinary === undefined
+        ? {}
+        : { SecretBinary: Buffer.from(secret.secretBinary).toString("base64") }),
       VersionStages: ["AWSCURRENT"],
       CreatedDate: secret.createdDate,
     };
@@ -153,7 +186,13 @@ export async function startSecretsManagerServer(
   return {
     url: `http://${host}:${port}`,
     putSecret,
+    putBinarySecret: (arn, secretBinary) => store(arn, { secretBinary }),
     deny: (arn) => denied.add(arn),
+    refuseDecryption: (arn) => undecryptable.add(arn),
+    scheduleDeletion: (arn) => deleted.add(arn),
+    throttle: (count) => {
+      throttled = count;
+    },
     reads: (arn) => reads.get(arn) ?? 0,
     close: () =>
       new Promise((resolve) => {

@@ -73,9 +73,11 @@ export function createS3ReportStore(options: S3ReportStoreOptions): ReportStore 
     } catch (error) {
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
         return undefined;
-      throw new ReportStoreReadError(`Reading s3://${bucket}/${key} failed: ${describeSdkError(error)}.`, {
-        cause: error,
-      });
+      // A HEAD answer has no body: the SDK's error says little, the advice (by status) says what to do.
+      throw new ReportStoreReadError(
+        `Reading s3://${bucket}/${key} failed: ${describeSdkError(error)}. ${adviseOnS3Failure(error, "s3:GetObject")}`,
+        { cause: error },
+      );
     }
   };
   return {

@@ -1,8 +1,7 @@
-import { createServer } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeDatabase, openDatabasePort } from "#lib/compose/open-database-port.ts";
 import type { DataApiServer } from "../../local/data-api/server.ts";
-import { listen } from "../../local/listen.ts";
+import { type StsServer, startStsServer } from "../../local/sts.ts";
 import { closedPort } from "../helpers/closed-port.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/kong-db.ts";
@@ -10,53 +9,18 @@ import { databaseNameOf, RESOURCE_ARN, SECRET_ARN, startTestEndpoint } from "./h
 
 // openDatabasePort as the Lambdas and the estate use it: the Data API port with the production
 // client (region from the cluster ARN, another account's role assumed through STS), and the pg port
-// opened lazily. STS is a loopback fake of AssumeRole (awsQuery, as @aws-sdk/client-sts speaks it);
+// opened lazily. STS is the local AssumeRole endpoint (awsQuery, as @aws-sdk/client-sts speaks it);
 // the Data API is the local endpoint behind a proxy that shows how each request was signed.
 
 const ROLE_ARN = "arn:aws:iam::210987654321:role/kong-license-report";
 const BASE_KEY = "AKIDESTATEBASE";
 const ASSUMED = { key: "ASIAASSUMEDROLE", secret: "assumed-secret", token: "assumed-session-token" };
 
-interface AssumeRoleCall {
-  readonly params: Record<string, string>;
-  readonly authorization: string;
-}
-
-async function startLocalSts(): Promise<{ url: string; calls: AssumeRoleCall[]; close(): Promise<void> }> {
-  const calls: AssumeRoleCall[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-      calls.push({ params, authorization: String(request.headers.authorization ?? "") });
-      const expiration = new Date(Date.now() + 3_600_000).toISOString();
-      response.writeHead(200, { "content-type": "text/xml" });
-      response.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <Credentials>
-      <AccessKeyId>${ASSUMED.key}</AccessKeyId><SecretAccessKey>${ASSUMED.secret}</SecretAccessKey>
-      <SessionToken>${ASSUMED.token}</SessionToken><Expiration>${expiration}</Expiration>
-    </Credentials>
-    <AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:kong-license-report</AssumedRoleId><Arn>${ROLE_ARN}</Arn></AssumedRoleUser>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
-</AssumeRoleResponse>`);
-    });
-  });
-  const port = await listen(server, "127.0.0.1");
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe("openDatabasePort (pglite)", () => {
   let db: TestDatabase;
   let server: DataApiServer;
   let proxy: FaultProxy;
-  let sts: Awaited<ReturnType<typeof startLocalSts>>;
+  let sts: StsServer;
   let database: string;
 
   beforeAll(async () => {
@@ -65,7 +29,9 @@ describe("openDatabasePort (pglite)", () => {
     database = databaseNameOf(db);
     server = await startTestEndpoint(db, schema);
     proxy = await startFaultProxy(server.url);
-    sts = await startLocalSts();
+    sts = await startStsServer({
+      credentials: { accessKeyId: ASSUMED.key, secretAccessKey: ASSUMED.secret, sessionToken: ASSUMED.token },
+    });
   });
   afterAll(async () => {
     await sts?.close();

@@ -107,6 +107,32 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
     expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
   });
 
+  it("cuts the multipart upload into parts of the configured size", async () => {
+    // Prepare: 12 MiB in 6 MiB parts is 2 parts (lib-storage's default 5 MiB would make 3).
+    const store = createS3ReportStore({
+      client: s3.client({ endpoint: proxy.endpoint }),
+      bucket: BUCKET,
+      partSize: 6 * MiB,
+    });
+    const { stream, sha256 } = streamOf(12 * MiB, 11);
+
+    // Act
+    await store.upload({ key: "t/parts.tar", body: stream, contentType: "application/x-tar", metadata: {} });
+
+    // Assess
+    const parts = proxy.seen.filter(
+      (request) => request.method === "PUT" && request.url.includes("partNumber="),
+    );
+    expect(parts.map((request) => request.headers["content-length"])).toEqual([
+      String(6 * MiB),
+      String(6 * MiB),
+    ]);
+    const object = await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: "t/parts.tar" }));
+    const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(sha256);
+    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
+  });
+
   it("aborts the multipart upload when S3 drops a part mid-body: no object, no parts left", async () => {
     // Prepare: every attempt at part 2 loses its connection halfway.
     proxy.decide = (request) => (request.url?.includes("partNumber=2") ? "cut-mid-body" : "forward");
@@ -265,6 +291,82 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
       `Uploading the report to s3://${BUCKET}/t/never.json failed: deadline reached. Nothing was stored. Retry; if it fails again, S3's answer above says why.`,
     );
     expect(proxy.seen).toEqual([]);
+  });
+
+  it("stops on an abort whose reason is not an Error, naming it an abort", async () => {
+    // Prepare: as the test above, but the deadline aborts with a plain string as its reason.
+    const controller = new AbortController();
+    const first = streamOf(6 * MiB).stream;
+    const stalled = Readable.from(
+      (async function* () {
+        for await (const chunk of first) yield chunk as Buffer;
+        await new Promise(() => undefined);
+      })(),
+    );
+    proxy.decide = (request) => {
+      if (request.url?.includes("partNumber=1")) setTimeout(() => controller.abort("deadline"), 150);
+      return "forward";
+    };
+    const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
+
+    // Act
+    const failure = await store
+      .upload(
+        { key: "t/aborted-plain.tar", body: stalled, contentType: "application/x-tar", metadata: {} },
+        { signal: controller.signal },
+      )
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ReportUploadError);
+    expect((failure as Error).message).toMatch(
+      /^Uploading the report to s3:\/\/reports\/t\/aborted-plain\.tar failed: (AbortError|deadline)\b.*Nothing was stored\./,
+    );
+    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
+    expect(await s3.listKeys(BUCKET)).not.toContain("t/aborted-plain.tar");
+  });
+
+  describe("head", () => {
+    beforeAll(async () => {
+      await createS3ReportStore({ client: s3.client(), bucket: BUCKET }).upload({
+        key: "t/head.json",
+        body: Readable.from([Buffer.from("{}\n")]),
+        contentType: "application/json",
+        metadata: { checksum: "c0ffee" },
+      });
+    });
+
+    it("answers a stored object's size and metadata, and nothing for a missing key", async () => {
+      const store = createS3ReportStore({ client: s3.client(), bucket: BUCKET });
+
+      const found = await store.head?.("t/head.json");
+      const missing = await store.head?.("t/nowhere.json");
+
+      expect(found).toEqual({ bytes: 3, metadata: { checksum: "c0ffee" } });
+      expect(missing).toBeUndefined();
+    });
+
+    it("fails, rather than answering 'missing', when S3 refuses the request", async () => {
+      const stranger = createS3Client({
+        endpoint: s3.endpoint,
+        region: "us-east-1",
+        credentials: {
+          accessKeyId: S3RVER_CREDENTIALS.accessKeyId,
+          secretAccessKey: "wrong-secret-never-shown",
+        },
+      });
+      onTestFinished(() => stranger.destroy());
+      const store = createS3ReportStore({ client: stranger, bucket: BUCKET });
+
+      const error = await store.head?.("t/head.json").catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ReportStoreReadError);
+      // HeadObject needs s3:GetObject (S3 API reference); a HEAD answer carries no error text.
+      expect((error as Error).message).toMatch(
+        /^Reading s3:\/\/reports\/t\/head\.json failed: .+\. Check that the credentials in use are valid and may use s3:GetObject on this bucket and prefix\.$/,
+      );
+      expect((error as Error).message).not.toContain("never-shown");
+    });
   });
 
   describe("read", () => {
