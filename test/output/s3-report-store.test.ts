@@ -210,40 +210,52 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
     expect(await s3.listKeys(BUCKET)).not.toContain("t/abort-fails.tar");
   });
 
-  it("stops on abort mid-upload and still aborts the multipart upload", async () => {
-    // Prepare: 6 MiB arrive (part 1 goes out), then the source stalls as a slow generator would.
-    const controller = new AbortController();
-    const first = streamOf(6 * MiB).stream;
-    const stalled = Readable.from(
-      (async function* () {
-        for await (const chunk of first) yield chunk as Buffer;
-        await new Promise(() => undefined);
-      })(),
-    );
-    proxy.decide = (request) => {
-      if (request.url?.includes("partNumber=1"))
-        setTimeout(() => controller.abort(new Error("deadline")), 150);
-      return "forward";
-    };
-    const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
+  // The deadline aborts with an Error, as the handlers do, or with a plain string: either way the
+  // multipart upload is aborted and nothing is left.
+  it.each([
+    ["an Error", new Error("deadline"), "t/aborted.tar"],
+    ["a plain string", "deadline", "t/aborted-plain.tar"],
+  ])(
+    "stops on an abort mid-upload (its reason %s) and still aborts the multipart upload",
+    async (_, reason, key) => {
+      // Prepare: 6 MiB arrive (part 1 goes out), then the source stalls as a slow generator would.
+      const controller = new AbortController();
+      const first = streamOf(6 * MiB).stream;
+      const stalled = Readable.from(
+        (async function* () {
+          for await (const chunk of first) yield chunk as Buffer;
+          await new Promise(() => undefined);
+        })(),
+      );
+      proxy.decide = (request) => {
+        if (request.url?.includes("partNumber=1")) setTimeout(() => controller.abort(reason), 150);
+        return "forward";
+      };
+      const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
 
-    // Act
-    const failure = await store
-      .upload(
-        { key: "t/aborted.tar", body: stalled, contentType: "application/x-tar", metadata: {} },
-        { signal: controller.signal },
-      )
-      .catch((error: unknown) => error);
+      // Act
+      const failure = await store
+        .upload(
+          { key, body: stalled, contentType: "application/x-tar", metadata: {} },
+          { signal: controller.signal },
+        )
+        .catch((error: unknown) => error);
 
-    // Assess
-    expect(failure).toBeInstanceOf(ReportUploadError);
-    expect(controller.signal.aborted).toBe(true);
-    expect(
-      proxy.seen.some((request) => request.method === "DELETE" && request.url.includes("uploadId=")),
-    ).toBe(true);
-    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
-    expect(await s3.listKeys(BUCKET)).not.toContain("t/aborted.tar");
-  });
+      // Assess
+      expect(failure).toBeInstanceOf(ReportUploadError);
+      expect(controller.signal.aborted).toBe(true);
+      expect((failure as Error).message).toMatch(
+        new RegExp(
+          `^Uploading the report to s3://reports/${key.replace(".", "\\.")} failed: (AbortError|(Error: )?deadline)\\b.*Nothing was stored\\.`,
+        ),
+      );
+      expect(
+        proxy.seen.some((request) => request.method === "DELETE" && request.url.includes("uploadId=")),
+      ).toBe(true);
+      expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
+      expect(await s3.listKeys(BUCKET)).not.toContain(key);
+    },
+  );
 
   it("fails with ReportUploadError and stores nothing when the source stream fails", async () => {
     // Prepare
@@ -291,39 +303,6 @@ describe("Adapter: createS3ReportStore against a local S3 that checks SigV4", ()
       `Uploading the report to s3://${BUCKET}/t/never.json failed: deadline reached. Nothing was stored. Retry; if it fails again, S3's answer above says why.`,
     );
     expect(proxy.seen).toEqual([]);
-  });
-
-  it("stops on an abort whose reason is not an Error, naming it an abort", async () => {
-    // Prepare: as the test above, but the deadline aborts with a plain string as its reason.
-    const controller = new AbortController();
-    const first = streamOf(6 * MiB).stream;
-    const stalled = Readable.from(
-      (async function* () {
-        for await (const chunk of first) yield chunk as Buffer;
-        await new Promise(() => undefined);
-      })(),
-    );
-    proxy.decide = (request) => {
-      if (request.url?.includes("partNumber=1")) setTimeout(() => controller.abort("deadline"), 150);
-      return "forward";
-    };
-    const store = createS3ReportStore({ client: s3.client({ endpoint: proxy.endpoint }), bucket: BUCKET });
-
-    // Act
-    const failure = await store
-      .upload(
-        { key: "t/aborted-plain.tar", body: stalled, contentType: "application/x-tar", metadata: {} },
-        { signal: controller.signal },
-      )
-      .catch((error: unknown) => error);
-
-    // Assess
-    expect(failure).toBeInstanceOf(ReportUploadError);
-    expect((failure as Error).message).toMatch(
-      /^Uploading the report to s3:\/\/reports\/t\/aborted-plain\.tar failed: (AbortError|deadline)\b.*Nothing was stored\./,
-    );
-    expect(await s3.listPendingUploads(BUCKET)).toEqual([]);
-    expect(await s3.listKeys(BUCKET)).not.toContain("t/aborted-plain.tar");
   });
 
   describe("head", () => {
