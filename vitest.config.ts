@@ -23,6 +23,13 @@ export default defineConfig({
     // the new folders. lib/diff and lib/estate went down because code moved in (reading a report file
     // came from lib/cli, 72 % of its branches; the environments file split), not because tests left;
     // lib/cli and lib/output went up with the option tables and the page sections.
+    // 2026-12-07, from two full runs of this commit (`node scripts/coverage-by-folder.mjs`): with
+    // PostgreSQL (as .ci/run) and on a machine with nothing but Node (no KONG_TEST_DATABASE_URL, no
+    // initdb on PATH); each floor one point under the lower of the two, rounded down, never raised
+    // past it. Two went down, both for code that only a PostgreSQL server can run: lib/sql 83.6 %
+    // without one (pg-sql-port's READ ONLY transaction and SQL_ASCII reading; 94.3 % with it) and
+    // lib/compose 82.3 % (direct PostgreSQL over TLS from the Lambdas needs initdb; 88.5 % with it).
+    // lib/usage is new.
     coverage: {
       provider: "v8",
       include: ["lib/**/*.ts", "handlers/**/*.ts"],
@@ -31,28 +38,29 @@ export default defineConfig({
         lines: 95,
         branches: 87,
         "handlers/**": { branches: 89 },
-        "lib/*.ts": { branches: 89 },
-        "lib/aws/**": { branches: 91 },
-        "lib/cli/**": { branches: 85 },
+        "lib/*.ts": { branches: 90 },
+        "lib/aws/**": { branches: 92 },
+        "lib/cli/**": { branches: 87 },
         "lib/collector/**": { branches: 99 },
-        "lib/compose/**": { branches: 83 },
+        "lib/compose/**": { branches: 81 },
         "lib/config/**": { branches: 90 },
         "lib/demo/**": { branches: 99 },
         "lib/details/**": { branches: 83 },
-        "lib/diff/**": { branches: 85 },
-        "lib/estate/**": { branches: 86 },
-        "lib/history/**": { branches: 82 },
+        "lib/diff/**": { branches: 88 },
+        "lib/estate/**": { branches: 89 },
+        "lib/history/**": { branches: 84 },
         // 2026-12: Kong's Admin API and Konnect adapter, one point under its own tests' run.
-        "lib/kong-api/**": { branches: 83 },
-        "lib/http/**": { branches: 85 },
-        "lib/middy/**": { branches: 87 },
+        "lib/kong-api/**": { branches: 84 },
+        "lib/http/**": { branches: 88 },
+        "lib/middy/**": { branches: 90 },
         "lib/output/**": { branches: 93 },
         "lib/report/**": { branches: 95 },
-        "lib/sql/**": { branches: 84 },
+        "lib/sql/**": { branches: 82 },
         "lib/shared/**": { branches: 96 },
         "lib/store/**": { branches: 99 },
         "lib/triggers/**": { branches: 97 },
-        "lib/use-cases/**": { branches: 92 },
+        "lib/usage/**": { branches: 98 },
+        "lib/use-cases/**": { branches: 96 },
       },
     },
   },
