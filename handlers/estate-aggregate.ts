@@ -70,6 +70,7 @@ export function createEstateAggregateHandler(dependencies: EstateAggregateDepend
           store: runtime.store,
           urlTtlSeconds: storage.urlTtlSeconds,
           environmentOrder: environments.environments.map((spec) => spec.name),
+          ...(runtime.signer === undefined ? {} : { signer: runtime.signer }),
           signal,
         });
         log.info("estate stored", { link: { ...link, url: redactUrl(link.url) } });

@@ -68,6 +68,7 @@ export function createEstateHttpHandler(dependencies: EstateHttpDependencies) {
         prefix: storage.prefix,
         concurrency: estate.concurrency,
         urlTtlSeconds: storage.urlTtlSeconds,
+        ...(runtime.signer === undefined ? {} : { signer: runtime.signer }),
         signal,
       });
       return respond(200, {}, link);

@@ -45,8 +45,10 @@ const CLI_BUDGET_KIB = 900;
 /**
  * The estate functions also carry the estate (tar, summary page), the SFN/SSM clients, Kong's Admin
  * API and Konnect sources: 860 → 900, measured estate-http cold import 131 → 134 ms (same run).
+ * 900 → 950 when the estate tars were signed with KMS too (the KMS client, +33 KiB): cold import of
+ * estate-http 280 → 281 ms, within the noise (node scripts/measure-bundles.mjs 25 <before>/dist dist).
  */
-const ESTATE_LAMBDA_BUDGET_KIB = 900;
+const ESTATE_LAMBDA_BUDGET_KIB = 950;
 
 const targets = [
   {

@@ -9,7 +9,9 @@ import type { StorageConfig } from "../config/storage.ts";
 import { BadParameterError } from "../errors.ts";
 import type { OpenApiPorts, OpenEnvironmentPort } from "../estate/collect-estate.ts";
 import { lazily } from "../shared/lazily.ts";
+import type { Signer } from "../shared/signature.ts";
 import type { ReportStore } from "../store/report-store.ts";
+import { createConfiguredSigner } from "./configured-signer.ts";
 import { openDatabasePort } from "./open-database-port.ts";
 import { createKongApiPorts } from "./open-kong-api.ts";
 
@@ -24,6 +26,8 @@ export interface EstateRuntime {
   readonly openApi: OpenApiPorts;
   /** Starts the estate state machine; answers the execution's ARN and start time. */
   startExecution(input: Record<string, unknown>): Promise<StartedExecution>;
+  /** Signs an estate tar's manifest with the deployment's KMS key (REPORT_SIGNING_KEY_ID), when set. */
+  readonly signer?: Signer;
 }
 
 export function createEstateRuntime(storage: StorageConfig, estate: EstateRunConfig): EstateRuntime {
@@ -39,8 +43,10 @@ export function createEstateRuntime(storage: StorageConfig, estate: EstateRunCon
     bucket: storage.bucket,
     ...(storage.kmsKeyId === undefined ? {} : { kmsKeyId: storage.kmsKeyId }),
   });
+  const signer = createConfiguredSigner(estate.signing);
   return {
     store,
+    ...(signer === undefined ? {} : { signer }),
     readEnvironments: (options = {}) => readEnvironmentsText(estate.environments, { s3, ssm }, options),
     openApi: createKongApiPorts({
       readSecret: (reference, signal) =>

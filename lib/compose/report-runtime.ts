@@ -1,11 +1,11 @@
 import { createDatabaseSecretReader } from "../aws/database-secret.ts";
-import { createKmsClient, createKmsSigner } from "../aws/kms-signer.ts";
 import type { RdsDataRetryOptions } from "../aws/rds-data-sql-port.ts";
 import { createS3Client, createS3ReportStore } from "../aws/s3-report-store.ts";
 import type { ReportConfig } from "../config/report.ts";
 import type { ListingConfig } from "../config/storage.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { ReportPorts } from "../use-cases/generate-report.ts";
+import { createConfiguredSigner } from "./configured-signer.ts";
 import { openDatabasePort } from "./open-database-port.ts";
 import { createMonitoringPorts, type MonitoringPorts } from "./report-monitors.ts";
 
@@ -33,10 +33,8 @@ export function createReportRuntime(config: ReportConfig, options: ReportRuntime
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const monitoring = createMonitoringPorts(config.monitoring, config.s3Endpoint);
-  const { signingKeyId, kmsEndpoint } = config.signing;
-  if (signingKeyId === undefined) return { sql, store, ...monitoring };
-  const client = createKmsClient(kmsEndpoint === undefined ? {} : { endpoint: kmsEndpoint });
-  return { sql, store, ...monitoring, signer: createKmsSigner({ client, keyId: signingKeyId }) };
+  const signer = createConfiguredSigner(config.signing);
+  return { sql, store, ...monitoring, ...(signer === undefined ? {} : { signer }) };
 }
 
 /** The listing function's store: the bucket only (it presigns and lists, never writes). */

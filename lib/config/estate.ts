@@ -1,6 +1,7 @@
 import { ConfigError } from "../errors.ts";
 import type { EnvironmentsLocation } from "../estate/types.ts";
 import { type Env, optional, readInteger } from "./read-env.ts";
+import { readSigningConfig, type SigningConfig } from "./signing.ts";
 import { BUCKET_NAME } from "./storage.ts";
 
 /** What the estate functions (state machine steps and GET /license/estate) read besides storage. */
@@ -14,6 +15,8 @@ export interface EstateRunConfig {
   readonly inlineMapMax: number;
   /** The estate state machine; without it every estate runs in-process. */
   readonly stateMachineArn?: string;
+  /** REPORT_SIGNING_KEY_ID: the KMS key that signs an estate tar's manifest, as the report functions sign theirs. */
+  readonly signing?: SigningConfig;
 }
 
 export const DEFAULT_ESTATE_CONCURRENCY = 4;
@@ -40,6 +43,7 @@ export function readEstateRunConfig(env: Env): EstateRunConfig {
       `ESTATE_STATE_MACHINE_ARN "${stateMachineArn}" is invalid. Expected a state machine ARN, e.g. arn:aws:states:eu-west-1:123456789012:stateMachine:kong-license-estate.`,
     );
   }
+  const signing = readSigningConfig(env);
   return {
     environments: readEnvironmentsLocation(env),
     concurrency: readInteger(env, "ESTATE_CONCURRENCY", {
@@ -61,6 +65,7 @@ export function readEstateRunConfig(env: Env): EstateRunConfig {
       hint: "the most environments the state machine's inline Map runs; more run in its Distributed Map, 0 = always",
     }),
     ...(stateMachineArn === undefined ? {} : { stateMachineArn }),
+    ...(signing.signingKeyId === undefined ? {} : { signing }),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
   EnvironmentSuccess,
   SourceKind,
 } from "../estate/types.ts";
+import type { Signer } from "../shared/signature.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { StoredEnvironment } from "./collect-stored-environment.ts";
 import { buildAndStoreEstate, checkRun, type EstateRun, environmentKey } from "./estate-run.ts";
@@ -62,6 +63,8 @@ export interface AggregateStepOptions {
   /** The environments file's names, in its order: the estate lists them so, and one without a result fails. */
   readonly environmentOrder?: readonly string[];
   readonly now?: Date;
+  /** Signs the estate tar's manifest (AWS KMS), when the deployment has a signing key. */
+  readonly signer?: Signer;
   readonly signal?: AbortSignal;
 }
 

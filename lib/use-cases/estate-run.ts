@@ -4,6 +4,7 @@ import { buildEstate, readKongResponses } from "../estate/build-estate.ts";
 import type { EnvironmentOutcome } from "../estate/types.ts";
 import type { ReportFormat } from "../output/file-name.ts";
 import { parseAsOf } from "../report/reporting-month.ts";
+import type { Signer } from "../shared/signature.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import { parseFormat } from "./report-options.ts";
 import { type EstateLink, storeEstate } from "./store-estate.ts";
@@ -62,6 +63,7 @@ export async function buildAndStoreEstate(
     readonly store: ReportStore;
     readonly urlTtlSeconds: number;
     readonly now?: Date;
+    readonly signer?: Signer;
     readonly signal?: AbortSignal;
   },
 ): Promise<EstateLink> {
@@ -77,6 +79,7 @@ export async function buildAndStoreEstate(
     prefix: run.prefix,
     urlTtlSeconds: options.urlTtlSeconds,
     responses: readKongResponses(outcomes),
+    ...(options.signer === undefined ? {} : { signer: options.signer }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }

@@ -1,5 +1,6 @@
 import { collectEstate, type OpenApiPorts, type OpenEnvironmentPort } from "../estate/collect-estate.ts";
 import type { EstateConfig } from "../estate/types.ts";
+import type { Signer } from "../shared/signature.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { EstateRequest } from "./estate-inputs.ts";
 import { buildAndStoreEstate } from "./estate-run.ts";
@@ -15,6 +16,8 @@ export interface InProcessOptions {
   readonly prefix: string;
   readonly concurrency: number;
   readonly urlTtlSeconds: number;
+  /** Signs the estate tar's manifest (AWS KMS), when the deployment has a signing key. */
+  readonly signer?: Signer;
   readonly signal?: AbortSignal;
 }
 

@@ -3,7 +3,9 @@ import { Readable } from "node:stream";
 import type { EstateDocument } from "../estate/types.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { contentTypeOf, type ReportFormat } from "../output/file-name.ts";
+import { signManifest } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
+import type { Signer } from "../shared/signature.ts";
 import type { ReportStore } from "../store/report-store.ts";
 import type { LinkDocument } from "./generate-report.ts";
 
@@ -26,6 +28,8 @@ export interface StoreEstateOptions {
   readonly urlTtlSeconds: number;
   /** Kong's own bytes of the Admin API environments' reports (the tar keeps them as Kong wrote them). */
   readonly responses?: ReadonlyMap<string, Uint8Array>;
+  /** Signs the tar's manifest (manifest.sig), as the report functions sign theirs: AWS KMS on Lambda. */
+  readonly signer?: Signer;
   readonly signal?: AbortSignal;
 }
 
@@ -34,18 +38,18 @@ export async function storeEstate(estate: EstateDocument, options: StoreEstateOp
   const generatedAt = new Date(estate.generated_at);
   const fileName = formatEstateFileName(options.format, generatedAt, estate.time_zone);
   const key = `${options.prefix}${fileName.replace(/\.(json|tar)$/, `-${randomBytes(6).toString("hex")}.$1`)}`;
-  // Held whole (an estate is a few MB at most): its size is the link document's `bytes`.
-  const body = Buffer.concat(
-    await openReportStream(
-      buildEstateFiles(
-        estate,
-        options.format,
-        options.responses === undefined ? {} : { responses: options.responses },
-      ),
-      options.format,
-      generatedAt,
-    ).toArray(),
+  const built = buildEstateFiles(
+    estate,
+    options.format,
+    options.responses === undefined ? {} : { responses: options.responses },
   );
+  // A JSON estate has no manifest: only the tar is signed.
+  const files =
+    options.signer === undefined || options.format !== "tar"
+      ? built
+      : await signManifest(built, options.signer, options.signal);
+  // Held whole (an estate is a few MB at most): its size is the link document's `bytes`.
+  const body = Buffer.concat(await openReportStream(files, options.format, generatedAt).toArray());
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const stored = await options.store.upload(
     {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEstateRunConfig } from "#lib/config/estate.ts";
 import { readReportConfig } from "#lib/config/report.ts";
 import { lintTemplate } from "../../scripts/lint-template.mjs";
 import type { CloudFormationTemplate } from "../../scripts/package.mjs";
@@ -13,6 +14,12 @@ import { LINT_VARIANTS, runOslsPackage } from "../../scripts/package.mjs";
 
 const ALIAS = "alias/kong-license-report-ci-report-signing";
 const REPORT_ROLE = { "Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"] };
+/** The roles of the functions that store an estate tar: the aggregate step and GET /license/estate in-process. */
+const ESTATE_STORING_ROLES = [
+  { "Fn::GetAtt": ["EstateAggregateRole", "Arn"] },
+  { "Fn::GetAtt": ["EstateHttpRole", "Arn"] },
+];
+const SIGNING_ROLES = [REPORT_ROLE, ...ESTATE_STORING_ROLES];
 
 let out: string;
 let template: CloudFormationTemplate;
@@ -58,7 +65,7 @@ describe("infra/signing.yml: the report signing key", () => {
     });
   });
 
-  it("lets only the report functions' role sign, with ECDSA_SHA_256 over a digest", () => {
+  it("lets only the roles that store a tar sign (the report functions, the estate aggregate step and GET /license/estate), with ECDSA_SHA_256 over a digest", () => {
     const signing = keyPolicy().filter((statement) =>
       actionsOf(statement).some((action) => action === "kms:Sign" || action.endsWith("*")),
     );
@@ -66,7 +73,7 @@ describe("infra/signing.yml: the report signing key", () => {
       {
         Sid: "SignReportManifests",
         Effect: "Allow",
-        Principal: { AWS: REPORT_ROLE },
+        Principal: { AWS: SIGNING_ROLES },
         Action: "kms:Sign",
         Resource: "*",
         Condition: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" } },
@@ -76,6 +83,12 @@ describe("infra/signing.yml: the report signing key", () => {
     for (const id of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
       expect(template.Resources[id]?.Properties?.Role).toEqual(REPORT_ROLE);
     }
+    expect(template.Resources.EstateAggregateLambdaFunction?.Properties?.Role).toEqual(
+      ESTATE_STORING_ROLES[0],
+    );
+    expect(template.Resources.EstateHttpLambdaFunction?.Properties?.Role).toEqual(ESTATE_STORING_ROLES[1]);
+    // The collector stores per-environment JSON only: it never signs.
+    expect(JSON.stringify(SIGNING_ROLES)).not.toContain("EstateCollectRole");
   });
 
   it("lets every principal of the account read the public key, and the account administer the key without signing", () => {
@@ -89,7 +102,7 @@ describe("infra/signing.yml: the report signing key", () => {
       Condition: { StringEquals: { "kms:CallerAccount": { Ref: "AWS::AccountId" } } },
     });
     expect(byId.get("ReadThePublicKeyToSign")).toMatchObject({
-      Principal: { AWS: REPORT_ROLE },
+      Principal: { AWS: SIGNING_ROLES },
       Action: "kms:GetPublicKey",
     });
     const admin = byId.get("AdministerTheKey") as KeyStatement;
@@ -111,7 +124,19 @@ describe("infra/signing.yml: the report signing key", () => {
     ]);
   });
 
-  it("gives the report functions its alias in REPORT_SIGNING_KEY_ID, which lib/config accepts", () => {
+  it("gives the functions that sign its alias in REPORT_SIGNING_KEY_ID, which lib/config accepts", () => {
+    for (const id of ["EstateAggregateLambdaFunction", "EstateHttpLambdaFunction"]) {
+      const variables = template.Resources[id]?.Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(variables.Variables.REPORT_SIGNING_KEY_ID).toBe(ALIAS);
+      expect(
+        readEstateRunConfig({
+          ESTATE_ENVIRONMENTS: "ssm:/kong/estate",
+          REPORT_SIGNING_KEY_ID: String(variables.Variables.REPORT_SIGNING_KEY_ID),
+        }).signing,
+      ).toEqual({ signingKeyId: ALIAS });
+    }
     for (const id of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
       const variables = template.Resources[id]?.Properties?.Environment as {
         Variables: Record<string, unknown>;
