@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadResourceSpecification } from "./cfn-spec.mjs";
 import { checkDatabaseAccess } from "./database-access-params.mjs";
+import { withExclusiveLock } from "./exclusive-lock.mjs";
 import { lintTemplate } from "./lint-template.mjs";
 import { requireFromTool } from "./tool-packages.mjs";
 
@@ -137,14 +138,20 @@ export function runOslsPackage({ stage, region = "us-east-1", out, params = [], 
   const osls = join(dirname(manifest), require(manifest).bin.osls);
   const args = [osls, "package", "--stage", stage, "--region", region, "--package", out];
   for (const param of params) args.push(`--param=${param}`);
-  const started = performance.now();
-  const run = spawnSync(process.execPath, args, {
-    cwd: ROOT,
-    env: offlineEnvironment(),
-    stdio: quiet ? "pipe" : "inherit",
-    encoding: "utf8",
+  // osls builds the zips inside the service folder: two runs at once (test workers, two terminals)
+  // take each other's zips ("http.zip is missing", "not a zip archive"). One at a time; the time
+  // reported is the run's own, not the wait.
+  const lock = join(ROOT, "node_modules", ".cache", "kong-license-report", "osls-package.lock");
+  const { run, seconds } = withExclusiveLock(lock, () => {
+    const started = performance.now();
+    const run = spawnSync(process.execPath, args, {
+      cwd: ROOT,
+      env: offlineEnvironment(),
+      stdio: quiet ? "pipe" : "inherit",
+      encoding: "utf8",
+    });
+    return { run, seconds: (performance.now() - started) / 1000 };
   });
-  const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) {
     const output = quiet ? `\n${run.stdout}${run.stderr}` : "";
     throw new Error(`osls package failed (exit ${run.status ?? run.signal})${output}`);
