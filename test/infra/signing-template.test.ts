@@ -20,6 +20,8 @@ const ESTATE_STORING_ROLES = [
   { "Fn::GetAtt": ["EstateHttpRole", "Arn"] },
 ];
 const SIGNING_ROLES = [REPORT_ROLE, ...ESTATE_STORING_ROLES];
+const REPORT_ENV = { KONG_DATABASE_URL: "postgres://kong@db/kong", REPORT_BUCKET: "reports" };
+const ESTATE_ENV = { ESTATE_ENVIRONMENTS: "ssm:/kong/estate" };
 
 let out: string;
 let template: CloudFormationTemplate;
@@ -125,30 +127,30 @@ describe("infra/signing.yml: the report signing key", () => {
   });
 
   it("gives the functions that sign its alias in REPORT_SIGNING_KEY_ID, which lib/config accepts", () => {
-    for (const id of ["EstateAggregateLambdaFunction", "EstateHttpLambdaFunction"]) {
+    // Each function's own configuration reader, as the function reads the variable.
+    const readers: [string, (signingKeyId: string) => unknown][] = [
+      ["HttpLambdaFunction", (id) => readReportConfig({ ...REPORT_ENV, REPORT_SIGNING_KEY_ID: id }).signing],
+      [
+        "ScheduledLambdaFunction",
+        (id) => readReportConfig({ ...REPORT_ENV, REPORT_SIGNING_KEY_ID: id }).signing,
+      ],
+      [
+        "EstateAggregateLambdaFunction",
+        (id) => readEstateRunConfig({ ...ESTATE_ENV, REPORT_SIGNING_KEY_ID: id }).signing,
+      ],
+      [
+        "EstateHttpLambdaFunction",
+        (id) => readEstateRunConfig({ ...ESTATE_ENV, REPORT_SIGNING_KEY_ID: id }).signing,
+      ],
+    ];
+    for (const [id, readSigning] of readers) {
       const variables = template.Resources[id]?.Properties?.Environment as {
         Variables: Record<string, unknown>;
       };
-      expect(variables.Variables.REPORT_SIGNING_KEY_ID).toBe(ALIAS);
-      expect(
-        readEstateRunConfig({
-          ESTATE_ENVIRONMENTS: "ssm:/kong/estate",
-          REPORT_SIGNING_KEY_ID: String(variables.Variables.REPORT_SIGNING_KEY_ID),
-        }).signing,
-      ).toEqual({ signingKeyId: ALIAS });
-    }
-    for (const id of ["HttpLambdaFunction", "ScheduledLambdaFunction"]) {
-      const variables = template.Resources[id]?.Properties?.Environment as {
-        Variables: Record<string, unknown>;
-      };
-      expect(variables.Variables.REPORT_SIGNING_KEY_ID).toBe(ALIAS);
-      expect(
-        readReportConfig({
-          KONG_DATABASE_URL: "postgres://kong@db/kong",
-          REPORT_BUCKET: "reports",
-          REPORT_SIGNING_KEY_ID: String(variables.Variables.REPORT_SIGNING_KEY_ID),
-        }).signing,
-      ).toEqual({ signingKeyId: ALIAS });
+      expect(variables.Variables.REPORT_SIGNING_KEY_ID, id).toBe(ALIAS);
+      expect(readSigning(String(variables.Variables.REPORT_SIGNING_KEY_ID)), id).toEqual({
+        signingKeyId: ALIAS,
+      });
     }
   });
 
