@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { listen } from "./listen.ts";
+import type { IncomingMessage } from "node:http";
+import { parseJsonBody, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
 
 /**
  * A local Amazon EventBridge endpoint: PutEvents in the service's JSON 1.1 protocol (`POST /`,
@@ -61,16 +61,6 @@ const MAX_BYTES = 256 * 1024;
 
 const signedRequest =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/events\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
-
-class ServiceFault extends Error {
-  readonly type: string;
-  readonly status: number;
-  constructor(type: string, message: string, status = 400) {
-    super(message);
-    this.type = type;
-    this.status = status;
-  }
-}
 
 /** Starts the endpoint on a free port; resolves once it listens. */
 export async function startEventBridgeServer(
@@ -180,36 +170,15 @@ export async function startEventBridgeServer(
     }
     const fault = faults.shift();
     if (fault !== undefined) throw fault;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body || "{}");
-    } catch {
-      throw new ServiceFault("SerializationException", "The request body is not JSON.");
-    }
-    return putEvents(parsed as Record<string, unknown>, Buffer.byteLength(body));
+    return putEvents(parseJsonBody(body), Buffer.byteLength(body));
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() };
-      try {
-        const answer = handle(request, Buffer.concat(chunks).toString("utf8"));
-        response.writeHead(200, headers).end(JSON.stringify(answer));
-      } catch (error) {
-        const fault =
-          error instanceof ServiceFault ? error : new ServiceFault("InternalException", String(error), 500);
-        response
-          .writeHead(fault.status, { ...headers, "x-amzn-errortype": fault.type })
-          .end(JSON.stringify({ __type: fault.type, message: fault.message }));
-      }
-    });
+  const server = await startAwsJsonServer(handle, {
+    host: options.host,
+    internalErrorType: "InternalException",
   });
-  const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, host);
   return {
-    url: `http://${host}:${port}`,
+    url: server.url,
     events,
     requests,
     clearEvents() {
@@ -223,11 +192,7 @@ export async function startEventBridgeServer(
         faults.push(new ServiceFault(type, message, failOptions.status ?? 400));
       }
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { listen } from "./listen.ts";
+import type { IncomingMessage } from "node:http";
+import { parseJsonBody, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
 
 /**
  * A local Secrets Manager endpoint: GetSecretValue in the service's JSON 1.1 protocol
@@ -52,16 +52,6 @@ interface StoredSecret {
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)-[A-Za-z0-9]{6}$/;
 const signedRequest =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/secretsmanager\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
-
-class ServiceFault extends Error {
-  readonly type: string;
-  readonly status: number;
-  constructor(type: string, message: string, status = 400) {
-    super(message);
-    this.type = type;
-    this.status = status;
-  }
-}
 
 /** Starts the endpoint on a free port; resolves once it listens. */
 export async function startSecretsManagerServer(
@@ -153,38 +143,16 @@ export async function startSecretsManagerServer(
     if (request.method !== "POST" || target !== "secretsmanager.GetSecretValue") {
       throw new ServiceFault("UnknownOperationException", `${String(target)} is not emulated here.`);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body || "{}");
-    } catch {
-      throw new ServiceFault("SerializationException", "The request body is not JSON.");
-    }
-    return getSecretValue(parsed as Record<string, unknown>);
+    return getSecretValue(parseJsonBody(body));
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() };
-      try {
-        const answer = handle(request, Buffer.concat(chunks).toString("utf8"));
-        response.writeHead(200, headers).end(JSON.stringify(answer));
-      } catch (error) {
-        const fault =
-          error instanceof ServiceFault
-            ? error
-            : new ServiceFault("InternalServiceError", String(error), 500);
-        response
-          .writeHead(fault.status, { ...headers, "x-amzn-errortype": fault.type })
-          .end(JSON.stringify({ __type: fault.type, Message: fault.message }));
-      }
-    });
+  const server = await startAwsJsonServer(handle, {
+    host: options.host,
+    internalErrorType: "InternalServiceError",
+    errorBody: (fault) => ({ __type: fault.type, Message: fault.message }),
   });
-  const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, host);
   return {
-    url: `http://${host}:${port}`,
+    url: server.url,
     putSecret,
     putBinarySecret: (arn, secretBinary) => store(arn, { secretBinary }),
     deny: (arn) => denied.add(arn),
@@ -194,10 +162,6 @@ export async function startSecretsManagerServer(
       throttled = count;
     },
     reads: (arn) => reads.get(arn) ?? 0,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { listen } from "./listen.ts";
+import type { IncomingMessage } from "node:http";
+import { parseJsonBody, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
 
 /**
  * A local SSM Parameter Store endpoint: GetParameter in the service's JSON 1.1 protocol (`POST /`,
@@ -46,16 +46,6 @@ interface StoredParameter {
 
 const signedRequest =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/ssm\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
-
-class ServiceFault extends Error {
-  readonly type: string;
-  readonly status: number;
-  constructor(type: string, message: string, status = 400) {
-    super(message);
-    this.type = type;
-    this.status = status;
-  }
-}
 
 /** Starts the endpoint on a free port; resolves once it listens. */
 export async function startSsmServer(options: SsmServerOptions = {}): Promise<SsmServer> {
@@ -124,39 +114,19 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
     const fault = nextFault;
     nextFault = undefined;
     if (fault !== undefined) throw fault;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body || "{}");
-    } catch {
-      throw new ServiceFault("SerializationException", "The request body is not JSON.");
-    }
-    return getParameter(parsed as Record<string, unknown>);
+    return getParameter(parseJsonBody(body));
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() };
-      try {
-        const answer = handle(request, Buffer.concat(chunks).toString("utf8"));
-        response.writeHead(200, headers).end(JSON.stringify(answer));
-      } catch (error) {
-        const fault =
-          error instanceof ServiceFault ? error : new ServiceFault("InternalServerError", String(error), 500);
-        response.writeHead(fault.status, { ...headers, "x-amzn-errortype": fault.type }).end(
-          JSON.stringify({
-            __type: fault.type,
-            ...(fault.message === "" ? {} : { message: fault.message }),
-          }),
-        );
-      }
-    });
+  const server = await startAwsJsonServer(handle, {
+    host: options.host,
+    internalErrorType: "InternalServerError",
+    errorBody: (fault) => ({
+      __type: fault.type,
+      ...(fault.message === "" ? {} : { message: fault.message }),
+    }),
   });
-  const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, host);
   return {
-    url: `http://${host}:${port}`,
+    url: server.url,
     putParameter(name, value, type = "String") {
       parameters.set(name, {
         value,
@@ -170,10 +140,6 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       nextFault = new ServiceFault(type, message, status);
     },
     reads: (name) => reads.get(name) ?? 0,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

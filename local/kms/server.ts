@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { ServiceFault } from "../aws-json-server.ts";
 import { listen } from "../listen.ts";
 import { signDigestEcdsaP256, signDigestRsaPss } from "./prehashed.ts";
 
@@ -72,16 +73,6 @@ const COMPUTED = new Set(["ECDSA_SHA_256", "RSASSA_PSS_SHA_256"]);
 /** KMS's limit for MessageType RAW. */
 const MAX_RAW_BYTES = 4096;
 
-class KmsFault extends Error {
-  readonly type: string;
-  readonly status: number;
-  constructor(type: string, message: string, status = 400) {
-    super(message);
-    this.type = type;
-    this.status = status;
-  }
-}
-
 const signedRequest = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/kms\/aws4_request/;
 
 /** Starts the endpoint; resolves once it listens. */
@@ -92,11 +83,11 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
   const aliases = new Map<string, string>();
   const counts: Record<string, number> = {};
   let deniedSigns = 0;
-  let nextFault: KmsFault | undefined;
+  let nextFault: ServiceFault | undefined;
 
   const find = (keyId: unknown): StoredKey => {
     if (typeof keyId !== "string" || keyId === "") {
-      throw new KmsFault(
+      throw new ServiceFault(
         "ValidationException",
         "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
       );
@@ -105,14 +96,14 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
     const id = bare.startsWith("alias/") ? aliases.get(bare) : bare.replace(/^key\//, "");
     const key = id === undefined ? undefined : keys.get(id);
     if (key === undefined) {
-      throw new KmsFault(
+      throw new ServiceFault(
         "NotFoundException",
         `${bare.startsWith("alias/") ? "Alias" : "Key"} '${keyId}' does not exist`,
       );
     }
     if (key.pendingDeletion)
-      throw new KmsFault("KMSInvalidStateException", `${key.arn} is pending deletion.`);
-    if (!key.enabled) throw new KmsFault("DisabledException", `${key.arn} is disabled.`);
+      throw new ServiceFault("KMSInvalidStateException", `${key.arn} is pending deletion.`);
+    if (!key.enabled) throw new ServiceFault("DisabledException", `${key.arn} is disabled.`);
     return key;
   };
 
@@ -133,27 +124,27 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
     Sign(request) {
       const key = find(request.KeyId);
       if (key.keyUsage !== "SIGN_VERIFY") {
-        throw new KmsFault(
+        throw new ServiceFault(
           "InvalidKeyUsageException",
           `${key.arn} key usage is ${key.keyUsage} which is not valid for Sign.`,
         );
       }
       if (deniedSigns > 0) {
         deniedSigns -= 1;
-        throw new KmsFault(
+        throw new ServiceFault(
           "AccessDeniedException",
           `User: arn:aws:sts::${account}:assumed-role/kong-license-report/report is not authorized to perform: kms:Sign on resource: ${key.arn} because no resource-based policy allows the kms:Sign action`,
         );
       }
       const algorithm = request.SigningAlgorithm;
       if (typeof algorithm !== "string" || !ALGORITHMS[key.keySpec].includes(algorithm)) {
-        throw new KmsFault(
+        throw new ServiceFault(
           "InvalidKeyUsageException",
           `The signing algorithm ${String(algorithm)} is not valid for ${key.arn}: it supports ${ALGORITHMS[key.keySpec].join(", ")}.`,
         );
       }
       if (!COMPUTED.has(algorithm)) {
-        throw new KmsFault(
+        throw new ServiceFault(
           "UnsupportedOperationException",
           `This local endpoint does not compute ${algorithm}.`,
         );
@@ -162,16 +153,19 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
       const type = request.MessageType ?? "RAW";
       const digest = type === "DIGEST" ? message : createHash("sha256").update(message).digest();
       if (type === "RAW" && message.length > MAX_RAW_BYTES) {
-        throw new KmsFault(
+        throw new ServiceFault(
           "ValidationException",
           `Message is ${message.length} bytes; RAW messages are at most ${MAX_RAW_BYTES}: send its digest with MessageType DIGEST.`,
         );
       }
       if (type !== "RAW" && type !== "DIGEST") {
-        throw new KmsFault("ValidationException", `MessageType ${String(type)} is not RAW or DIGEST.`);
+        throw new ServiceFault("ValidationException", `MessageType ${String(type)} is not RAW or DIGEST.`);
       }
       if (digest.length !== 32) {
-        throw new KmsFault("ValidationException", `Digest is ${digest.length} bytes; ${algorithm} needs 32.`);
+        throw new ServiceFault(
+          "ValidationException",
+          `Digest is ${digest.length} bytes; ${algorithm} needs 32.`,
+        );
       }
       const signature =
         type === "RAW" && algorithm === "ECDSA_SHA_256"
@@ -191,13 +185,13 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
       counts[name] = (counts[name] ?? 0) + 1;
       const operation = target.startsWith("TrentService.") ? operations[name] : undefined;
       if (req.method !== "POST" || operation === undefined) {
-        throw new KmsFault(
+        throw new ServiceFault(
           "UnknownOperationException",
           `No operation ${target || "(no X-Amz-Target)"} here.`,
         );
       }
       if (!signedRequest.test(req.headers.authorization ?? "")) {
-        throw new KmsFault("MissingAuthenticationTokenException", "Missing Authentication Token", 403);
+        throw new ServiceFault("MissingAuthenticationTokenException", "Missing Authentication Token", 403);
       }
       const fault = nextFault;
       nextFault = undefined;
@@ -208,9 +202,9 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
       res.end(answer);
     } catch (error) {
       const fault =
-        error instanceof KmsFault
+        error instanceof ServiceFault
           ? error
-          : new KmsFault("KMSInternalException", (error as Error).message, 500);
+          : new ServiceFault("KMSInternalException", (error as Error).message, 500);
       res.writeHead(fault.status, {
         "content-type": "application/x-amz-json-1.1",
         "x-amzn-requestid": requestId,
@@ -270,7 +264,7 @@ export async function startKmsServer(options: KmsServerOptions = {}): Promise<Km
       deniedSigns += calls;
     },
     failNext(type, message) {
-      nextFault = new KmsFault(type, message);
+      nextFault = new ServiceFault(type, message);
     },
     calls: () => ({ ...counts }),
     close: () =>
