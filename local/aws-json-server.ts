@@ -17,6 +17,35 @@ export class ServiceFault extends Error {
   }
 }
 
+/**
+ * Refuses a request not signed with SigV4 for `service` (the SDK's Authorization header), or signed
+ * with another access key than `accessKeyId` when one is required, as the service answers.
+ */
+export function requireSignature(
+  authorization: string,
+  check: {
+    readonly service: string;
+    readonly accessKeyId?: string | undefined;
+    readonly incompleteType: string;
+  },
+): void {
+  const credential = new RegExp(
+    `^AWS4-HMAC-SHA256 Credential=([^/]+)/\\d{8}/[^/]+/${check.service}/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$`,
+  ).exec(authorization);
+  if (credential === null) {
+    throw new ServiceFault(
+      check.incompleteType,
+      `The request must be signed with AWS Signature Version 4 for the ${check.service} service.`,
+    );
+  }
+  if (check.accessKeyId !== undefined && credential[1] !== check.accessKeyId) {
+    throw new ServiceFault(
+      "UnrecognizedClientException",
+      "The security token included in the request is invalid.",
+    );
+  }
+}
+
 /** The body as JSON (an empty body is `{}`), or the service's SerializationException. */
 export function parseJsonBody(body: string): Record<string, unknown> {
   try {

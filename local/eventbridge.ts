@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { parseJsonBody, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
+import { parseJsonBody, requireSignature, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
 
 /**
  * A local Amazon EventBridge endpoint: PutEvents in the service's JSON 1.1 protocol (`POST /`,
@@ -58,9 +58,6 @@ export interface EventBridgeServer {
 /** EventBridge's limits: 10 entries per call, 256 KB per call. */
 const MAX_ENTRIES = 10;
 const MAX_BYTES = 256 * 1024;
-
-const signedRequest =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/events\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
 
 /** Starts the endpoint on a free port; resolves once it listens. */
 export async function startEventBridgeServer(
@@ -149,19 +146,11 @@ export async function startEventBridgeServer(
     const authorization = String(request.headers.authorization ?? "");
     const target = String(request.headers["x-amz-target"] ?? "");
     requests.push({ target, authorization });
-    const credential = signedRequest.exec(authorization);
-    if (credential === null) {
-      throw new ServiceFault(
-        "IncompleteSignatureException",
-        "The request must be signed with AWS Signature Version 4 for the events service.",
-      );
-    }
-    if (options.accessKeyId !== undefined && credential[1] !== options.accessKeyId) {
-      throw new ServiceFault(
-        "UnrecognizedClientException",
-        "The security token included in the request is invalid.",
-      );
-    }
+    requireSignature(authorization, {
+      service: "events",
+      accessKeyId: options.accessKeyId,
+      incompleteType: "IncompleteSignatureException",
+    });
     if (request.method !== "POST" || target !== "AWSEvents.PutEvents") {
       throw new ServiceFault(
         "UnknownOperationException",

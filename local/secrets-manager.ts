@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { parseJsonBody, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
+import { parseJsonBody, requireSignature, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
 
 /**
  * A local Secrets Manager endpoint: GetSecretValue in the service's JSON 1.1 protocol
@@ -50,8 +50,6 @@ interface StoredSecret {
 
 /** A secret ARN: `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)-[A-Za-z0-9]{6}$/;
-const signedRequest =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/secretsmanager\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
 
 /** Starts the endpoint on a free port; resolves once it listens. */
 export async function startSecretsManagerServer(
@@ -126,19 +124,11 @@ export async function startSecretsManagerServer(
   };
 
   const handle = (request: IncomingMessage, body: string): Record<string, unknown> => {
-    const credential = signedRequest.exec(String(request.headers.authorization ?? ""));
-    if (credential === null) {
-      throw new ServiceFault(
-        "IncompleteSignature",
-        "The request must be signed with AWS Signature Version 4 for the secretsmanager service.",
-      );
-    }
-    if (options.accessKeyId !== undefined && credential[1] !== options.accessKeyId) {
-      throw new ServiceFault(
-        "UnrecognizedClientException",
-        "The security token included in the request is invalid.",
-      );
-    }
+    requireSignature(String(request.headers.authorization ?? ""), {
+      service: "secretsmanager",
+      accessKeyId: options.accessKeyId,
+      incompleteType: "IncompleteSignature",
+    });
     const target = request.headers["x-amz-target"];
     if (request.method !== "POST" || target !== "secretsmanager.GetSecretValue") {
       throw new ServiceFault("UnknownOperationException", `${String(target)} is not emulated here.`);

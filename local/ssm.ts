@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { parseJsonBody, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
+import { parseJsonBody, requireSignature, ServiceFault, startAwsJsonServer } from "./aws-json-server.ts";
 
 /**
  * A local SSM Parameter Store endpoint: GetParameter in the service's JSON 1.1 protocol (`POST /`,
@@ -43,9 +43,6 @@ interface StoredParameter {
   readonly version: number;
   readonly modified: number;
 }
-
-const signedRequest =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/ssm\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
 
 /** Starts the endpoint on a free port; resolves once it listens. */
 export async function startSsmServer(options: SsmServerOptions = {}): Promise<SsmServer> {
@@ -94,19 +91,11 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
   };
 
   const handle = (request: IncomingMessage, body: string): Record<string, unknown> => {
-    const credential = signedRequest.exec(String(request.headers.authorization ?? ""));
-    if (credential === null) {
-      throw new ServiceFault(
-        "IncompleteSignatureException",
-        "The request must be signed with AWS Signature Version 4 for the ssm service.",
-      );
-    }
-    if (options.accessKeyId !== undefined && credential[1] !== options.accessKeyId) {
-      throw new ServiceFault(
-        "UnrecognizedClientException",
-        "The security token included in the request is invalid.",
-      );
-    }
+    requireSignature(String(request.headers.authorization ?? ""), {
+      service: "ssm",
+      accessKeyId: options.accessKeyId,
+      incompleteType: "IncompleteSignatureException",
+    });
     const target = request.headers["x-amz-target"];
     if (request.method !== "POST" || target !== "AmazonSSM.GetParameter") {
       throw new ServiceFault("UnknownOperationException", `${String(target)} is not emulated here.`);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { LOCAL_RESOURCES } from "./local-resources.ts";
+import { localDataApiEnvironment } from "./local-resources.ts";
 import type { LocalStack } from "./start-local-stack.ts";
 
 // The files a running instance leaves for another shell: `env` (its tokens and URLs, to `source`)
@@ -14,15 +14,7 @@ import type { LocalStack } from "./start-local-stack.ts";
 export function buildLocalEnvironments(stack: LocalStack): Record<string, unknown> {
   return {
     environments: [
-      {
-        environment: "local-data-api",
-        data_api: {
-          resource_arn: LOCAL_RESOURCES.clusterArn,
-          secret_arn: LOCAL_RESOURCES.secretArn,
-          database: stack.databaseName,
-          endpoint: stack.dataApiUrl,
-        },
-      },
+      localDataApiEnvironment(stack.databaseName, stack.dataApiUrl),
       { environment: "embedded-demo", demo: true },
     ],
   };

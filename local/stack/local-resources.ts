@@ -23,3 +23,16 @@ export const LOCAL_RESOURCES = {
   issuer: "https://idp.local-stack.invalid",
   audience: "kong-license-report-local",
 } as const;
+
+/** The environments-file entry of the demo behind this stack's local Data API endpoint. */
+export function localDataApiEnvironment(databaseName: string, dataApiUrl: string): Record<string, unknown> {
+  return {
+    environment: "local-data-api",
+    data_api: {
+      resource_arn: LOCAL_RESOURCES.clusterArn,
+      secret_arn: LOCAL_RESOURCES.secretArn,
+      database: databaseName,
+      endpoint: dataApiUrl,
+    },
+  };
+}

@@ -12,7 +12,13 @@ import { startDataApiServer } from "../data-api/server.ts";
 import { startLocalHttpApi } from "../http-api-gateway.ts";
 import { createLocalIssuer } from "../jwt-issuer.ts";
 import { openDemoDatabase } from "./demo-database.ts";
-import { DEFAULT_PORT, LOCAL_PUBLIC_ROUTES, LOCAL_RESOURCES, LOCAL_ROUTES } from "./local-resources.ts";
+import {
+  DEFAULT_PORT,
+  LOCAL_PUBLIC_ROUTES,
+  LOCAL_RESOURCES,
+  LOCAL_ROUTES,
+  localDataApiEnvironment,
+} from "./local-resources.ts";
 import { startS3, useS3rverCredentials } from "./local-s3.ts";
 
 /** Lambda and API Gateway limits of the deployed stack (serverless.yml). */
@@ -192,17 +198,5 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 /** The estate functions' environments file: the demo behind the local Data API endpoint. */
 function buildFunctionEnvironments(databaseName: string, dataApiUrl: string): Record<string, unknown> {
-  return {
-    environments: [
-      {
-        environment: "local-data-api",
-        data_api: {
-          resource_arn: LOCAL_RESOURCES.clusterArn,
-          secret_arn: LOCAL_RESOURCES.secretArn,
-          database: databaseName,
-          endpoint: dataApiUrl,
-        },
-      },
-    ],
-  };
+  return { environments: [localDataApiEnvironment(databaseName, dataApiUrl)] };
 }
