@@ -8,7 +8,7 @@ import { collectEstate, DEFAULT_CONCURRENCY } from "../estate/collect-estate.ts"
 import { parseEnvironmentsFile } from "../estate/environments-file.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { KLCR_JSON, renderKlcrJson } from "../output/klcr-json.ts";
-import { signManifest } from "../output/manifest.ts";
+import { signWhenAsked } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
 import { assertTimeZone, formatYearMonth, monthIn, parseAsOf } from "../report/reporting-month.ts";
 import { FAIL_ON } from "../usage/contract-lines.ts";
@@ -106,11 +106,7 @@ export async function runEstateCommand(args: string[], io: CliIo): Promise<ExitC
   if (format === "klcr") stream = Readable.from([renderKlcrJson(estate)]);
   else {
     const built = buildEstateFiles(estate, format, { responses: readKongResponses(outcomes) });
-    stream = openReportStream(
-      signer === undefined ? built : await signManifest(built, signer),
-      format,
-      started,
-    );
+    stream = openReportStream(await signWhenAsked(built, format, signer), format, started);
   }
   let where = "stdout";
   if (out === "-") {

@@ -10,7 +10,7 @@ import { BadParameterError } from "../errors.ts";
 import { type CurrentCluster, describeClusterSource, identifyCluster } from "../history/cluster.ts";
 import { attachHistory, historyOfFile } from "../history/cluster-history.ts";
 import { forecastFromHistory } from "../history/usage-history.ts";
-import { signManifest } from "../output/manifest.ts";
+import { signWhenAsked } from "../output/manifest.ts";
 import { readReportFile } from "../output/read-report-file.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import { parseConfiguredLicense } from "../report/license.ts";
@@ -109,7 +109,7 @@ export async function runGenerateCommand(args: string[], io: CliIo): Promise<Exi
     format: options.format,
     includeDetails: options.includeDetails,
   });
-  const files = signer === undefined ? built : await signManifest(built, signer);
+  const files = await signWhenAsked(built, options.format, signer);
   const stream = openReportStream(files, options.format, now);
   const written = await deliverReport(stream, { ...options, target }, now, io);
   if (written === undefined) return finishContract(collected, options, io);

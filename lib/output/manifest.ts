@@ -96,6 +96,19 @@ export async function signManifest(
   return [...signed, { name: MANIFEST_SIG, content: await signer.sign(manifest.content, signal) }];
 }
 
+/**
+ * The files as they are stored: signed when a signer is given and they are a tar's (a JSON document
+ * has no manifest, so nothing to sign).
+ */
+export async function signWhenAsked(
+  files: readonly ReportFile[],
+  format: "json" | "tar",
+  signer: Signer | undefined,
+  signal?: AbortSignal,
+): Promise<readonly ReportFile[]> {
+  return signer === undefined || format !== "tar" ? files : signManifest(files, signer, signal);
+}
+
 /** The manifest's digest: SHA-256 of the RFC 8785 canonical JSON of the manifest without `digest`. */
 export function computeManifestDigest(
   manifest: Readonly<Record<string, unknown>> | Omit<Manifest, "digest">,

@@ -13,7 +13,7 @@ import {
 import { forecastFromHistory } from "../history/usage-history.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { contentTypeOf, formatReportFileName, type ReportFormat } from "../output/file-name.ts";
-import { signManifest } from "../output/manifest.ts";
+import { signWhenAsked } from "../output/manifest.ts";
 import { buildReportFiles, openReportStream } from "../output/report-files.ts";
 import type { CollectedReport } from "../report/types.ts";
 import type { Signer } from "../shared/signature.ts";
@@ -118,12 +118,9 @@ export async function generateReport(input: GenerateReportInput): Promise<LinkDo
       format: input.format,
       includeDetails: input.includeDetails === true,
     });
-    // A JSON report has no manifest, so nothing to sign; a tar's signature covers every file.
+    // A tar's signature covers every file.
     stage = "signing the report's manifest";
-    const files =
-      input.signer === undefined || input.format !== "tar"
-        ? built
-        : await signManifest(built, input.signer, input.signal);
+    const files = await signWhenAsked(built, input.format, input.signer, input.signal);
     stage = "uploading the report";
     const counted = countBytes(openReportStream(files, input.format, generatedAt));
     const stored = await input.store.upload(

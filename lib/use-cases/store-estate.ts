@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import type { EstateDocument } from "../estate/types.ts";
 import { buildEstateFiles, formatEstateFileName } from "../output/estate-files.ts";
 import { contentTypeOf, type ReportFormat } from "../output/file-name.ts";
-import { signManifest } from "../output/manifest.ts";
+import { signWhenAsked } from "../output/manifest.ts";
 import { openReportStream } from "../output/report-files.ts";
 import type { Signer } from "../shared/signature.ts";
 import type { ReportStore } from "../store/report-store.ts";
@@ -43,11 +43,7 @@ export async function storeEstate(estate: EstateDocument, options: StoreEstateOp
     options.format,
     options.responses === undefined ? {} : { responses: options.responses },
   );
-  // A JSON estate has no manifest: only the tar is signed.
-  const files =
-    options.signer === undefined || options.format !== "tar"
-      ? built
-      : await signManifest(built, options.signer, options.signal);
+  const files = await signWhenAsked(built, options.format, options.signer, options.signal);
   // Held whole (an estate is a few MB at most): its size is the link document's `bytes`.
   const body = Buffer.concat(await openReportStream(files, options.format, generatedAt).toArray());
   const signal = options.signal === undefined ? {} : { signal: options.signal };
